@@ -1,0 +1,36 @@
+"""Plain-text summary of an instance, as `dealopt check` prints it."""
+
+from __future__ import annotations
+
+from dealopt.spec.model import Instance
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def instance_summary(instance: Instance, path: str | None = None) -> str:
+    """A few lines that say what the instance contains: parties, issues, deals, rules."""
+    lines = [f"{path or instance.path or '<instance>'}: ok: {instance.name}"]
+    parties = []
+    for party in instance.parties.values():
+        no_deal = "status quo" if party.no_deal is None else str(party.no_deal)
+        parties.append(f"{party.name} ({party.label}; no deal: {no_deal})")
+    lines.append(f"  parties     {len(parties)}: " + ", ".join(parties))
+    issues = []
+    for issue in instance.issues.values():
+        what = "values" if issue.is_range else "options"
+        issues.append(f"{issue.name} ({issue.size} {what})")
+    lines.append(f"  issues      {len(issues)}: " + ", ".join(issues))
+    lines.append(f"  deals       {instance.bundle_space_size:,} in the bundle space")
+    red = [f"{p} {len(r)}" for p, r in instance.red_lines.items()]
+    lines.append(f"  red lines   {sum(len(r) for r in instance.red_lines.values())}"
+                 + (f": {', '.join(red)}" if red else ""))
+    lines.append(f"  rules       {len(instance.rules)}")
+    names = ", ".join(instance.quantities)
+    lines.append(f"  quantities  {len(instance.quantities)}" + (f": {names}" if names else ""))
+    if instance.attributes:
+        lines.append(f"  attributes  {len(instance.attributes)}: " + ", ".join(instance.attributes))
+    if instance.groups:
+        lines.append(f"  groups      {len(instance.groups)}: " + ", ".join(instance.groups))
+    return "\n".join(lines)

@@ -1,0 +1,121 @@
+"""The shape of an instance file (format version 1), as pydantic models.
+
+These models check structure and types only (unknown keys, wrong types, missing keys) and
+give the JSON Schema that ``dealopt schema`` prints. Meaning (names that must exist, ranges,
+status quo, cycles) is checked by :mod:`dealopt.spec.loader`, which has the source positions.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, WithJsonSchema
+
+NAME_PATTERN = r"^[a-z_][a-z0-9_]*$"
+
+Name = Annotated[StrictStr, Field(pattern=NAME_PATTERN)]
+# Numbers arrive as int or Decimal from the reader (never float); strict so a quoted "3"
+# is not silently taken for a number.
+Number = Annotated[
+    StrictInt | Annotated[Decimal, Field(strict=True)],
+    WithJsonSchema({"type": "number"}),
+]
+Expression = Annotated[StrictStr, Field(min_length=1)]
+# A table from an issue's values (option names, or integers of a range issue) to numbers,
+# or "linear": the value itself (range issues only).
+Table = dict[Name | StrictInt, Number] | Literal["linear"]
+
+
+class _Node(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class PartyDoc(_Node):
+    """A negotiating side."""
+
+    label: StrictStr | None = Field(None, description="Display name; defaults to the key.")
+    description: StrictStr | None = None
+    no_deal: Number | None = Field(
+        None,
+        description="Utility with no agreement (BATNA); default: utility of the status quo.",
+    )
+
+
+class IssueDoc(_Node):
+    """One thing a deal decides: ordered `options`, or an integer `range` [lo, hi, step]."""
+
+    label: StrictStr | None = None
+    description: StrictStr | None = None
+    options: list[Name] | None = Field(None, description="Ordered options.")
+    range: list[StrictInt] | None = Field(
+        None, description="[lo, hi] or [lo, hi, step]: the integers lo, lo+step, ..., <= hi."
+    )
+    status_quo: Name | StrictInt | None = Field(
+        None, description="Defaults to the first option (or lo)."
+    )
+
+
+class TermDoc(_Node):
+    """An extra utility term: `value` when `when` holds (always, without `when`)."""
+
+    label: StrictStr | None = None
+    when: Expression | None = None
+    value: Number | Expression
+
+
+class InterestDoc(_Node):
+    """A party's utility: sum of weight x score per issue, plus terms."""
+
+    weights: dict[Name, Number] = Field(default_factory=dict)
+    scores: dict[Name, Table] = Field(default_factory=dict)
+    terms: list[TermDoc] = Field(default_factory=list)
+
+
+class RuleDoc(_Node):
+    """A hard rule (of the deal space, or a party's red line)."""
+
+    label: StrictStr | None = None
+    rule: Expression
+    description: StrictStr | None = None
+
+
+class InstanceDoc(_Node):
+    """A dealopt instance file, format version 1."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        strict=True,
+        title="dealopt instance (format version 1)",
+    )
+
+    dealopt: Literal[1] = Field(description="Format version.")
+    name: StrictStr
+    description: StrictStr | None = None
+    parties: dict[Name, PartyDoc] = Field(min_length=1)
+    issues: dict[Name, IssueDoc] = Field(min_length=1)
+    attributes: dict[Name, dict[Name, Table]] = Field(default_factory=dict)
+    quantities: dict[Name, Expression | Number] = Field(default_factory=dict)
+    interests: dict[Name, InterestDoc] = Field(default_factory=dict)
+    red_lines: dict[Name, list[RuleDoc]] = Field(default_factory=dict)
+    rules: list[RuleDoc] = Field(default_factory=list)
+    groups: dict[Name, list[Name]] = Field(
+        default_factory=dict, description="Named issue groups, for linkage analysis."
+    )
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the instance format (``extends`` included, for editors)."""
+    schema = InstanceDoc.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "dealopt.instance/1"
+    schema["properties"]["extends"] = {
+        "type": "string",
+        "description": "A base instance file (relative path) this file overrides.",
+    }
+    # A file that extends another need not repeat the base's required keys.
+    schema["if"] = {"required": ["extends"]}
+    schema["then"] = {"required": ["dealopt"]}
+    schema["else"] = {"required": schema.pop("required")}
+    return schema

@@ -1,0 +1,225 @@
+"""Reading untrusted YAML and JSON files into plain data, with a source position for every node.
+
+PyYAML's safe *composer* builds the node graph (no Python objects are ever constructed), and
+this module turns nodes into data itself, so that:
+
+* numbers are exact: a plain scalar that looks like a number becomes an ``int`` or a
+  :class:`~decimal.Decimal` from its own text, never a binary float;
+* scalars follow the YAML 1.2 core schema: ``yes``, ``no``, ``on`` and ``off`` stay strings (an
+  option named ``no`` must not turn into ``False``); only ``true``/``false`` are Booleans;
+* duplicate keys are errors (YAML silently keeps the last one);
+* explicit tags other than the standard ones are refused, so nothing can name Python code;
+* file size, nesting depth and alias expansion are capped: a "billion laughs" file fails at
+  once with a clear message instead of exhausting memory.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dealopt.errors import Problem, Source, SpecError
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_NODES = 200_000  # after alias expansion
+MAX_DEPTH = 64
+
+PathKey = tuple[Any, ...]
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
+_DECIMAL = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?")
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+@dataclass
+class Located:
+    """Plain data read from one file, and where each part of it came from.
+
+    ``positions[path]`` is where the value at ``path`` starts; ``key_positions[path]`` where
+    the mapping key that leads to ``path`` starts; ``col_offsets[path]`` the column offset of
+    a string's first character (1 after a quote, None for a multi-line string).
+    """
+
+    data: Any
+    path: str
+    positions: dict[PathKey, Source] = field(default_factory=dict)
+    key_positions: dict[PathKey, Source] = field(default_factory=dict)
+    col_offsets: dict[PathKey, int | None] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    # Every file's lines, for caret displays of positions in a base file of ``extends``.
+    file_lines: dict[str, list[str]] = field(default_factory=dict)
+
+    def where(self, path: PathKey, *, key: bool = False) -> Source | None:
+        """The closest known position to ``path`` (the key's, when ``key``)."""
+        if key and path in self.key_positions:
+            return self.key_positions[path]
+        while True:
+            if path in self.positions:
+                return self.positions[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+    def line_text(self, source: Source | None) -> str | None:
+        if source is None:
+            return None
+        lines = self.file_lines.get(source.path, self.lines if source.path == self.path else [])
+        return lines[source.line - 1] if 0 < source.line <= len(lines) else None
+
+
+def _source(path: str, mark: yaml.Mark) -> Source:
+    return Source(path, mark.line + 1, mark.column + 1)
+
+
+def scalar_value(text: str, style: str | None) -> Any:
+    """A scalar's value under dealopt's rules (YAML 1.2 core schema, exact numbers)."""
+    if style is not None:  # quoted or block: always a string
+        return text
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.fullmatch(text):
+        return int(text.replace("_", ""))
+    if _DECIMAL.fullmatch(text):
+        try:
+            return Decimal(text.replace("_", ""))
+        except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
+            return text
+    return text
+
+
+class _Converter:
+    def __init__(self, located: Located):
+        self.located = located
+        self.nodes = 0
+
+    def error(self, mark: yaml.Mark, message: str) -> SpecError:
+        source = _source(self.located.path, mark)
+        return SpecError([Problem(source, message, line_text=self.located.line_text(source))])
+
+    def convert(self, node: yaml.Node, path: PathKey, depth: int, stack: tuple[int, ...]) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self.error(
+                node.start_mark,
+                f"the file expands to more than {MAX_NODES} values (aliases expanding "
+                "exponentially?); refusing to read it",
+            )
+        if depth > MAX_DEPTH:
+            raise self.error(node.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
+        if id(node) in stack:
+            raise self.error(node.start_mark, "an alias refers to a node that contains it")
+        tag = node.tag
+        explicit = tag.startswith("!") or (
+            tag.startswith("tag:yaml.org,2002:") and tag not in _STANDARD_TAGS
+        )
+        if explicit or not tag.startswith("tag:yaml.org,2002:"):
+            raise self.error(node.start_mark, f"tag {tag!r} is not allowed in instance files")
+        self.located.positions[path] = _source(self.located.path, node.start_mark)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, path)
+        stack = (*stack, id(node))
+        if isinstance(node, yaml.SequenceNode):
+            return [
+                self.convert(item, (*path, i), depth + 1, stack) for i, item in enumerate(node.value)
+            ]
+        assert isinstance(node, yaml.MappingNode)
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise self.error(key_node.start_mark, "YAML merge keys ('<<') are not supported")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.error(key_node.start_mark, "a mapping key must be a plain name")
+            key = scalar_value(key_node.value, key_node.style)
+            if isinstance(key, Decimal) and key == key.to_integral_value():
+                key = int(key)
+            if key in out:
+                first = self.located.key_positions[(*path, key)]
+                raise self.error(
+                    key_node.start_mark,
+                    f"duplicate key {key!r} (first defined at line {first.line}); "
+                    "YAML would silently keep only the last one",
+                )
+            self.located.key_positions[(*path, key)] = _source(
+                self.located.path, key_node.start_mark
+            )
+            out[key] = self.convert(value_node, (*path, key), depth + 1, stack)
+        return out
+
+    def scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
+        value = scalar_value(node.value, node.style)
+        if isinstance(value, str):
+            one_line = node.start_mark.line == node.end_mark.line
+            offset: int | None
+            if not one_line or node.style in ("|", ">"):
+                offset = None
+            else:
+                offset = 1 if node.style in ("'", '"') else 0
+            self.located.col_offsets[path] = offset
+        return value
+
+
+def read_text(path: Path) -> str:
+    """The file's text, refusing files that are too large or not UTF-8."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SpecError([Problem(Source(str(path), 1, 1), f"cannot read file: {exc.strerror}")])
+    if size > MAX_FILE_BYTES:
+        raise SpecError(
+            [Problem(Source(str(path), 1, 1), f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")]
+        )
+    try:
+        return path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise SpecError([Problem(Source(str(path), 1, 1), f"cannot read file: {exc.strerror}")])
+    except UnicodeDecodeError as exc:
+        raise SpecError(
+            [Problem(Source(str(path), 1, 1), f"file is not UTF-8 text (byte {exc.start})")]
+        )
+
+
+def parse_text(text: str, path: str) -> Located:
+    """Parse YAML (or JSON, a subset of it) text into :class:`Located` data."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        raise SpecError([Problem(Source(path, 1, 1), f"text longer than {MAX_FILE_BYTES} bytes")])
+    lines = text.splitlines()
+    located = Located(data=None, path=path, lines=lines, file_lines={path: lines})
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        source = _source(path, mark) if mark else Source(path, 1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        raise SpecError([Problem(source, f"invalid YAML: {what}", line_text=located.line_text(source))])
+    except yaml.YAMLError as exc:
+        raise SpecError([Problem(Source(path, 1, 1), f"invalid YAML: {exc}")])
+    except RecursionError:
+        raise SpecError([Problem(Source(path, 1, 1), "invalid YAML: nested too deeply")])
+    if node is None:
+        raise SpecError([Problem(Source(path, 1, 1), "the file is empty")])
+    located.data = _Converter(located).convert(node, (), 0, ())
+    return located
