@@ -1,0 +1,79 @@
+"""Bargaining solutions over the zone, exactly as DESIGN.md defines them.
+
+Each function takes the zone's utility vectors (exact fractions, parties in instance order)
+and the no-deal values ``d``, and returns the index of the chosen point in the list, or None
+when the zone is empty. Arithmetic is exact (:class:`fractions.Fraction`).
+
+Tie-break, the same for every solution, applied in this order until one point is left:
+
+1. the solution's own criterion;
+2. a second criterion: the utilitarian sum for Nash, Kalai–Smorodinsky and egalitarian;
+   the smallest gain over no-deal (egalitarian) for utilitarian;
+3. leximin of the gains ``u_i - d_i`` (compare sorted gains, smallest first);
+4. the first point in the given order (the frontier's order: lexicographically descending
+   utilities, parties in instance order).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+
+Vector = Sequence[Fraction]
+
+
+def _gains(u: Vector, d: Vector) -> list[Fraction]:
+    return [ui - di for ui, di in zip(u, d, strict=True)]
+
+
+def _best(points: Sequence[Vector], d: Vector, *keys: Callable[[Vector], object]) -> int | None:
+    if not points:
+        return None
+
+    def key(i: int) -> tuple:
+        u = points[i]
+        return (*(k(u) for k in keys), sorted(_gains(u, d)), -i)
+
+    return max(range(len(points)), key=key)
+
+
+def nash(points: Sequence[Vector], d: Vector) -> int | None:
+    """Nash bargaining solution: max Π (u_i − d_i) over the zone."""
+    return _best(points, d, lambda u: math.prod(_gains(u, d)), sum)
+
+
+def kalai_smorodinsky(points: Sequence[Vector], d: Vector) -> int | None:
+    """Kalai–Smorodinsky: max min_i (u_i − d_i)/(ideal_i − d_i), the ideal taken over the zone.
+
+    A party whose ideal equals its no-deal value (every zone deal gives it exactly that)
+    has no ratio to balance and is left out of the minimum.
+    """
+    if not points:
+        return None
+    ideal = [max(u[i] for u in points) for i in range(len(d))]
+    spans = [ideal[i] - d[i] for i in range(len(d))]
+
+    def ratio(u: Vector) -> Fraction:
+        ratios = [(u[i] - d[i]) / spans[i] for i in range(len(d)) if spans[i] > 0]
+        return min(ratios) if ratios else Fraction(1)
+
+    return _best(points, d, ratio, sum)
+
+
+def egalitarian(points: Sequence[Vector], d: Vector) -> int | None:
+    """Egalitarian solution: max min_i (u_i − d_i)."""
+    return _best(points, d, lambda u: min(_gains(u, d)), sum)
+
+
+def utilitarian(points: Sequence[Vector], d: Vector) -> int | None:
+    """Utilitarian solution: max Σ u_i."""
+    return _best(points, d, sum, lambda u: min(_gains(u, d)))
+
+
+SOLUTIONS: dict[str, Callable[[Sequence[Vector], Vector], int | None]] = {
+    "nash": nash,
+    "kalai_smorodinsky": kalai_smorodinsky,
+    "egalitarian": egalitarian,
+    "utilitarian": utilitarian,
+}
