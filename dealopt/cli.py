@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -82,6 +85,93 @@ def check(files: Files) -> None:
         print(instance_summary(instance, str(path)))
     if failed:
         raise typer.Exit(EXIT_INPUT)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def solve(
+    file: Annotated[Path, typer.Argument(help="Instance file (YAML or JSON).")],
+    backend: Annotated[
+        str, typer.Option("--backend", "-b", help="auto, cpsat or enumerate.")
+    ] = "auto",
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead.")
+    ] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit",
+            "-t",
+            help="Seconds for the search; on expiry the result is partial, still proven.",
+        ),
+    ] = None,
+    threads: Annotated[int | None, typer.Option("--threads", help="Solver threads.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Solver random seed.")] = None,
+    all_deals: Annotated[
+        bool, typer.Option("--all-deals", help="List every deal attaining each frontier point.")
+    ] = False,
+    all_deals_cap: Annotated[
+        int, typer.Option("--all-deals-cap", help="At most this many deals per point.")
+    ] = 100,
+) -> None:
+    """Find the exact frontier, the zone of agreement and the bargaining solutions."""
+    from dealopt.api import load
+    from dealopt.solve import solve as run
+
+    instance = load(file)
+    with _progress() as progress:
+        result = run(
+            instance,
+            backend=backend,
+            time_limit=time_limit,
+            threads=threads,
+            seed=seed,
+            all_deals=all_deals,
+            all_deals_cap=all_deals_cap,
+            progress=progress,
+        )
+    if fmt is Format.json:
+        text = result.to_json() + "\n"
+    elif fmt is Format.csv:
+        from dealopt.report.csv import result_to_csv
+
+        text = result_to_csv(result)
+    else:
+        from dealopt.report.text import render
+
+        text = render(result) + "\n"
+    _emit(text, output)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int, int, float], None] | None]:
+    """A progress line on a terminal (points, solver calls, elapsed); nothing in a pipe."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("searching the frontier")
+
+        def update(points: int, calls: int, elapsed: float) -> None:
+            bar.update(task, description=f"{points} frontier points, {calls} solver calls")
+
+        yield update
 
 
 @app.command()

@@ -24,8 +24,10 @@ def instance_summary(instance: Instance, path: str | None = None) -> str:
     lines.append(f"  issues      {len(issues)}: " + ", ".join(issues))
     lines.append(f"  deals       {instance.bundle_space_size:,} in the bundle space")
     red = [f"{p} {len(r)}" for p, r in instance.red_lines.items()]
-    lines.append(f"  red lines   {sum(len(r) for r in instance.red_lines.values())}"
-                 + (f": {', '.join(red)}" if red else ""))
+    lines.append(
+        f"  red lines   {sum(len(r) for r in instance.red_lines.values())}"
+        + (f": {', '.join(red)}" if red else "")
+    )
     lines.append(f"  rules       {len(instance.rules)}")
     names = ", ".join(instance.quantities)
     lines.append(f"  quantities  {len(instance.quantities)}" + (f": {names}" if names else ""))

@@ -246,9 +246,9 @@ def _structure_problems(located: Located, exc: ValidationError, problems: _Probl
         rest = list(loc)
         while rest and isinstance(node, dict | list):
             part = rest[0]
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            if (isinstance(node, dict) and part in node) or (
+                isinstance(node, list) and isinstance(part, int) and part < len(node)
+            ):
                 node = node[part]
             else:
                 break
@@ -332,7 +332,8 @@ def _build(located: Located) -> Instance:
             problems.add((), "missing the format version: add 'dealopt: 1' at the top")
         else:
             problems.add(
-                ("dealopt",), f"unsupported format version {version!r}; this dealopt reads version 1"
+                ("dealopt",),
+                f"unsupported format version {version!r}; this dealopt reads version 1",
             )
         problems.raise_if_any()
     try:
@@ -373,13 +374,19 @@ class _Builder:
             for name, p in doc.parties.items()
         }
         attributes = {
-            name: Attribute(name, self.tables(tables, issues, ("attributes", name)), self.src("attributes", name))
+            name: Attribute(
+                name,
+                self.tables(tables, issues, ("attributes", name)),
+                self.src("attributes", name),
+            )
             for name, tables in doc.attributes.items()
         }
         quantities = {
             name: Quantity(
                 name,
-                self.text(q, "quantities", name) if isinstance(q, str) else Text(str(q), self.src("quantities", name)),
+                self.text(q, "quantities", name)
+                if isinstance(q, str)
+                else Text(str(q), self.src("quantities", name)),
                 self.src("quantities", name),
             )
             for name, q in doc.quantities.items()
@@ -400,7 +407,9 @@ class _Builder:
                     )
             weights = {i: _dec(interest.weights.get(i, 1)) for i in scores}
             terms = tuple(self.term(t, (*at, "terms", k)) for k, t in enumerate(interest.terms))
-            interests[party] = Interest(party, frozen_map(weights), frozen_map(scores), terms, self.src(*at))
+            interests[party] = Interest(
+                party, frozen_map(weights), frozen_map(scores), terms, self.src(*at)
+            )
         red_lines = {}
         for party, rules in doc.red_lines.items():
             self.known(party, parties, "party", ("red_lines", party), key=True)
@@ -443,7 +452,9 @@ class _Builder:
             seen: set[str] = set()
             for k, option in enumerate(doc.options):
                 if option in seen:
-                    self.problems.add((*at, "options", k), f"option '{option}' listed twice in issue '{name}'")
+                    self.problems.add(
+                        (*at, "options", k), f"option '{option}' listed twice in issue '{name}'"
+                    )
                 seen.add(option)
             values, kind = tuple(doc.options), "options"
         else:
@@ -470,7 +481,9 @@ class _Builder:
                 did_you_mean(str(status_quo), [str(v) for v in values]),
             )
             status_quo = values[0]
-        return Issue(name, values, status_quo, doc.label or name, kind, doc.description, self.src(*at))
+        return Issue(
+            name, values, status_quo, doc.label or name, kind, doc.description, self.src(*at)
+        )
 
     def tables(self, tables: Mapping, issues: Mapping[str, Issue], at: PathKey) -> dict:
         out = {}
@@ -496,12 +509,16 @@ class _Builder:
                         did_you_mean(str(value), choices),
                         key=True,
                     )
-            out[issue_name] = frozen_map({v: _dec(x) for v, x in table.items() if v in issue.values})
+            out[issue_name] = frozen_map(
+                {v: _dec(x) for v, x in table.items() if v in issue.values}
+            )
         return out
 
     def term(self, doc: Any, at: PathKey) -> Term:
         value: Decimal | Text
-        value = self.text(doc.value, *at, "value") if isinstance(doc.value, str) else _dec(doc.value)
+        value = (
+            self.text(doc.value, *at, "value") if isinstance(doc.value, str) else _dec(doc.value)
+        )
         when = self.text(doc.when, *at, "when") if doc.when is not None else None
         label = doc.label or (f"{value} when {when}" if when else str(value))
         return Term(label, value, when, self.src(*at))
@@ -529,7 +546,9 @@ class _Builder:
         }
         owner: dict[str, str] = {}
         for kind, names in kinds.items():
-            section = "parties" if kind == "party" else f"{kind}s" if kind != "quantity" else "quantities"
+            section = (
+                "parties" if kind == "party" else f"{kind}s" if kind != "quantity" else "quantities"
+            )
             for name in names:
                 if name in RESERVED:
                     self.problems.add(

@@ -140,7 +140,8 @@ class _Converter:
         stack = (*stack, id(node))
         if isinstance(node, yaml.SequenceNode):
             return [
-                self.convert(item, (*path, i), depth + 1, stack) for i, item in enumerate(node.value)
+                self.convert(item, (*path, i), depth + 1, stack)
+                for i, item in enumerate(node.value)
             ]
         assert isinstance(node, yaml.MappingNode)
         out: dict[Any, Any] = {}
@@ -186,7 +187,11 @@ def read_text(path: Path) -> str:
         raise SpecError([Problem(Source(str(path), 1, 1), f"cannot read file: {exc.strerror}")])
     if size > MAX_FILE_BYTES:
         raise SpecError(
-            [Problem(Source(str(path), 1, 1), f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")]
+            [
+                Problem(
+                    Source(str(path), 1, 1), f"file is {size} bytes; the limit is {MAX_FILE_BYTES}"
+                )
+            ]
         )
     try:
         return path.read_bytes().decode("utf-8")
@@ -214,7 +219,9 @@ def parse_text(text: str, path: str) -> Located:
         mark = exc.problem_mark or exc.context_mark
         source = _source(path, mark) if mark else Source(path, 1, 1)
         what = exc.problem or exc.context or "invalid YAML"
-        raise SpecError([Problem(source, f"invalid YAML: {what}", line_text=located.line_text(source))])
+        raise SpecError(
+            [Problem(source, f"invalid YAML: {what}", line_text=located.line_text(source))]
+        )
     except yaml.YAMLError as exc:
         raise SpecError([Problem(Source(path, 1, 1), f"invalid YAML: {exc}")])
     except RecursionError:

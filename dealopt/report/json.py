@@ -1,0 +1,60 @@
+"""The result as JSON-ready data: the documented, versioned ``dealopt.result/1`` schema.
+
+Utilities appear twice: ``utilities`` as JSON numbers (what every consumer reads) and
+``utilities_exact`` as exact text (a terminating decimal, or ``"a/b"``), so nothing is lost.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from dealopt.report.numbers import exact_text, json_number
+
+if TYPE_CHECKING:
+    from dealopt.result import FrontierDeal, Result
+
+
+def _deal(point: FrontierDeal) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "deal": dict(point.deal),
+        "utilities": {p: json_number(u) for p, u in point.utilities.items()},
+        "utilities_exact": {p: exact_text(u) for p, u in point.utilities.items()},
+        "acceptable": point.acceptable,
+    }
+    if point.all_deals is not None:
+        out["all_deals"] = [dict(d) for d in point.all_deals]
+        out["all_deals_complete"] = point.all_deals_complete
+    return out
+
+
+def result_to_dict(result: Result) -> dict[str, Any]:
+    """See the module docstring and ``docs/result-schema.json``."""
+    stats = result.stats
+    return {
+        "schema": "dealopt.result/1",
+        "instance": result.instance_name,
+        "parties": [
+            {
+                "name": name,
+                "label": label,
+                "no_deal": json_number(result.no_deal[name]),
+                "no_deal_exact": exact_text(result.no_deal[name]),
+            }
+            for name, label in result.parties.items()
+        ],
+        "issues": list(result.issues),
+        "status": str(result.status),
+        "frontier": [_deal(p) for p in result.frontier],
+        "zone": list(result.zone),
+        "solutions": dict(result.solutions),
+        "stats": {
+            "backend": stats.backend,
+            "algorithm": stats.algorithm,
+            "solver_calls": stats.solver_calls,
+            "seconds": round(stats.seconds, 6),
+            "bundle_space_size": stats.bundle_space_size,
+            "points": len(result.frontier),
+            "stopped": stats.stopped,
+            "resolution": {p: json_number(r) for p, r in stats.resolution.items()},
+        },
+    }

@@ -1,0 +1,118 @@
+"""The result for people: a plain-language summary and the zone as a table."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dealopt.report.numbers import short_text
+
+if TYPE_CHECKING:
+    from dealopt.result import FrontierDeal, Result
+
+MARKS = {"nash": "N", "kalai_smorodinsky": "K", "egalitarian": "E", "utilitarian": "U"}
+NAMES = {
+    "nash": "Nash",
+    "kalai_smorodinsky": "Kalai-Smorodinsky",
+    "egalitarian": "egalitarian",
+    "utilitarian": "utilitarian",
+}
+
+
+def moves(result: Result, point: FrontierDeal) -> str:
+    """The issues a deal moves from the status quo, in words."""
+    changed = [
+        f"{issue} {result.status_quo[issue]} -> {value}"
+        for issue, value in point.deal.items()
+        if value != result.status_quo[issue]
+    ]
+    return "; ".join(changed) if changed else "the status quo itself"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def summary(result: Result) -> str:
+    """One paragraph: what was proven, how large the zone is, what Nash gives each side."""
+    stats = result.stats
+    n, z = len(result.frontier), len(result.zone)
+    head = f"{result.instance_name}: {stats.bundle_space_size:,} possible deals. "
+    status = str(result.status)
+    if status == "no-feasible-deal":
+        return head + "No deal satisfies every rule and red line together (proven)."
+    proof = (
+        "complete: every Pareto-optimal deal was found and proven"
+        if status != "partial"
+        else f"partial: stopped by {stats.stopped}; every listed point is still proven"
+    )
+    text = head + f"The frontier has {_plural(n, 'Pareto-optimal point')} ({proof}). "
+    if z == 0:
+        text += "None of them gives every party at least its no-deal value: there is no zone."
+        return text
+    text += f"{_plural(z, 'point')} {'is' if z == 1 else 'are'} acceptable to every party. "
+    nash = result.solution("nash")
+    if nash is not None:
+        gains = ", ".join(
+            f"{label} {short_text(nash.utilities[p])} (no deal {short_text(result.no_deal[p])})"
+            for p, label in result.parties.items()
+        )
+        text += f"The Nash deal gives {gains}. It moves {moves(result, nash)}."
+    if any(r for r in stats.resolution.values()):
+        worst = max(stats.resolution.values())
+        text += f" Utilities were rounded: resolution {short_text(worst, 6)}."
+    return text
+
+
+def zone_table(result: Result, *, width: int | None = None) -> str:
+    """The zone (or, when empty, the frontier) as a text table with the solutions marked."""
+    from rich.console import Console
+    from rich.table import Table
+
+    rows = list(result.zone) or list(range(len(result.frontier)))
+    marks: dict[int, str] = {}
+    for name, index in result.solutions.items():
+        if index is not None:
+            marks[index] = marks.get(index, "") + MARKS[name]
+    title = "zone" if result.zone else "frontier (no point is acceptable to every party)"
+    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("sol")
+    for label in result.parties.values():
+        table.add_column(label, justify="right")
+    moving = [
+        i
+        for i in result.issues
+        if any(result.frontier[r].deal[i] != result.status_quo[i] for r in rows)
+    ]
+    for issue in moving:
+        table.add_column(issue)
+    for r in rows:
+        point = result.frontier[r]
+        cells = [str(r), marks.get(r, "")]
+        cells += [short_text(point.utilities[p]) for p in result.parties]
+        cells += [
+            str(point.deal[i]) if point.deal[i] != result.status_quo[i] else "." for i in moving
+        ]
+        table.add_row(*cells)
+    console = Console(width=width or 200, record=True, file=_Null(), color_system=None)
+    console.print(table)
+    legend = "sol: N Nash, K Kalai-Smorodinsky, E egalitarian, U utilitarian; '.' = status quo"
+    return console.export_text().rstrip() + "\n" + legend
+
+
+class _Null:
+    def write(self, _: str) -> int:
+        return 0
+
+    def flush(self) -> None:
+        pass
+
+
+def render(result: Result, *, width: int | None = None) -> str:
+    """Summary paragraph, then the table."""
+    import textwrap
+
+    para = textwrap.fill(summary(result), width=min(width or 100, 100))
+    if not result.frontier:
+        return para
+    return para + "\n\n" + zone_table(result, width=width)

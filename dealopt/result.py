@@ -1,0 +1,114 @@
+"""What :func:`dealopt.solve` returns: an immutable result, built once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from dealopt.spec.model import Value
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SCHEMA = "dealopt.result/1"
+SOLUTION_NAMES = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
+
+
+class Status(StrEnum):
+    """How far a run got, and what it proved."""
+
+    COMPLETE = "complete"
+    """Every nondominated point was found and proven."""
+    PARTIAL = "partial"
+    """Stopped early (time limit or interrupt); every reported point is still proven."""
+    NO_FEASIBLE_DEAL = "no-feasible-deal"
+    """Proven: no deal satisfies every rule and red line."""
+    NO_ACCEPTABLE_DEAL = "no-acceptable-deal"
+    """Feasible deals exist, but none gives every party at least its no-deal value."""
+
+
+@dataclass(frozen=True)
+class FrontierDeal:
+    """One frontier point: a representative deal, the exact utilities, and acceptability.
+
+    ``all_deals`` holds every deal attaining the point when asked for (``all_deals=True``),
+    capped; ``all_deals_complete`` says whether the cap left any out.
+    """
+
+    deal: Mapping[str, Value]
+    utilities: Mapping[str, Fraction]
+    acceptable: bool
+    all_deals: tuple[Mapping[str, Value], ...] | None = None
+    all_deals_complete: bool | None = None
+
+
+@dataclass(frozen=True)
+class Stats:
+    """How the run went: backend, algorithm, solver calls, time, sizes, resolution."""
+
+    backend: str
+    algorithm: str
+    solver_calls: int
+    seconds: float
+    bundle_space_size: int
+    stopped: str | None = None
+    #: Largest utility error per party from rounding (all zero when the run is exact).
+    resolution: Mapping[str, Fraction] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Result:
+    """The frontier, the zone and the bargaining solutions of one instance.
+
+    ``frontier`` lists the Pareto-optimal feasible deals (one per point, lexicographically
+    descending utilities in party order); ``zone`` indexes its acceptable points;
+    ``solutions`` maps each bargaining solution to a frontier index (or None).
+    """
+
+    instance_name: str
+    parties: Mapping[str, str]  # name -> label, in instance order
+    issues: tuple[str, ...]
+    status_quo: Mapping[str, Value]
+    no_deal: Mapping[str, Fraction]
+    status: Status
+    frontier: tuple[FrontierDeal, ...]
+    zone: tuple[int, ...]
+    solutions: Mapping[str, int | None]
+    stats: Stats
+
+    @property
+    def zone_deals(self) -> tuple[FrontierDeal, ...]:
+        """The zone as frontier deals (rather than indices)."""
+        return tuple(self.frontier[i] for i in self.zone)
+
+    def solution(self, name: str) -> FrontierDeal | None:
+        """The frontier deal of a bargaining solution (``"nash"``, ...), or None."""
+        index = self.solutions[name]
+        return None if index is None else self.frontier[index]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data in the documented ``dealopt.result/1`` schema."""
+        from dealopt.report.json import result_to_dict
+
+        return result_to_dict(self)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The result as JSON text (``dealopt.result/1``)."""
+        import json
+
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per frontier deal: its options, utilities, acceptability and solutions."""
+        from dealopt.report.frame import result_to_frame
+
+        return result_to_frame(self)
+
+    def summary(self) -> str:
+        """A plain-language paragraph: frontier size, zone size, what Nash gives each side."""
+        from dealopt.report.text import summary
+
+        return summary(self)
