@@ -1,12 +1,45 @@
 """dealopt: exact deal finding for multi-issue negotiations.
 
 >>> import dealopt
->>> inst = dealopt.load("instances/helsinki2018.yaml")   # doctest: +SKIP
+>>> result = dealopt.solve(dealopt.load("instances/helsinki2018.yaml"))  # doctest: +SKIP
+>>> result.solution("nash").deal                                         # doctest: +SKIP
 """
+
+from typing import TYPE_CHECKING, Any
 
 from dealopt.api import instance, load
 from dealopt.errors import DealoptError, SpecError
 
+if TYPE_CHECKING:
+    from dealopt.result import FrontierDeal, Result, Status
+    from dealopt.pipeline import solve
+
 __version__ = "0.1.0"
 
-__all__ = ["DealoptError", "SpecError", "__version__", "instance", "load"]
+__all__ = [
+    "DealoptError",
+    "FrontierDeal",
+    "Result",
+    "SpecError",
+    "Status",
+    "__version__",
+    "instance",
+    "load",
+    "solve",
+]
+
+_LAZY = {
+    "solve": "dealopt.pipeline",
+    "Result": "dealopt.result",
+    "FrontierDeal": "dealopt.result",
+    "Status": "dealopt.result",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # The solving half loads on first use, so `dealopt check` never pays for it.
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'dealopt' has no attribute {name!r}")

@@ -122,7 +122,7 @@ def solve(
 ) -> None:
     """Find the exact frontier, the zone of agreement and the bargaining solutions."""
     from dealopt.api import load
-    from dealopt.solve import solve as run
+    from dealopt.pipeline import solve as run
 
     instance = load(file)
     with _progress() as progress:

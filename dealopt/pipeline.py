@@ -1,4 +1,5 @@
-"""``dealopt.solve``: the thin facade from an instance to a checked :class:`Result`.
+"""``dealopt.solve``: the thin facade from an instance to a checked :class:`Result` (in a module
+not named ``solve``, so the submodule never shadows the function on the package).
 
 instance → rules check → compile → backend session → exact frontier → every deal re-checked
 by the rules oracle → zone and bargaining solutions → immutable result.
