@@ -273,9 +273,9 @@ class _Compiler:
                     for v in self.instance.issues[issue].values
                 ]
                 acc = _add(acc, self.table_affine(issue, table), 1)
-            for when, value in self.checked.terms[party]:
-                amount = self.numeric(value)
-                cond: Cond = True if when is None else self.condition(when)
+            for term in self.checked.terms[party]:
+                amount = self.numeric(term.value)
+                cond: Cond = True if term.when is None else self.condition(term.when)
                 acc = _add(acc, self.times_cond(amount, cond), 1)
         self._utility_cache[party] = acc
         return acc
@@ -447,11 +447,11 @@ def compile_instance(
     party's utility one integer objective."""
     oracle = oracle or Oracle(instance)
     c = _Compiler(instance, oracle)
-    for k, (rule, expr) in enumerate(zip(instance.rules, c.checked.rules, strict=True)):
-        c.require(expr, _label(rule, k))
-    for party, lines in instance.red_lines.items():
-        for k, (rule, expr) in enumerate(zip(lines, c.checked.red_lines[party], strict=True)):
-            c.require(expr, _label(rule, k))
+    for k, checked in enumerate(c.checked.rules):
+        c.require(checked.expr, _label(checked.rule, k))
+    for lines in c.checked.red_lines.values():
+        for k, checked in enumerate(lines):
+            c.require(checked.expr, _label(checked.rule, k))
     objectives, scales, resolution, bounds = [], [], [], []
     for party in instance.parties:
         expr, scale, res = _objective(c, c.utility(party))

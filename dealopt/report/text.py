@@ -64,7 +64,8 @@ def summary(result: Result) -> str:
 
 
 def zone_table(result: Result, *, width: int | None = None) -> str:
-    """The zone (or, when empty, the frontier) as a text table with the solutions marked."""
+    """The zone (or, when empty, the frontier) as a text table with the solutions marked:
+    one row per point, its utilities, and what the deal moves from the status quo."""
     from rich.console import Console
     from rich.table import Table
 
@@ -77,27 +78,25 @@ def zone_table(result: Result, *, width: int | None = None) -> str:
     table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
     table.add_column("#", justify="right")
     table.add_column("sol")
-    for label in result.parties.values():
-        table.add_column(label, justify="right")
-    moving = [
-        i
-        for i in result.issues
-        if any(result.frontier[r].deal[i] != result.status_quo[i] for r in rows)
-    ]
-    for issue in moving:
-        table.add_column(issue)
+    for party in result.parties:
+        table.add_column(party, justify="right")
+    table.add_column("moves from the status quo", overflow="fold")
     for r in rows:
         point = result.frontier[r]
+        changed = [
+            f"{issue}={value}"
+            for issue, value in point.deal.items()
+            if value != result.status_quo[issue]
+        ]
         cells = [str(r), marks.get(r, "")]
         cells += [short_text(point.utilities[p]) for p in result.parties]
-        cells += [
-            str(point.deal[i]) if point.deal[i] != result.status_quo[i] else "." for i in moving
-        ]
+        cells.append(" ".join(changed) or "(status quo)")
         table.add_row(*cells)
-    console = Console(width=width or 200, record=True, file=_Null(), color_system=None)
+    console = Console(width=width or 100, record=True, file=_Null(), color_system=None)
     console.print(table)
-    legend = "sol: N Nash, K Kalai-Smorodinsky, E egalitarian, U utilitarian; '.' = status quo"
-    return console.export_text().rstrip() + "\n" + legend
+    legend = "sol: N Nash, K Kalai-Smorodinsky, E egalitarian, U utilitarian"
+    lines = [line.rstrip() for line in console.export_text().rstrip().splitlines()]
+    return "\n".join([*lines, legend])
 
 
 class _Null:
