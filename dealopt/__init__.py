@@ -11,8 +11,8 @@ from dealopt.api import instance, load
 from dealopt.errors import DealoptError, SpecError
 
 if TYPE_CHECKING:
-    from dealopt.result import FrontierDeal, Result, Status
     from dealopt.pipeline import solve
+    from dealopt.result import FrontierDeal, Result, Status
 
 __version__ = "0.1.0"
 
