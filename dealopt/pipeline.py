@@ -94,6 +94,8 @@ def solve(
                 complete,
             )
         frontier.append(FrontierDeal(deal, utilities, acceptable, *extra))
+    if any(model.resolution):
+        frontier = _exactly_nondominated(frontier, parties)
     zone = tuple(i for i, p in enumerate(frontier) if p.acceptable)
     d = [no_deal[p] for p in parties]
     zone_vectors = [[frontier[i].utilities[p] for p in parties] for i in zone]
@@ -130,6 +132,24 @@ def solve(
         solutions=solutions,
         stats=stats,
     )
+
+
+def _exactly_nondominated(
+    frontier: list[FrontierDeal], parties: tuple[str, ...]
+) -> list[FrontierDeal]:
+    """After rounding, settle points closer than the resolution with the exact utilities:
+    drop points another found point dominates (or equals), keep the order."""
+    vectors = [tuple(p.utilities[q] for q in parties) for p in frontier]
+    keep = []
+    for i, u in enumerate(vectors):
+        beaten = any(
+            j != i and all(a >= b for a, b in zip(v, u, strict=True)) and (v != u or j < i)
+            for j, v in enumerate(vectors)
+        )
+        if not beaten:
+            keep.append(frontier[i])
+    keep.sort(key=lambda p: tuple(p.utilities[q] for q in parties), reverse=True)
+    return keep
 
 
 def _backend_name(requested: str, session: object) -> str:
