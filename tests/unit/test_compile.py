@@ -97,7 +97,7 @@ def test_pairwise_product_uses_pair_conjunctions():
             "b": {"scores": {"x": {"lo": 1}}},
         }
     )
-    model, decoder = compile_instance(instance)
+    model, _ = compile_instance(instance)
     pairs = [d for d in model.definitions if isinstance(d, BoolAnd)]
     # Nonzero products: x in {mid, hi} times y == yes -> two pair variables.
     assert len(pairs) == 2
