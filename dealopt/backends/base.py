@@ -57,6 +57,9 @@ class SolveOptions:
     seed: int | None = None
 
 
+DEFAULT_OPTIONS = SolveOptions()
+
+
 @dataclass(frozen=True)
 class BackendSolution:
     """The result of one solve.
@@ -106,7 +109,8 @@ class Session(Protocol):
         """Up to ``limit`` distinct feasible deals (full 0/1 values) within the bounds.
 
         The deals are sorted in enumeration order (see :func:`deal_key`); the flag says
-        whether the list holds every such deal.
+        whether the list holds every such deal. Which deals a capped list holds is up to the
+        backend (``enumerate``: the first ones in enumeration order).
         """
         ...
 
@@ -136,7 +140,7 @@ class Backend(Protocol):
         """Whether the solver package is installed (checked without importing it)."""
         ...
 
-    def build(self, model: CompiledModel, options: SolveOptions = SolveOptions()) -> Session:
+    def build(self, model: CompiledModel, options: SolveOptions = DEFAULT_OPTIONS) -> Session:
         """Build ``model`` once and return a session that solves it."""
         ...
 
@@ -185,9 +189,3 @@ def check_request(model: CompiledModel, weights: Mapping[int, int], bounds: Boun
     for k in (*weights, *bounds):
         if not 0 <= k < n:
             raise UsageError(f"objective index {k} out of range: the model has {n} objectives")
-
-
-def lit_true(lit: Lit, values: Sequence[int]) -> bool:
-    """Whether literal ``(var, positive)`` holds under 0/1 ``values``."""
-    var, positive = lit
-    return bool(values[var]) == positive

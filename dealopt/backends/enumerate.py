@@ -1,0 +1,411 @@
+"""The enumeration backend: every deal, vectorised with numpy.
+
+The oracle for the other backends and the fast path for small bundle spaces. At build time it
+walks the whole bundle space (the cartesian product of the choice groups, as a mixed-radix index
+with the last group varying fastest, i.e. ``itertools.product`` order) in chunks, computes the
+definitions in order, drops the deals that break a constraint, and keeps the feasible deals'
+objective matrix and packed 0/1 values. Every solve is then masks and an argmax.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from dealopt.backends.base import (
+    DEFAULT_OPTIONS,
+    NO_BOUNDS,
+    BackendSolution,
+    Bounds,
+    Feature,
+    SolveOptions,
+    SolveStatus,
+    check_request,
+    expr_range,
+)
+from dealopt.compile.model import (
+    BoolAnd,
+    BoolOr,
+    CompiledModel,
+    LinearConstraint,
+    LinExpr,
+    ReifiedLinear,
+    Require,
+)
+from dealopt.errors import ScaleOverflowError, UsageError
+
+MAX_DEALS = 5_000_000
+"""The largest bundle space the backend agrees to enumerate."""
+CHUNK = 1 << 16
+"""Deals evaluated at once: bounds the working memory."""
+_INT64_SAFE = 2**62
+
+
+class EnumerateBackend:
+    """Brute force over the whole bundle space (at most :data:`MAX_DEALS` deals)."""
+
+    name = "enumerate"
+    features = frozenset({Feature.ASSUMPTIONS, Feature.ENUMERATE})
+
+    def is_available(self) -> bool:
+        """Whether ``numpy`` is installed (not imported)."""
+        return importlib.util.find_spec("numpy") is not None
+
+    def build(
+        self, model: CompiledModel, options: SolveOptions = DEFAULT_OPTIONS
+    ) -> EnumerateSession:
+        """Enumerate ``model``'s bundle space once; raises :class:`UsageError` when too large."""
+        return EnumerateSession(model, options)
+
+
+@dataclass(frozen=True)
+class _Linear:
+    """A linear expression split for speed: one lookup table per choice group it reads."""
+
+    constant: int
+    tables: tuple[tuple[int, np.ndarray], ...]  # (group, coefficient per option)
+    aux: tuple[tuple[int, int], ...]  # (defined variable, coefficient)
+
+    def value(self, digits: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        out = np.full(len(digits), self.constant, dtype=np.int64)
+        for g, table in self.tables:
+            out += table[digits[:, g]]
+        for v, c in self.aux:
+            out += c * vals[:, v]
+        return out
+
+
+class EnumerateSession:
+    """Every feasible deal of one model, held as an objective matrix and packed values."""
+
+    features = EnumerateBackend.features
+
+    def __init__(self, model: CompiledModel, options: SolveOptions = DEFAULT_OPTIONS):
+        size = model.bundle_space_size
+        if size > MAX_DEALS:
+            raise UsageError(
+                f"the bundle space has {size:,} deals; the enumerate backend handles at most "
+                f"{MAX_DEALS:,}: use the cpsat backend"
+            )
+        self.model = model
+        self.calls = 0
+        self._where = _check_structure(model)
+        self._radix = np.array([len(g) for g in model.choices], dtype=np.int64)
+        # Last group varies fastest, as in itertools.product.
+        self._stride = np.array(
+            [int(np.prod(self._radix[g + 1 :])) for g in range(len(model.choices))], dtype=np.int64
+        )
+        self._groups = [np.asarray(g, dtype=np.int64) for g in model.choices]
+        # Compile every linear expression once, not once per chunk.
+        self._def_exprs = [
+            self._linear(d.expr) if isinstance(d, ReifiedLinear) else None
+            for d in model.definitions
+        ]
+        self._con_exprs = [
+            self._linear(c.expr) if isinstance(c, LinearConstraint) else None
+            for c in model.constraints
+        ]
+        obj_exprs = [self._linear(e) for e in model.objectives]
+        objs, packed = [], []
+        for start in range(0, size, CHUNK):
+            idx = np.arange(start, min(size, start + CHUNK), dtype=np.int64)
+            vals, digits = self._evaluate(idx)
+            ok = self._feasible(vals, digits)
+            vals, digits = vals[ok], digits[ok]
+            objs.append(
+                np.stack([e.value(digits, vals) for e in obj_exprs], axis=1)
+                if model.objectives
+                else np.zeros((len(vals), 0), dtype=np.int64)
+            )
+            packed.append(np.packbits(vals, axis=1))
+        k, width = len(model.objectives), (model.num_vars + 7) // 8
+        self._obj = np.concatenate(objs) if objs else np.zeros((0, k), dtype=np.int64)
+        self._packed = np.concatenate(packed) if packed else np.zeros((0, width), dtype=np.uint8)
+
+    @property
+    def num_feasible(self) -> int:
+        """How many deals satisfy every constraint."""
+        return len(self._obj)
+
+    # Building -----------------------------------------------------------------------------
+
+    def _linear(self, e: LinExpr) -> _Linear:
+        lo, hi = expr_range(e)
+        if max(-lo, hi) >= _INT64_SAFE:
+            raise ScaleOverflowError(f"a linear expression reaches {max(-lo, hi)}: beyond int64")
+        tables: dict[int, np.ndarray] = {}
+        aux: dict[int, int] = {}
+        for v, c in e.terms:
+            where = self._where[v]
+            if where is None:
+                aux[v] = aux.get(v, 0) + c
+            else:
+                g, pos = where
+                tables.setdefault(g, np.zeros(len(self.model.choices[g]), dtype=np.int64))
+                tables[g][pos] += c
+        return _Linear(e.constant, tuple(tables.items()), tuple(aux.items()))
+
+    def _evaluate(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """0/1 values (bool matrix) and chosen positions of the deals numbered ``idx``."""
+        model = self.model
+        digits = (idx[:, None] // self._stride[None, :]) % self._radix[None, :]
+        # Column-major: definitions read and write whole columns, now contiguous.
+        vals = np.zeros((len(idx), model.num_vars), dtype=bool, order="F")
+        rows = np.arange(len(idx))
+        for g, group in enumerate(self._groups):
+            vals[rows, group[digits[:, g]]] = True
+        for d, linear in zip(model.definitions, self._def_exprs, strict=True):
+            if isinstance(d, ReifiedLinear):
+                e = linear.value(digits, vals)
+                col = np.ones(len(idx), dtype=bool)
+                if d.lo is not None:
+                    col &= e >= d.lo
+                if d.hi is not None:
+                    col &= e <= d.hi
+            elif isinstance(d, BoolAnd):
+                col = np.ones(len(idx), dtype=bool)
+                for v, pos in d.literals:
+                    col &= vals[:, v] == pos
+            elif isinstance(d, BoolOr):
+                col = np.zeros(len(idx), dtype=bool)
+                for v, pos in d.literals:
+                    col |= vals[:, v] == pos
+            else:  # pragma: no cover - the compiler only emits the three kinds above
+                raise TypeError(f"unknown definition {d!r}")
+            vals[:, d.var] = col
+        return vals, digits
+
+    def _feasible(self, vals: np.ndarray, digits: np.ndarray) -> np.ndarray:
+        ok = np.ones(len(vals), dtype=bool)
+        for c, linear in zip(self.model.constraints, self._con_exprs, strict=True):
+            if isinstance(c, Require):
+                v, pos = c.literal
+                ok &= vals[:, v] == pos
+            elif isinstance(c, LinearConstraint):
+                e = linear.value(digits, vals)
+                if c.lo is not None:
+                    ok &= e >= c.lo
+                if c.hi is not None:
+                    ok &= e <= c.hi
+            else:  # pragma: no cover - the compiler only emits the two kinds above
+                raise TypeError(f"unknown constraint {c!r}")
+        return ok
+
+    # Solving ------------------------------------------------------------------------------
+
+    def _column(self, v: int) -> np.ndarray:
+        return ((self._packed[:, v >> 3] >> (7 - (v & 7))) & 1).astype(bool)
+
+    def _mask(self, bounds: Bounds, assumptions: Sequence[tuple[int, bool]]) -> np.ndarray:
+        mask = np.ones(len(self._obj), dtype=bool)
+        for k, (lo, hi) in bounds.items():
+            if lo is not None:
+                mask &= self._obj[:, k] >= lo
+            if hi is not None:
+                mask &= self._obj[:, k] <= hi
+        for v, pos in assumptions:
+            mask &= self._column(v) == pos
+        return mask
+
+    def _values(self, row: int) -> tuple[int, ...]:
+        bits = np.unpackbits(self._packed[row], count=self.model.num_vars)
+        return tuple(int(b) for b in bits)
+
+    def solve(
+        self,
+        weights: Mapping[int, int],
+        *,
+        bounds: Bounds = NO_BOUNDS,
+        assumptions: Sequence[tuple[int, bool]] = (),
+        hint: Sequence[int] | None = None,
+        time_limit: float | None = None,
+    ) -> BackendSolution:
+        """Maximise ``Σ weights[k] × objective_k``; ties go to the first deal in enumeration
+        order. ``hint`` and ``time_limit`` are ignored (the work was done at build time)."""
+        check_request(self.model, weights, bounds)
+        self.calls += 1
+        rows = np.flatnonzero(self._mask(bounds, assumptions))
+        if len(rows) == 0:
+            return BackendSolution(SolveStatus.INFEASIBLE)
+        ks = [k for k, w in sorted(weights.items()) if w]
+        best = 0
+        if ks:
+            sub = self._obj[np.ix_(rows, ks)]
+            reach = sum(abs(weights[k]) for k in ks) * int(np.abs(sub).max(initial=0))
+            if reach >= _INT64_SAFE:  # exact Python integers instead of overflowing int64
+                score = sub.astype(object) @ np.array([weights[k] for k in ks], dtype=object)
+                best = max(range(len(score)), key=lambda i: (score[i], -i))
+            else:
+                w = np.array([weights[k] for k in ks], dtype=np.int64)
+                best = int(np.argmax(sub @ w))  # argmax returns the first maximum
+        row = int(rows[best])
+        return BackendSolution(
+            SolveStatus.OPTIMAL, self._values(row), tuple(int(x) for x in self._obj[row])
+        )
+
+    def solutions(
+        self,
+        *,
+        bounds: Bounds = NO_BOUNDS,
+        assumptions: Sequence[tuple[int, bool]] = (),
+        limit: int,
+    ) -> tuple[list[tuple[int, ...]], bool]:
+        """Up to ``limit`` feasible deals in enumeration order; see :meth:`Session.solutions`."""
+        check_request(self.model, {}, bounds)
+        self.calls += 1
+        if limit < 0:
+            raise ValueError(f"limit must be >= 0, got {limit}")
+        rows = np.flatnonzero(self._mask(bounds, assumptions))
+        return [self._values(int(r)) for r in rows[:limit]], len(rows) <= limit
+
+    def nondominated(
+        self, bounds: Bounds = NO_BOUNDS
+    ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+        """Every nondominated objective vector within ``bounds``, with its first deal.
+
+        Sorted lexicographically descending by objectives; see
+        :meth:`EnumeratingSession.nondominated`.
+        """
+        check_request(self.model, {}, bounds)
+        self.calls += 1
+        if bounds:
+            rows = np.flatnonzero(self._mask(bounds, ()))
+            objs = self._obj[rows]
+        else:  # no copy of the whole matrix
+            rows, objs = np.arange(len(self._obj)), self._obj
+        if len(rows) == 0:
+            return []
+        key = _lex_key(objs)
+        if key is not None:
+            # One int64 key per vector: unique() is a single sort, and its first index per
+            # key is the first deal (rows ascend). Reversed: lexicographically descending.
+            _, first = np.unique(key, return_index=True)
+            pick = first[::-1]
+        else:  # too many distinct values to pack: sort on every column
+            order = np.lexsort((rows, *(-objs[:, k] for k in reversed(range(objs.shape[1])))))
+            sorted_objs = objs[order]
+            new = np.ones(len(order), dtype=bool)
+            new[1:] = (sorted_objs[1:] != sorted_objs[:-1]).any(axis=1)
+            pick = order[new]
+        objs, rows = objs[pick], rows[pick]
+        keep = nondominated_mask(objs, presorted=True)
+        return [
+            (tuple(int(x) for x in o), self._values(int(r)))
+            for o, r in zip(objs[keep], rows[keep], strict=True)
+        ]
+
+
+def nondominated_mask(
+    points: np.ndarray, *, presorted: bool = False, block: int = 1024
+) -> np.ndarray:
+    """Which rows of ``points`` no other row dominates (maximisation); rows must be distinct.
+
+    ``presorted`` promises that the rows are in lexicographically descending order.
+
+    Two objectives: sort lexicographically descending and sweep (a row survives iff its f2
+    beats every earlier f2). Three or more: sort by sum descending, so that a row can only be
+    dominated by an earlier one, then take blocks of rows in that order: a block's rows not
+    dominated by an earlier row of the block are nondominated, and they remove every later
+    row they dominate at once (high-sum rows dominate many, so the rest shrinks fast).
+    """
+    n, k = points.shape
+    keep = np.zeros(n, dtype=bool)
+    if n == 0:
+        return keep
+    if k <= 1:
+        keep[np.argmax(points[:, 0]) if k else 0] = True
+        return keep
+    if k == 2:
+        order = np.arange(n) if presorted else np.lexsort((-points[:, 1], -points[:, 0]))
+        f2 = points[order, 1]
+        best_before = np.maximum.accumulate(np.concatenate(([f2[0]], f2[:-1])))
+        survive = f2 > best_before
+        survive[0] = True
+        keep[order[survive]] = True
+        return keep
+    # Float sums are only an order: rounding is monotone, so a dominating row's sum is never
+    # smaller, and ties fall back to lexicographic order, where a dominating row comes first.
+    total = points.astype(np.float64).sum(axis=1)
+    if presorted:
+        order = np.lexsort((np.arange(n), -total))
+    else:
+        order = np.lexsort((*(-points[:, j] for j in reversed(range(k))), -total))
+    rest, rest_idx = points[order], order
+    while len(rest):
+        # Small blocks while the rest is large: each block's cost is |new| x |rest|.
+        size = int(np.clip((1 << 22) // len(rest), 8, block))
+        x, xi = rest[:size], rest_idx[:size]
+        dominated = np.tril((x[None, :, :] >= x[:, None, :]).all(axis=2), -1).any(axis=1)
+        new = x[~dominated]
+        keep[xi[~dominated]] = True
+        rest, rest_idx = rest[size:], rest_idx[size:]
+        if len(rest) and len(new):
+            alive = np.ones(len(rest), dtype=bool)
+            step = max(1, (1 << 22) // (len(new) * k))  # bounds the broadcast to ~4M booleans
+            for s in range(0, len(rest), step):
+                r = rest[s : s + step]
+                alive[s : s + step] = ~(new[None, :, :] >= r[:, None, :]).all(axis=2).any(axis=1)
+            rest, rest_idx = rest[alive], rest_idx[alive]
+    return keep
+
+
+def _lex_key(points: np.ndarray) -> np.ndarray | None:
+    """An int64 per row that sorts like the rows (lexicographically), or None if none fits.
+
+    The columns are packed in mixed radix, the first most significant: as offsets from the
+    column's minimum when the spans fit, else as ranks among the column's distinct values.
+    """
+    if len(points) == 0:
+        return np.zeros(0, dtype=np.int64)
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    spans = [int(b) - int(a) + 1 for a, b in zip(lo, hi, strict=True)]
+    if _product(spans) < 2**63:
+        digits = [(points[:, j] - lo[j], spans[j]) for j in range(points.shape[1])]
+    else:
+        columns = [np.unique(points[:, j], return_inverse=True) for j in range(points.shape[1])]
+        if _product([len(v) for v, _ in columns]) >= 2**63:
+            return None
+        digits = [(inverse.reshape(-1), len(v)) for v, inverse in columns]
+    key = np.zeros(len(points), dtype=np.int64)
+    for digit, base in digits:
+        key = key * base + digit
+    return key
+
+
+def _product(numbers: list[int]) -> int:
+    out = 1
+    for x in numbers:
+        out *= x
+    return out
+
+
+def _check_structure(model: CompiledModel) -> list[tuple[int, int] | None]:
+    """Where each variable sits: ``(group, position)`` or None for a definition.
+
+    Enumeration needs every variable to be a function of the deal: in exactly one choice group
+    or defined once, from variables decided or defined before it.
+    """
+    where: list[tuple[int, int] | None] = [None] * model.num_vars
+    known = [False] * model.num_vars
+    for g, group in enumerate(model.choices):
+        for pos, v in enumerate(group):
+            if known[v]:
+                raise UsageError(f"variable {v} appears in two choice groups")
+            where[v], known[v] = (g, pos), True
+    for d in model.definitions:
+        reads = (
+            [v for v, _ in d.expr.terms]
+            if isinstance(d, ReifiedLinear)
+            else [v for v, _ in d.literals]
+        )
+        if not all(known[v] for v in reads):
+            raise UsageError(f"definition of variable {d.var} reads a variable defined later")
+        if known[d.var]:
+            raise UsageError(f"variable {d.var} is defined twice")
+        known[d.var] = True
+    if not all(known):
+        raise UsageError(f"variable {known.index(False)} is neither an option nor defined")
+    return where

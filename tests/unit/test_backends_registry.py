@@ -1,0 +1,50 @@
+"""The backend registry: names, availability, ``auto``'s choice."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from test_backends_sessions import MODEL_A, build_model, lin
+
+from dealopt.backends import (
+    AUTO_ENUMERATE_MAX,
+    Feature,
+    Session,
+    available_backends,
+    get_backend,
+)
+from dealopt.errors import UsageError
+
+
+def test_names_and_features():
+    assert {"cpsat", "enumerate", "auto"} <= set(available_backends())
+    assert "enumerate" in available_backends(Feature.ENUMERATE)
+    assert "cpsat" not in available_backends(Feature.ENUMERATE)
+    assert "cpsat" in available_backends(Feature.TIME_LIMIT)
+    for name in ("cpsat", "enumerate", "auto"):
+        assert get_backend(name).name == name
+
+
+def test_unknown_backend_names_the_nearest():
+    with pytest.raises(UsageError, match="did you mean 'cpsat'"):
+        get_backend("cp-sat")
+
+
+def test_auto_picks_by_space_size():
+    small = get_backend("auto").build(MODEL_A)
+    assert Feature.ENUMERATE in small.features and isinstance(small, Session)
+    groups = [10, 10, 10, 10, 10, 10]  # 10**6 deals > AUTO_ENUMERATE_MAX
+    assert AUTO_ENUMERATE_MAX < 10**6
+    large = get_backend("auto").build(build_model(groups, objectives=[lin((0, 1))]))
+    assert Feature.ENUMERATE not in large.features
+
+
+def test_importing_backends_loads_no_solver():
+    code = (
+        "import sys, dealopt.backends as b, dealopt.backends.cpsat, dealopt.backends.base; "
+        "b.available_backends(); print('ortools' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
