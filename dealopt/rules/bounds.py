@@ -1,0 +1,122 @@
+"""Interval bounds of an expression over all deals (rules ignored), for big-M constants.
+
+Always sound: the interval contains the value of every deal. Tight where cheap: a
+subexpression that depends on at most one issue gets its exact range by evaluating it on every
+value of that issue; sums add their parts' intervals; products multiply intervals, which is exact
+for the pairwise products a checked tree allows (two factors on two different issues vary
+independently). Only parts that share issues (a sum of two terms on the same two issues, a
+count of conditions on several issues) can make the interval wider than the true range.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from dealopt.rules import ast
+from dealopt.rules.check import CheckedInstance
+from dealopt.rules.oracle import evaluate, table
+
+Interval = tuple[Fraction, Fraction]
+
+
+def bounds(expr: ast.Expr, checked: CheckedInstance) -> Interval:
+    """``(min, max)`` of checked ``expr`` over all deals; a condition counts as 0 or 1."""
+    return _Bounds(checked).of(expr)
+
+
+def _point(value: Fraction | bool) -> Fraction:
+    return Fraction(int(value)) if isinstance(value, bool) else value
+
+
+def _mul(a: Interval, b: Interval) -> Interval:
+    corners = [a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1]]
+    return min(corners), max(corners)
+
+
+def _hull(*intervals: Interval) -> Interval:
+    return min(i[0] for i in intervals), max(i[1] for i in intervals)
+
+
+class _Bounds:
+    """One bounds computation; remembers the bounds of quantities and utilities."""
+
+    def __init__(self, checked: CheckedInstance):
+        self.checked = checked
+        self.cache: dict[tuple[str, str], Interval] = {}
+
+    def of(self, e: ast.Expr) -> Interval:
+        checked = self.checked
+        deps = checked.depends_on(e)
+        if len(deps) <= 1:
+            # Exact: evaluate on every value of the one issue (or once, if constant).
+            if deps:
+                values = [_point(v) for v in table(e, next(iter(deps)), checked)]
+            else:
+                values = [_point(evaluate(e, checked.instance.status_quo, checked))]
+            return min(values), max(values)
+        match e:
+            case ast.Sum(first=first, rest=rest):
+                lo, hi = self.of(first)
+                for op, term in rest:
+                    tlo, thi = self.of(term)
+                    lo, hi = (lo + tlo, hi + thi) if op == "+" else (lo - thi, hi - tlo)
+                return lo, hi
+            case ast.BinaryOp(op="*", left=a, right=b):
+                return _mul(self.of(a), self.of(b))
+            case ast.BinaryOp(op="/", left=a, right=b):
+                c = self.of(b)[0]  # a checked divisor is a nonzero constant
+                return _mul(self.of(a), (1 / c, 1 / c))
+            case ast.Negate(operand=a):
+                lo, hi = self.of(a)
+                return -hi, -lo
+            case ast.Count(conditions=conds):
+                parts = [self.of(c) for c in conds]
+                return sum((p[0] for p in parts), Fraction(0)), sum(
+                    (p[1] for p in parts), Fraction(0)
+                )
+            case ast.QuantityRef(name=n):
+                return self._cached(("quantity", n), lambda: self.of(checked.quantities[n]))
+            case ast.UtilityOf(party=p):
+                return self._cached(("utility", p), lambda: self._utility(p))
+            case ast.Total(attribute=a):
+                attr = checked.instance.attributes[a]
+                lo = hi = Fraction(0)
+                for issue in attr.tables:
+                    if issue in checked.instance.issues:
+                        vals = [
+                            Fraction(attr.of(issue, v))
+                            for v in checked.instance.issues[issue].values
+                        ]
+                        lo, hi = lo + min(vals), hi + max(vals)
+                return lo, hi
+        # Any other condition on several issues: true or false.
+        return Fraction(0), Fraction(1)
+
+    def _cached(self, key: tuple[str, str], compute) -> Interval:
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
+
+    def _utility(self, party: str) -> Interval:
+        inst = self.checked.instance
+        lo = hi = Fraction(0)
+        interest = inst.interests.get(party)
+        if interest is not None:
+            for issue, weight in interest.weights.items():
+                vals = [
+                    Fraction(weight) * Fraction(interest.score(issue, v))
+                    for v in inst.issues[issue].values
+                ]
+                lo, hi = lo + min(vals), hi + max(vals)
+        for term in self.checked.terms.get(party, ()):
+            value = self.of(term.value)
+            if term.when is not None:
+                when = self.of(term.when)
+                if when == (1, 1):
+                    pass
+                elif when == (0, 0):
+                    value = (Fraction(0), Fraction(0))
+                else:
+                    value = _hull(value, (Fraction(0), Fraction(0)))
+            lo, hi = lo + value[0], hi + value[1]
+        return lo, hi
