@@ -23,8 +23,23 @@ Number = Annotated[
 ]
 Expression = Annotated[StrictStr, Field(min_length=1)]
 # A table from an issue's values (option names, or integers of a range issue) to numbers,
-# or "linear": the value itself (range issues only).
-Table = dict[Name | StrictInt, Number] | Literal["linear"]
+# or "linear": the value itself (range issues only). A range issue's value may also be
+# written as a quoted integer key ("10": 5), since JSON object keys are always strings.
+IntegerKey = Annotated[StrictStr, Field(pattern=r"^[-+]?[0-9]+$")]
+TABLE_KEY_PATTERN = r"^([a-z_][a-z0-9_]*|[-+]?[0-9]+)$"
+Table = (
+    Annotated[
+        dict[Name | StrictInt | IntegerKey, Number],
+        WithJsonSchema(
+            {
+                "type": "object",
+                "propertyNames": {"pattern": TABLE_KEY_PATTERN},
+                "additionalProperties": {"type": "number"},
+            }
+        ),
+    ]
+    | Literal["linear"]
+)
 
 
 class _Node(BaseModel):
@@ -118,4 +133,26 @@ def json_schema() -> dict[str, Any]:
     schema["if"] = {"required": ["extends"]}
     schema["then"] = {"required": ["dealopt"]}
     schema["else"] = {"required": schema.pop("required")}
+    _strict_names(schema)
     return schema
+
+
+def _strict_names(node: Any) -> None:
+    """Turn pydantic's ``patternProperties`` (which lets any key that does not match through)
+    into ``propertyNames`` + ``additionalProperties``, so a key like ``Sanctions`` is flagged."""
+    if isinstance(node, dict):
+        pattern_properties = node.get("patternProperties")
+        if (
+            isinstance(pattern_properties, dict)
+            and len(pattern_properties) == 1
+            and "additionalProperties" not in node
+        ):
+            ((pattern, sub),) = pattern_properties.items()
+            del node["patternProperties"]
+            node["propertyNames"] = {"pattern": pattern}
+            node["additionalProperties"] = sub
+        for value in node.values():
+            _strict_names(value)
+    elif isinstance(node, list):
+        for value in node:
+            _strict_names(value)

@@ -8,12 +8,14 @@ file, line and column before raising one :class:`~dealopt.errors.SpecError`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from dealopt.errors import Problem, Source, SpecError, did_you_mean
 from dealopt.spec.document import InstanceDoc, IssueDoc, RuleDoc
@@ -35,11 +37,13 @@ from dealopt.spec.yamlsafe import Located, PathKey, parse_text, read_text
 
 MAX_EXTENDS_DEPTH = 16
 MAX_RANGE_VALUES = 100_000
+MAX_SUGGEST = 1000  # no 'did you mean' among more options than this (difflib is slow)
 SUFFIXES = (".yaml", ".yml", ".json")
+_INTEGER_KEY = re.compile(r"[-+]?[0-9]+")
 # Names the rule language gives a meaning of its own; an instance may not reuse them.
-RESERVED = frozenset(
-    {"and", "or", "not", "in", "true", "false", "total", "level", "utility", "score", "count"}
-)
+KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
+RESERVED = KEYWORDS | {"total", "level", "utility", "score", "count"}
+# Options may use the function names (``x == total`` is unambiguous), not the keywords.
 
 
 # ----------------------------------------------------------------------------- reading
@@ -66,9 +70,14 @@ def loads(text: str, path: str = "<string>") -> Instance:
 def from_data(data: Mapping[str, Any], name: str = "<data>") -> Instance:
     """Build an instance from Python data shaped like an instance file.
 
-    Numbers may be ``int``, ``Decimal`` or ``str``-free floats converted exactly via ``str``.
+    Numbers may be ``int``, ``Decimal`` or ``float``; a float is converted exactly from its
+    ``repr`` (``0.1`` is one tenth). ``extends`` is for files only: merge dicts in Python.
     """
     located = Located(data=_plain(data), path=name)
+    if isinstance(located.data, dict) and "extends" in located.data:
+        problems = _Problems(located)
+        problems.add((), "'extends' works in files only; merge the data in Python instead")
+        problems.raise_if_any()
     return _build(located)
 
 
@@ -86,6 +95,8 @@ def _plain(value: Any) -> Any:
 
 def _read_chain(path: Path, chain: tuple[Path, ...]) -> Located:
     located = parse_text(read_text(path), str(path))
+    if chain:  # a base file: it must stand as an instance file of its own version
+        _check_version(located)
     return _resolve_extends(located, path, (*chain, path.resolve()))
 
 
@@ -93,70 +104,85 @@ def _resolve_extends(located: Located, path: Path, chain: tuple[Path, ...]) -> L
     data = located.data
     if not isinstance(data, dict) or "extends" not in data:
         return located
+    _check_version(located)
     where = located.where(("extends",))
+
+    def fail(message: str) -> SpecError:
+        return SpecError([Problem(where, message, line_text=located.line_text(where))])
+
     target = data["extends"]
     if not isinstance(target, str) or not target.endswith(SUFFIXES):
-        raise SpecError(
-            [Problem(where, "'extends' must be a relative path to a .yaml, .yml or .json file")]
-        )
-    base_path = path.parent / target
+        raise fail("'extends' must be a relative path to a .yaml, .yml or .json file")
     if Path(target).is_absolute():
-        raise SpecError([Problem(where, "'extends' must be a relative path")])
-    if base_path.resolve() in chain:
-        cycle = " -> ".join(p.name for p in (*chain, base_path.resolve()))
-        raise SpecError([Problem(where, f"cyclic 'extends': {cycle}")])
+        raise fail("'extends' must be a relative path")
+    base_path = path.parent / target
+    try:
+        resolved = base_path.resolve()
+        found = base_path.is_file()
+    except (OSError, ValueError, RuntimeError) as exc:  # NUL byte, name too long, link loop
+        raise fail(f"'extends' file cannot be read: {target!r} ({exc})") from None
+    if resolved in chain:
+        cycle = " -> ".join(p.name for p in (*chain, resolved))
+        raise fail(f"cyclic 'extends': {cycle}")
     if len(chain) > MAX_EXTENDS_DEPTH:
-        raise SpecError([Problem(where, f"'extends' chain deeper than {MAX_EXTENDS_DEPTH}")])
-    if not base_path.is_file():
-        raise SpecError([Problem(where, f"'extends' file not found: {target}")])
+        raise fail(f"'extends' chain deeper than {MAX_EXTENDS_DEPTH}")
+    if not found:
+        raise fail(f"'extends' file not found: {target}")
     base = _read_chain(base_path, chain)
     return _merge(base, located)
 
 
 def _merge(base: Located, over: Located) -> Located:
     """``over`` on top of ``base``: mappings merge key by key, ``null`` deletes a key, any other
-    value (lists included) replaces. Positions follow the value they describe."""
+    value (lists included) replaces. Positions follow the value they describe.
+
+    Keys keep the base's order; keys new in ``over`` follow in its order. A ``null`` inside a
+    mapping that ``over`` brings in whole is dropped too, so ``key: null`` always means "no
+    such key" in a file that extends another. Linear in the size of both files.
+    """
     out = Located(data=None, path=over.path, lines=over.lines)
-    out.positions = dict(base.positions)
-    out.key_positions = dict(base.key_positions)
-    out.col_offsets = dict(base.col_offsets)
     out.file_lines = {**base.file_lines, **over.file_lines}
 
-    def drop(prefix: PathKey) -> None:
-        n = len(prefix)
-        for table in (out.positions, out.key_positions, out.col_offsets):
-            for key in [k for k in table if k[:n] == prefix]:
-                del table[key]
+    def copy(src: Located, path: PathKey) -> None:
+        for mine, theirs in ((out.positions, src.positions), (out.col_offsets, src.col_offsets)):
+            if path in theirs:
+                mine[path] = theirs[path]  # type: ignore[index]
 
-    def take(prefix: PathKey) -> None:
-        n = len(prefix)
-        for mine, theirs in (
-            (out.positions, over.positions),
-            (out.key_positions, over.key_positions),
-            (out.col_offsets, over.col_offsets),
-        ):
-            mine.update({k: v for k, v in theirs.items() if k[:n] == prefix})
+    def key_from(src: Located, path: PathKey) -> None:
+        if path in src.key_positions:
+            out.key_positions[path] = src.key_positions[path]
+
+    def take(src: Located, value: Any, path: PathKey) -> Any:
+        copy(src, path)
+        if isinstance(value, dict):
+            result = {}
+            for key, item in value.items():
+                if item is None and src is over:
+                    continue
+                key_from(src, (*path, key))
+                result[key] = take(src, item, (*path, key))
+            return result
+        if isinstance(value, list):
+            return [take(src, item, (*path, i)) for i, item in enumerate(value)]
+        return value
 
     def merge(b: Any, o: Any, path: PathKey) -> Any:
         if not (isinstance(b, dict) and isinstance(o, dict)):
-            drop(path)
-            take(path)
-            return o
-        result = dict(b)
-        out.positions[path] = over.positions.get(path, out.positions.get(path))  # type: ignore[assignment]
+            return take(over, o, path)
+        copy(over, path)
+        result = {}
+        for key, value in b.items():
+            if key not in o:
+                key_from(base, (*path, key))
+                result[key] = take(base, value, (*path, key))
+            elif o[key] is not None:
+                key_from(over, (*path, key))
+                result[key] = merge(value, o[key], (*path, key))
         for key, value in o.items():
-            if path == () and key == "extends":
+            if key in b or value is None or (path == () and key == "extends"):
                 continue
-            if value is None:
-                result.pop(key, None)
-                drop((*path, key))
-            elif key in result:
-                result[key] = merge(result[key], value, (*path, key))
-                if (*path, key) in over.key_positions:
-                    out.key_positions[(*path, key)] = over.key_positions[(*path, key)]
-            else:
-                take((*path, key))
-                result[key] = value
+            key_from(over, (*path, key))
+            result[key] = take(over, value, (*path, key))
         return result
 
     out.data = merge(base.data, over.data, ())
@@ -198,6 +224,8 @@ _TYPE_WORDS = {
     "literal_error": None,
     "int_from_float": "an integer",
     "decimal_parsing": "a number",
+    "finite_number": "a number",
+    "string_too_short": "a non-empty string",
 }
 
 
@@ -218,22 +246,55 @@ def _describe(value: Any) -> str:
 
 
 def _fields_at(loc: tuple) -> Iterable[str]:
-    """The keys allowed in the model at ``loc`` (for 'did you mean' on unknown keys)."""
-    from dealopt.spec import document as d
+    """The keys allowed in the model at ``loc`` (for 'did you mean' on unknown keys).
 
-    model: Any = InstanceDoc
+    Walks the document models' annotations, so that a name chosen by the user (a party
+    called ``terms``, say) is never mistaken for a field of the same name.
+    """
+    tp: Any = InstanceDoc
     for part in loc:
-        if isinstance(part, int) or part in ("[key]",):
-            continue
-        field = getattr(model, "model_fields", {}).get(part)
-        if field is None:
-            continue
-        ann = str(field.annotation)
-        for cls in (d.PartyDoc, d.IssueDoc, d.TermDoc, d.InterestDoc, d.RuleDoc):
-            if cls.__name__ in ann:
-                model = cls
-                break
-    return getattr(model, "model_fields", {}).keys()
+        tp = _unwrap(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            field = tp.model_fields.get(part) if isinstance(part, str) else None
+            if field is None:
+                return ()
+            tp = field.annotation
+        elif get_origin(tp) is dict:
+            tp = get_args(tp)[1]
+        elif get_origin(tp) is list:
+            tp = get_args(tp)[0]
+        else:
+            return ()
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return tp.model_fields.keys()
+    return ()
+
+
+def _unwrap(tp: Any) -> Any:
+    """``tp`` without ``Annotated`` and, of a union, the member that is a model, dict or list."""
+    while True:
+        origin = get_origin(tp)
+        if origin is Annotated:
+            tp = get_args(tp)[0]
+        elif origin in (Union, UnionType):
+            members = [
+                a
+                for a in get_args(tp)
+                if get_origin(_strip(a)) in (dict, list)
+                or (isinstance(_strip(a), type) and issubclass(_strip(a), BaseModel))
+            ]
+            if not members:
+                return tp
+            tp = members[0]
+        else:
+            return tp
+
+
+def _strip(tp: Any) -> Any:
+    while get_origin(tp) is Annotated:
+        tp = get_args(tp)[0]
+    return tp
 
 
 def _structure_problems(located: Located, exc: ValidationError, problems: _Problems) -> None:
@@ -250,12 +311,18 @@ def _structure_problems(located: Located, exc: ValidationError, problems: _Probl
                 isinstance(node, list) and isinstance(part, int) and part < len(node)
             ):
                 node = node[part]
+            elif isinstance(node, dict) and isinstance(part, str) and len(rest) > 1:
+                rest.pop(0)  # a union member's tag, as in "dict[...]": not a key of the file
+                continue
             else:
                 break
             path.append(rest.pop(0))
         err = {**err, "_rest": rest, "_node": node}
         seen.setdefault(tuple(path), []).append(err)
+    prefixes = {q[:k] for q in seen for k in range(len(q))}
     for path, errs in seen.items():
+        if path in prefixes and all(e["type"] in _TYPE_WORDS for e in errs):
+            continue  # a union member that fits the shape has its own, more precise errors
         _one_structure_problem(path, errs, problems)
 
 
@@ -320,22 +387,30 @@ def _in_words(path: PathKey) -> str:
 # ----------------------------------------------------------------------------- building
 
 
-def _build(located: Located) -> Instance:
+def _check_version(located: Located) -> None:
+    """Raise unless ``located`` is a mapping carrying ``dealopt: 1`` (every file must)."""
     problems = _Problems(located)
     data = located.data
     if not isinstance(data, dict):
         problems.add((), f"an instance must be a mapping (key: value), got {_describe(data)}")
-        problems.raise_if_any()
-    version = data.get("dealopt")
-    if version != 1 or isinstance(version, bool):
-        if "dealopt" not in data:
-            problems.add((), "missing the format version: add 'dealopt: 1' at the top")
+    elif "dealopt" not in data:
+        problems.add((), "missing the format version: add 'dealopt: 1' at the top")
+    elif data["dealopt"] != 1 or isinstance(data["dealopt"], bool):
+        version = data["dealopt"]
+        if isinstance(version, bool):
+            shown = str(version).lower()
         else:
-            problems.add(
-                ("dealopt",),
-                f"unsupported format version {version!r}; this dealopt reads version 1",
-            )
-        problems.raise_if_any()
+            shown = repr(version) if isinstance(version, str) else str(version)
+        problems.add(
+            ("dealopt",), f"unsupported format version {shown}; this dealopt reads version 1"
+        )
+    problems.raise_if_any()
+
+
+def _build(located: Located) -> Instance:
+    problems = _Problems(located)
+    _check_version(located)
+    data = located.data
     try:
         doc = InstanceDoc.model_validate({k: v for k, v in data.items() if k != "extends"})
     except ValidationError as exc:
@@ -455,6 +530,11 @@ class _Builder:
                     self.problems.add(
                         (*at, "options", k), f"option '{option}' listed twice in issue '{name}'"
                     )
+                elif option in KEYWORDS:
+                    self.problems.add(
+                        (*at, "options", k),
+                        f"'{option}' is a word of the rule language and cannot name an option",
+                    )
                 seen.add(option)
             values, kind = tuple(doc.options), "options"
         else:
@@ -500,18 +580,29 @@ class _Builder:
                     continue
                 out[issue_name] = LINEAR
                 continue
-            for value in table:
-                if value not in issue.values:
-                    choices = [str(v) for v in issue.values]
+            values = set(issue.values)
+            entries: dict[Value, Decimal] = {}
+            for key, number in table.items():
+                value = key
+                if issue.is_range and isinstance(key, str) and _INTEGER_KEY.fullmatch(key):
+                    value = int(key)  # JSON keys are strings: "10" names the value 10
+                if value not in values:
                     self.problems.add(
-                        (*at, issue_name, value),
-                        f"{value!r} is not an option of issue '{issue_name}'",
-                        did_you_mean(str(value), choices),
+                        (*at, issue_name, key),
+                        f"{key!r} is not {'a value' if issue.is_range else 'an option'} "
+                        f"of issue '{issue_name}'",
+                        _value_hint(issue, str(key)),
                         key=True,
                     )
-            out[issue_name] = frozen_map(
-                {v: _dec(x) for v, x in table.items() if v in issue.values}
-            )
+                elif value in entries:
+                    self.problems.add(
+                        (*at, issue_name, key),
+                        f"value {value} is listed twice in the table for issue '{issue_name}'",
+                        key=True,
+                    )
+                else:
+                    entries[value] = _dec(number)  # type: ignore[assignment]
+            out[issue_name] = frozen_map(entries)
         return out
 
     def term(self, doc: Any, at: PathKey) -> Term:
@@ -563,6 +654,16 @@ class _Builder:
                         key=True,
                     )
                 owner.setdefault(name, kind)
+
+
+def _value_hint(issue: Issue, wrong: str) -> str | None:
+    """What ``issue`` accepts: the nearest option, or a range's bounds and step."""
+    if issue.is_range:
+        step = issue.values[1] - issue.values[0] if issue.size > 1 else 1  # type: ignore[operator]
+        return f"integers {issue.values[0]} to {issue.values[-1]} by {step}"
+    if issue.size > MAX_SUGGEST:
+        return None  # difflib over a huge option list would be slow
+    return did_you_mean(wrong, [str(v) for v in issue.values])
 
 
 def _a(noun: str) -> str:

@@ -8,7 +8,10 @@ this module turns nodes into data itself, so that:
 * scalars follow the YAML 1.2 core schema: ``yes``, ``no``, ``on`` and ``off`` stay strings (an
   option named ``no`` must not turn into ``False``); only ``true``/``false`` are Booleans;
 * duplicate keys are errors (YAML silently keeps the last one);
-* explicit tags other than the standard ones are refused, so nothing can name Python code;
+* explicit tags (``!!python/object``, but also ``!!str``) are refused, so nothing can name
+  Python code and no value means something other than what it looks like;
+* numbers longer than :data:`MAX_NUMBER_CHARS` or with an exponent beyond
+  :data:`MAX_EXPONENT` are refused (``1e999999999`` would otherwise hang later arithmetic);
 * file size, nesting depth and alias expansion are capped: a "billion laughs" file fails at
   once with a clear message instead of exhausting memory.
 """
@@ -28,6 +31,8 @@ from dealopt.errors import Problem, Source, SpecError
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_NODES = 200_000  # after alias expansion
 MAX_DEPTH = 64
+MAX_NUMBER_CHARS = 1000  # characters of a number's text
+MAX_EXPONENT = 1000  # a nonzero number lies within 1e-1000 .. 1e1000 in magnitude
 
 PathKey = tuple[Any, ...]
 
@@ -88,7 +93,10 @@ def _source(path: str, mark: yaml.Mark) -> Source:
 
 
 def scalar_value(text: str, style: str | None) -> Any:
-    """A scalar's value under dealopt's rules (YAML 1.2 core schema, exact numbers)."""
+    """A scalar's value under dealopt's rules (YAML 1.2 core schema, exact numbers).
+
+    Raises :class:`ValueError` for a number that is too long or too large/small to be safe.
+    """
     if style is not None:  # quoted or block: always a string
         return text
     if text in _NULL:
@@ -97,14 +105,44 @@ def scalar_value(text: str, style: str | None) -> Any:
         return True
     if text in _FALSE:
         return False
+    number = _INT.fullmatch(text) or _DECIMAL.fullmatch(text)
+    if number and len(text) > MAX_NUMBER_CHARS:
+        raise ValueError(f"a number longer than {MAX_NUMBER_CHARS} characters")
     if _INT.fullmatch(text):
         return int(text.replace("_", ""))
-    if _DECIMAL.fullmatch(text):
+    if number:
         try:
-            return Decimal(text.replace("_", ""))
+            value = Decimal(text.replace("_", ""))
         except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
             return text
+        if value and abs(value.adjusted()) > MAX_EXPONENT:
+            raise ValueError(
+                f"the number {text} is out of range (its decimal exponent must lie between "
+                f"-{MAX_EXPONENT} and {MAX_EXPONENT})"
+            )
+        return value
     return text
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe composer, refusing every explicit tag as it reads it."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if not isinstance(event, yaml.AliasEvent) and event.tag is not None:
+            raise _TagError(event.tag, event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _TagError(Exception):
+    def __init__(self, tag: str, mark: yaml.Mark):
+        self.tag, self.mark = tag, mark
+
+
+_TOO_MANY = (
+    f"the file expands to more than {MAX_NODES} values (aliases expanding exponentially?); "
+    "refusing to read it"
+)
 
 
 class _Converter:
@@ -119,11 +157,7 @@ class _Converter:
     def convert(self, node: yaml.Node, path: PathKey, depth: int, stack: tuple[int, ...]) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise self.error(
-                node.start_mark,
-                f"the file expands to more than {MAX_NODES} values (aliases expanding "
-                "exponentially?); refusing to read it",
-            )
+            raise self.error(node.start_mark, _TOO_MANY)
         if depth > MAX_DEPTH:
             raise self.error(node.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
         if id(node) in stack:
@@ -150,7 +184,7 @@ class _Converter:
                 raise self.error(key_node.start_mark, "YAML merge keys ('<<') are not supported")
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.error(key_node.start_mark, "a mapping key must be a plain name")
-            key = scalar_value(key_node.value, key_node.style)
+            key = self.scalar_of(key_node)
             if isinstance(key, Decimal) and key == key.to_integral_value():
                 key = int(key)
             if key in out:
@@ -166,8 +200,14 @@ class _Converter:
             out[key] = self.convert(value_node, (*path, key), depth + 1, stack)
         return out
 
+    def scalar_of(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return scalar_value(node.value, node.style)
+        except ValueError as exc:
+            raise self.error(node.start_mark, str(exc)) from None
+
     def scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
-        value = scalar_value(node.value, node.style)
+        value = self.scalar_of(node)
         if isinstance(value, str):
             one_line = node.start_mark.line == node.end_mark.line
             offset: int | None
@@ -183,8 +223,9 @@ def read_text(path: Path) -> str:
     """The file's text, refusing files that are too large or not UTF-8."""
     try:
         size = path.stat().st_size
-    except OSError as exc:
-        raise SpecError([Problem(Source(str(path), 1, 1), f"cannot read file: {exc.strerror}")])
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise SpecError([Problem(Source(str(path), 1, 1), f"cannot read file: {why}")]) from None
     if size > MAX_FILE_BYTES:
         raise SpecError(
             [
@@ -210,11 +251,16 @@ def parse_text(text: str, path: str) -> Located:
     lines = text.splitlines()
     located = Located(data=None, path=path, lines=lines, file_lines={path: lines})
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         try:
             node = loader.get_single_node()
         finally:
             loader.dispose()
+    except _TagError as exc:
+        source = _source(path, exc.mark)
+        tag = exc.tag.replace("tag:yaml.org,2002:", "!!", 1)
+        message = f"tag '{tag}' is not allowed in instance files (no tags: write plain values)"
+        raise SpecError([Problem(source, message, line_text=located.line_text(source))]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         source = _source(path, mark) if mark else Source(path, 1, 1)
@@ -228,5 +274,45 @@ def parse_text(text: str, path: str) -> Located:
         raise SpecError([Problem(Source(path, 1, 1), "invalid YAML: nested too deeply")])
     if node is None:
         raise SpecError([Problem(Source(path, 1, 1), "the file is empty")])
-    located.data = _Converter(located).convert(node, (), 0, ())
+    converter = _Converter(located)
+    sizes: dict[int, int] = {}
+    if _expanded_size(node, sizes, set(), 0) > MAX_NODES:
+        # Name the innermost value that is too big alone: usually the line of the bomb.
+        while True:
+            children = _children(node)
+            big = next((c for c in children if sizes.get(id(c), 0) > MAX_NODES), None)
+            if big is None:
+                break
+            node = big
+        raise converter.error(node.start_mark, _TOO_MANY)
+    located.data = converter.convert(node, (), 0, ())
     return located
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], active: set[int], depth: int) -> int:
+    """How many values ``node`` becomes once every alias is expanded (stops counting past
+    :data:`MAX_NODES`). Linear in the size of the node graph, so an alias bomb is found before
+    anything is expanded. Cycles and excess depth count as nothing: the converter reports them
+    with their positions."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in active or depth > MAX_DEPTH:
+        return 0
+    active.add(key)
+    total = 1
+    for child in _children(node):
+        total += _expanded_size(child, sizes, active, depth + 1)
+        if total > MAX_NODES:
+            break
+    active.discard(key)
+    sizes[key] = total
+    return total
