@@ -20,15 +20,25 @@ The checked trees of a whole instance are gathered in a :class:`CheckedInstance`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import operator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 from dealopt.spec.model import Instance, Rule, Term, Value
 
 CompareOp = Literal["==", "!=", "<", "<=", ">", ">="]
 COMPARE_OPS: tuple[str, ...] = ("==", "!=", "<", "<=", ">", ">=")
+#: What each comparison operator computes.
+COMPARE_FUNCS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 #: ``a op b`` is ``b FLIPPED[op] a``.
 FLIPPED: dict[str, str] = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 #: The names a call can have besides attribute names.

@@ -14,19 +14,12 @@ every problem, and raises them together (one :class:`~dealopt.errors.SpecError`)
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import ClassVar, Literal, NamedTuple
 
-from dealopt.errors import (
-    Problem,
-    RuleSyntaxError,
-    RuleTypeError,
-    SpecError,
-    did_you_mean,
-)
+from dealopt.errors import Problem, RuleSyntaxError, RuleTypeError, SpecError, did_you_mean
 from dealopt.rules import ast
 from dealopt.rules.ast import CheckedInstance, CheckedRule, CheckedTerm, node_deps
 from dealopt.rules.parser import KIND_WORDS, Kind, locate, parse
@@ -34,14 +27,6 @@ from dealopt.rules.render import render
 from dealopt.spec.model import Instance, Rule, Term, Text, frozen_map
 
 NUM, BOOL, ERR = "a number", "a condition", "error"
-_ORDER = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
 
 
 def check(instance: Instance) -> CheckedInstance:
@@ -130,7 +115,8 @@ class _Checker:
         self.terms: dict[str, list[CheckedTerm]] = (
             {p: list(t) for p, t in seed.terms.items()} if seed else {}
         )
-        self.failed: set[str] = set()  # quantities and parties (bad terms) that did not check
+        self.failed_quantities: set[str] = set()
+        self.failed_parties: set[str] = set()  # some term did not check
         self._visiting: list[str] = []
         self._owners: dict[str, list[str]] = {}  # option name -> issues having it
         for issue in instance.issues.values():
@@ -174,8 +160,8 @@ class _Checker:
         if typed.type == ERR:
             return None
         if typed.type != want:
-            words = KIND_WORDS[kind]
-            self.error(scope, tree.span, f"a {words} must be {want}, but this is {typed.type}")
+            what = "a term's 'when'" if kind == "when" else f"a {KIND_WORDS[kind]}"
+            self.error(scope, tree.span, f"{what} must be {want}, but this is {typed.type}")
             return None
         return typed
 
@@ -183,13 +169,13 @@ class _Checker:
         """Check quantity ``name`` (once), first checking the quantities it uses."""
         if name in self.quantities:
             return _Typed(self.quantities[name], NUM, self.quantity_deps[name])
-        if name in self.failed:
+        if name in self.failed_quantities:
             return None
         self._visiting.append(name)
         typed = self.text(self.instance.quantities[name].expr, "quantity", f"<quantity {name}>")
         self._visiting.pop()
         if typed is None:
-            self.failed.add(name)
+            self.failed_quantities.add(name)
         else:
             self.quantities[name] = typed.expr
             self.quantity_deps[name] = typed.deps
@@ -203,7 +189,7 @@ class _Checker:
         else:
             value = _Typed(ast.Number(Fraction(term.value)), NUM, _NONE)
         if value is None or (term.when is not None and when is None):
-            self.failed.add(party)
+            self.failed_parties.add(party)
             return
         self.terms.setdefault(party, []).append(
             CheckedTerm(term, None if when is None else when.expr, value.expr)
@@ -375,7 +361,7 @@ class _Checker:
             allowed = tuple(v for v in values if v in options)
         else:
             k = values.index(options[0])
-            allowed = tuple(v for i, v in enumerate(values) if _ORDER[op](i, k))
+            allowed = tuple(v for i, v in enumerate(values) if ast.COMPARE_FUNCS[op](i, k))
         test = ast.OptionTest(issue, op, options, allowed, span=span)  # type: ignore[arg-type]
         return _Typed(test, BOOL, frozenset({issue}))
 
@@ -491,7 +477,7 @@ class _Checker:
                 f"utility() can only be used in rules and red lines, not in a {KIND_WORDS[s.kind]}",
             )
             return _Typed(e, ERR, _NONE)
-        if fn == "utility" and names[0] in self.failed:
+        if fn == "utility" and names[0] in self.failed_parties:
             return _Typed(e, ERR, _NONE)  # its terms did not check: already reported
         make = {"level": ast.Level, "total": ast.Total, "utility": ast.UtilityOf}.get(fn)
         if fn == "score":

@@ -81,7 +81,7 @@ class _Evaluation:
                 return -self.num(a)
             case ast.Compare(op=op, left=a, right=b):
                 x, y = self.num(a), self.num(b)
-                return _COMPARE[op](x, y)
+                return ast.COMPARE_FUNCS[op](x, y)
             case ast.BoolOp(op="and", operands=ops):
                 return all(self.cond(o) for o in ops)
             case ast.BoolOp(op="or", operands=ops):
@@ -133,16 +133,6 @@ class _Evaluation:
                 total += self.num(term.value)
         self.cache[key] = total
         return total
-
-
-_COMPARE = {
-    "==": lambda x, y: x == y,
-    "!=": lambda x, y: x != y,
-    "<": lambda x, y: x < y,
-    "<=": lambda x, y: x <= y,
-    ">": lambda x, y: x > y,
-    ">=": lambda x, y: x >= y,
-}
 
 
 def table(expr: ast.Expr, issue: str, checked: CheckedInstance) -> tuple[Result, ...]:

@@ -9,8 +9,8 @@ import pytest
 from rules_helpers import COL, HELSINKI, PATH, make_instance
 
 from dealopt.errors import Problem, RuleSyntaxError, RuleTypeError, Source, SpecError
-from dealopt.rules import check, check_expression, parse, render
 from dealopt.rules import ast as A
+from dealopt.rules import check, check_expression, parse, render
 
 BASE = {
     "parties": {"us": {}, "ru": {}, "eu": {}},
@@ -308,7 +308,7 @@ def test_quantities_and_values_are_numbers_conditions_are_conditions() -> None:
     (p,) = problems(interests={"eu": {"terms": [{"value": "share > 1"}]}})
     assert p.message == "a term value must be a number, but this is a condition"
     (p,) = problems(interests={"eu": {"terms": [{"value": 1, "when": "share"}]}})
-    assert p.message == "a condition must be a condition, but this is a number"
+    assert p.message == "a term's 'when' must be a condition, but this is a number"
     (p,) = problems(red_lines={"us": ["share"]})
     assert p.message == "a red line must be a condition, but this is a number"
 

@@ -56,7 +56,7 @@ def deal(**kw) -> dict:
             F(3),
         ),
         ("count(false)", {}, F(0)),
-        ("visibility(ukraine_support) * score(us, sanctions)", {"ukraine_support": "withdraw"}, 500),
+        ("visibility(ukraine_support) * score(us, sanctions)", {"ukraine_support": "reduce"}, 200),
     ],
 )
 def test_numbers(oracle: Oracle, text: str, kw: dict, value: Fraction) -> None:
@@ -181,7 +181,7 @@ def test_validate_deal(oracle: Oracle, d: dict, message: str) -> None:
 
 
 def test_unknown_party(oracle: Oracle) -> None:
-    with pytest.raises(UsageError, match="unknown party 'uss' .did you mean 'us'"):
+    with pytest.raises(UsageError, match=r"unknown party 'uss' \(did you mean 'us'"):
         oracle.utility("uss", deal())
     with pytest.raises(UsageError):
         oracle.no_deal("nobody")
