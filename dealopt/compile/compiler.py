@@ -38,6 +38,8 @@ from dealopt.compile.model import (
 from dealopt.errors import OracleRejectedError
 from dealopt.rules import ast
 from dealopt.rules.oracle import Oracle
+from dealopt.rules.oracle import evaluate as rules_evaluate
+from dealopt.rules.oracle import table as rules_table
 from dealopt.spec.model import Deal, Instance, Rule, Value
 
 #: Objectives are kept below this in absolute value (leaves room for sums and combinations).
@@ -137,16 +139,12 @@ class _Compiler:
 
     # ------------------------------------------------------------------ one-issue tables
 
-    def _deal_with(self, issue: str, value: Value) -> dict[str, Value]:
-        deal = self.instance.status_quo
-        deal[issue] = value
-        return deal
+    def table(self, expr: ast.Expr, issue: str) -> tuple[object, ...]:
+        """``expr`` at each value of ``issue``: exact, since it depends on no other issue."""
+        return rules_table(expr, issue, self.checked)
 
-    def table(self, expr: ast.Expr, issue: str) -> list[object]:
-        return [
-            self.oracle.evaluate(expr, self._deal_with(issue, v))
-            for v in self.instance.issues[issue].values
-        ]
+    def constant(self, expr: ast.Expr) -> object:
+        return rules_evaluate(expr, self.instance.status_quo, self.checked)
 
     def single_issue(self, expr: ast.Expr) -> str | bool | None:
         """The one issue ``expr`` depends on, None if none, False if several."""
@@ -187,7 +185,7 @@ class _Compiler:
     def _numeric(self, expr: ast.Expr) -> Affine:
         dep = self.single_issue(expr)
         if dep is None:
-            return {}, Fraction(self.oracle.evaluate(expr, self.instance.status_quo))
+            return {}, Fraction(self.constant(expr))
         if isinstance(dep, str):
             return self.table_affine(dep, [Fraction(t) for t in self.table(expr, dep)])
         if isinstance(expr, ast.Sum):
@@ -285,7 +283,7 @@ class _Compiler:
     def condition(self, expr: ast.Expr) -> Cond:
         dep = self.single_issue(expr)
         if dep is None:
-            return bool(self.oracle.evaluate(expr, self.instance.status_quo))
+            return bool(self.constant(expr))
         if isinstance(dep, str):
             return self.table_cond(dep, self.table(expr, dep))
         if isinstance(expr, ast.BoolOp):
