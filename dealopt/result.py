@@ -12,6 +12,7 @@ from dealopt.spec.model import Value
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.figure import Figure
 
 SCHEMA = "dealopt.result/1"
 SOLUTION_NAMES = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
@@ -106,6 +107,13 @@ class Result:
         from dealopt.report.frame import result_to_frame
 
         return result_to_frame(self)
+
+    def plot(self, sample: Any = None, **options: Any) -> Figure:
+        """The frontier as a matplotlib figure, with a grey ``sample`` of feasible deals behind
+        it if given; see :func:`dealopt.report.plot.frontier_figure`."""
+        from dealopt.report.plot import frontier_figure
+
+        return frontier_figure(self, sample, **options)
 
     def summary(self) -> str:
         """A plain-language paragraph: frontier size, zone size, what Nash gives each side."""

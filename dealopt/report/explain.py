@@ -1,0 +1,287 @@
+"""An explanation for people: sentences first, then tables (``dealopt explain``).
+
+Nothing is computed here that the analysis should compute: this module only words and lays
+out an :class:`~dealopt.analysis.explain.Explanation`. The JSON form (schema
+``dealopt.explanation/1``, docs/explanation.md) is in :mod:`dealopt.report.explain_json`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dealopt.analysis.alignments import Alignment, shared, structure, words
+from dealopt.report.explain_json import explanation_to_dict
+from dealopt.report.explain_parts import (
+    LETTERS,
+    WIDTH,
+    backbone_section,
+    conflicts_section,
+    fill,
+    linkage_section,
+    plural,
+    prices_section,
+    short_labels,
+    span,
+    table,
+    what_section,
+)
+from dealopt.report.numbers import short_text
+
+if TYPE_CHECKING:
+    from dealopt.analysis.explain import Explanation
+    from dealopt.analysis.zone import Zone
+
+__all__ = ["explanation_to_dict", "render", "short_labels"]
+
+
+def render(ex: Explanation, *, width: int | None = None) -> str:
+    """The whole explanation as text: header, the answer, then one section per analysis."""
+    w = min(width or WIDTH, WIDTH)
+    parts = [_header(ex, w), _answer(ex, w)]
+    parts += [
+        _zone_section(ex, w),
+        _acceptable_section(ex, w),
+        backbone_section(ex, w),
+        conflicts_section(ex, w),
+        prices_section(ex, w),
+        linkage_section(ex, w),
+        what_section(ex, w),
+    ]
+    return "\n\n".join(p for p in parts if p)
+
+
+def _header(ex: Explanation, w: int) -> str:
+    inst = ex.instance
+    where = f" ({inst.path})" if inst.path else ""
+    nd = ", ".join(f"{label} {short_text(ex.no_deal[p])}" for p, label in ex.parties.items())
+    text = (
+        f"Explanation of {inst.name}{where}: {inst.bundle_space_size:,} possible deals. "
+        f"No-deal values: {nd}. Backend {ex.backend}, {ex.solver_calls:,} solver calls, "
+        f"{ex.seconds:.1f} s. Every deal below was re-checked by the rules oracle."
+    )
+    if not ex.exact:
+        worst = max(ex.resolution.values())
+        text += (
+            f" Utilities were rounded (resolution {short_text(worst, 6)}): claims about "
+            "deals within that distance of a no-deal value are not settled."
+        )
+    if inst.description:
+        text += f" The file asks: {' '.join(inst.description.split())}"
+    late = {k: v for k, v in ex.stopped.items() if v in ("time limit", "skipped")}
+    if late:
+        text += " Not computed (time limit): " + ", ".join(late) + "."
+    return fill(text, w)
+
+
+def _zone_alignments(ex: Explanation) -> list[Alignment]:
+    return list(ex.alignments.zone) if ex.alignments else []
+
+
+def _answer(ex: Explanation, w: int) -> str:
+    """The question behind explain: is there only one alignment? In words."""
+    labels = short_labels(ex)
+    out = ["THE ANSWER"]
+    if ex.zone is None:
+        return ""
+    if ex.status == "no-feasible-deal":
+        text = (
+            "No deal satisfies every rule and red line together, so there is no alignment at "
+            "all. The minimal conflicts below name the red lines and rules that cannot hold "
+            "together; one of each conflict must give."
+        )
+        return "\n".join([*out, fill(text, w)])
+    if ex.status == "no-acceptable-deal":
+        text = (
+            "Feasible deals exist, but none gives every party at least its no-deal value: "
+            "there is no zone and so no alignment. See the conflicts (which red lines, rules "
+            "and no-deal values clash) and what it would take to open a zone."
+        )
+        return "\n".join([*out, fill(text, w)])
+    zone_al = _zone_alignments(ex)
+    if not zone_al:
+        return ""
+    n_deals = sum(a.size for a in zone_al)
+    if len(zone_al) == 1:
+        which = "the one zone deal has" if n_deals == 1 else f"all {n_deals:,} zone deals share"
+        text = (
+            f"Yes. Under this instance's assumptions {which} one exchange structure: it is "
+            f"the only alignment. {words(zone_al[0].structure, labels)}."
+        )
+    else:
+        common, differ = shared([a.structure for a in zone_al])
+        text = (
+            f"Not strictly. The zone's {plural(n_deals, 'deal')} fall into "
+            f"{len(zone_al)} alignments (exchange structures). They share one core: "
+            f"{words(common, labels, unmoved=False)}"
+        )
+        still = [m.issue for m in common if not m.moved]
+        if still:
+            text += f"; unmoved in all: {', '.join(still)}"
+        text += f". They differ {'only ' if len(differ) <= 2 else ''}in {', '.join(differ)}: "
+        text += "; ".join(
+            f"alignment {LETTERS[k]} ({plural(a.size, 'deal')}): "
+            + ", ".join(f"{i}: {_move(a, i, labels)}" for i in differ)
+            for k, a in enumerate(zone_al)
+        )
+        text += "."
+    out.append(fill(text, w))
+    al = ex.alignments
+    if al is not None and al.acceptable:
+        in_zone = [a for a in al.acceptable if al.in_zone(a)]
+        covered = sum(a.size for a in in_zone)
+        others = len(al.acceptable) - len(in_zone)
+        every = "every one enumerated" if al.acceptable_complete else f"capped at {al.cap:,}"
+        text = (
+            f"Over all {al.acceptable_deals:,} acceptable deals ({every}), not only the "
+            f"Pareto-optimal ones, there are {plural(len(al.acceptable), 'exchange structure')}"
+            f": the zone's {len(in_zone)} hold {covered:,} of these deals"
+        )
+        if others:
+            text += (
+                f"; the other {plural(others, 'structure')} "
+                f"({plural(al.acceptable_deals - covered, 'deal')}) are acceptable too, but "
+                "every deal in them is Pareto-dominated."
+            )
+        else:
+            text += "; no acceptable deal has any other structure."
+        common, _ = shared([a.structure for a in al.acceptable])
+        moved = [m for m in common if m.moved]
+        if moved:
+            text += f" Every acceptable deal has: {words(moved, labels, unmoved=False)}."
+        else:
+            text += " No move is common to every acceptable deal."
+        core, _ = shared([a.structure for a in zone_al])
+        still = []
+        for k, move in enumerate(ex.instance.issues):
+            if any(m.issue == move and m.moved for m in core):
+                n = sum(a.size for a in al.acceptable if not a.structure[k].moved)
+                if n:
+                    still.append(f"{move} ({plural(n, 'deal')})")
+        if still:
+            text += (
+                " Acceptable deals that leave a move of the zone's core undone (all of them "
+                f"Pareto-dominated): {', '.join(still)} unmoved."
+            )
+        out.append(fill(text, w))
+    return "\n".join(out)
+
+
+def _move(alignment: Alignment, issue: str, labels: dict[str, str]) -> str:
+    move = next(m for m in alignment.structure if m.issue == issue)
+    if not move.moved:
+        return "unmoved"
+    opts = sorted({str(d[issue]) for d, _ in alignment.deals})
+    return f"{move.describe(labels)} ({', '.join(opts)})"
+
+
+def _options(ex: Explanation, a: Alignment) -> dict:
+    return {i: a.options(i, ex.instance.issues[i].values) for i in ex.instance.issues}
+
+
+def _zone_section(ex: Explanation, w: int) -> str:
+    zone = ex.zone
+    out = ["1. ZONE AND ALIGNMENTS"]
+    if zone is None:
+        return "\n".join([*out, "  Not computed: " + ex.stopped.get("zone", "skipped") + "."])
+    if not len(zone):
+        return "\n".join([*out, fill("The zone is empty: no alignment.", w, "  ")])
+    labels = short_labels(ex)
+    zone_al = _zone_alignments(ex)
+    n_deals = sum(a.size for a in zone_al)
+    text = (
+        f"The zone has {plural(len(zone), 'Pareto-optimal acceptable point')} "
+        f"({plural(n_deals, 'deal')}) in {plural(len(zone_al), 'alignment')}."
+    )
+    if ex.alignments is not None and not ex.alignments.zone_deals_complete:
+        text += " Some points had more deals than the cap: alignments may be missing."
+    out.append(fill(text, w, "  "))
+    letter = {}
+    for k, a in enumerate(zone_al):
+        for d, _ in a.deals:
+            letter[_key(d)] = LETTERS[k % 26]
+        ranges = ", ".join(f"{labels[p]} {span(*a.utility_range(p))}" for p in ex.parties)
+        head = f"Alignment {LETTERS[k % 26]}: {plural(a.size, 'deal')}; utilities {ranges}."
+        out.append(fill(head, w, "  "))
+        out.append(fill(words(a.structure, labels, _options(ex, a)) + ".", w, "    "))
+    out.append(_zone_table(ex, zone, letter, w))
+    return "\n".join(out)
+
+
+def _key(deal) -> tuple:
+    return tuple(sorted((k, str(v)) for k, v in deal.items()))
+
+
+def _zone_table(ex: Explanation, zone: Zone, letter: dict, w: int) -> str:
+    marks = {"nash": "N", "kalai_smorodinsky": "K", "egalitarian": "E", "utilitarian": "U"}
+    sol: dict[int, str] = {}
+    for name, index in zone.solutions.items():
+        if index is not None:
+            sol[index] = sol.get(index, "") + marks[name]
+    varying = [i for i in ex.instance.issues if len({p.deal[i] for p in zone.points}) > 1]
+    fixed = [i for i in ex.instance.issues if i not in varying]
+    rows = []
+    for n, p in enumerate(zone.points):
+        cells = [str(n + 1), letter.get(_key(p.deal), "?"), sol.get(n, "")]
+        cells += [short_text(p.utilities[q]) for q in ex.parties]
+        cells.append(" ".join(f"{i}={p.deal[i]}" for i in varying))
+        rows.append(cells)
+    columns = [("#", "r"), ("al.", "l"), ("sol", "l")]
+    columns += [(q, "r") for q in ex.parties]
+    columns.append(("options that vary within the zone (one deal per point)", "l"))
+    text = table(columns, rows, w)
+    same = ", ".join(f"{i}={zone.points[0].deal[i]}" for i in fixed)
+    legend = "  sol: N Nash, K Kalai-Smorodinsky, E egalitarian, U utilitarian."
+    if same:
+        legend += f" Same in every zone point: {same}."
+    return text + "\n" + fill(legend.strip(), w, "  ")
+
+
+def _acceptable_section(ex: Explanation, w: int) -> str:
+    al = ex.alignments
+    out = ["2. ALL ACCEPTABLE DEALS BY EXCHANGE STRUCTURE"]
+    if al is None or not al.acceptable:
+        reason = ex.stopped.get("alignments", "skipped")
+        if reason in ("no zone", "no acceptable deal"):
+            return "\n".join([*out, "  No acceptable deal."])
+        return "\n".join([*out, f"  Not computed: {reason}."])
+    labels = short_labels(ex)
+    every = "all of them" if al.acceptable_complete else f"the first {al.cap:,}: capped"
+    out.append(
+        fill(
+            f"{al.acceptable_deals:,} acceptable deals ({every}); per issue, how often each "
+            "move occurs (zone deals / acceptable deals):",
+            w,
+            "  ",
+        )
+    )
+    zone_deals = [d for a in al.zone for d, _ in a.deals]
+    acc_deals = [d for a in al.acceptable for d, _ in a.deals]
+    rows = []
+    for k, issue in enumerate(ex.instance.issues):
+        counts: dict[str, list[int]] = {}
+        for col, deals in ((0, zone_deals), (1, acc_deals)):
+            for d in deals:
+                text = structure(ex.instance, d)[k].describe(labels)
+                counts.setdefault(text, [0, 0])[col] += 1
+        cell = "; ".join(f"{t} {z}/{a}" for t, (z, a) in counts.items())
+        rows.append([issue, cell])
+    out.append(table([("issue", "l"), ("moves (zone/acceptable)", "l")], rows, w))
+    out.append(fill("The largest structures (differences from the zone's shared core):", w, "  "))
+    core, _ = shared([a.structure for a in al.zone]) if al.zone else ([], [])
+    core_by_issue = {m.issue: m for m in core}
+    rows = []
+    shown = al.acceptable[:12]
+    for a in shown:
+        diffs = [
+            f"{m.issue} {m.describe(labels)}"
+            for m in a.structure
+            if m.issue not in core_by_issue or core_by_issue[m.issue] != m
+        ]
+        rows.append([str(a.size), "yes" if al.in_zone(a) else "no", "; ".join(diffs) or "-"])
+    out.append(table([("deals", "r"), ("zone", "l"), ("differs in", "l")], rows, w))
+    rest = al.acceptable[len(shown) :]
+    if rest:
+        n = sum(a.size for a in rest)
+        more = f"... and {plural(len(rest), 'more structure')} ({n:,} deals): see --format json."
+        out.append(fill(more, w, "  "))
+    return "\n".join(out)

@@ -1,0 +1,412 @@
+"""The result as one self-contained HTML page (plotly.js inlined; no network request at all).
+
+The page, top to bottom: a plain-language summary; the interactive frontier (hover shows a
+deal, a click selects it and its table row); the zone as a sortable table of options and
+utilities; the explanation of the deal space when :mod:`dealopt.analysis.explain` is
+installed; the instance's red lines and rules as the user wrote them, with ``file:line``; and
+the run's statistics. Instance files are untrusted input: every piece of user text is
+escaped (:func:`html.escape` in markup, ``\\u003c`` in embedded JSON).
+
+``dealopt.report.html(result)`` is :func:`html`; plotly is imported only when it runs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from dealopt.report.html_figure import figure, solution_names, solution_title
+from dealopt.report.html_template import PAGE, SCRIPT, STYLE
+from dealopt.report.numbers import exact_text, short_text
+from dealopt.report.text import summary
+
+if TYPE_CHECKING:
+    from dealopt.analysis.sample import FeasibleSample, SampledDeal
+    from dealopt.result import Result
+    from dealopt.spec.model import Instance, Rule
+
+
+def html(
+    result: Result,
+    instance: Instance | None = None,
+    *,
+    sample: FeasibleSample | Iterable[SampledDeal] | None = None,
+    explanation: Any = True,
+) -> str:
+    """The report page as HTML text.
+
+    Parameters
+    ----------
+    result
+        A solved result.
+    instance
+        The instance it was solved from: adds its issues, red lines and rules (with
+        ``file:line``), and the explanation sections when that analysis is installed.
+    sample
+        Feasible deals to show in grey behind the frontier (see
+        :func:`dealopt.analysis.sample.feasible_sample`).
+    explanation
+        True (default): explain ``instance`` with :func:`dealopt.analysis.explain.explain`
+        when that layer is installed (it runs its own solves); False: leave it out; or an
+        explanation already computed, or its :func:`explanation_sections`.
+    """
+    from dealopt import __version__
+
+    points = list(sample) if sample is not None else []
+    plot, traces = figure(result, points, getattr(sample, "complete", False))
+    data = {
+        "figure": plot,
+        "config": {
+            "displaylogo": False,
+            "responsive": True,
+            "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+            "toImageButtonOptions": {"format": "png", "filename": "frontier", "scale": 2},
+        },
+        "frontierTraces": traces.get("frontier", []),
+        "solutionTraces": traces.get("solutions", []),
+        "points": [_point_detail(result, i) for i in range(len(result.frontier))],
+    }
+    body = [
+        _header(result, instance),
+        _frontier_section(result),
+        _table_section(result),
+        _explanation_section(instance, explanation),
+        _instance_section(instance),
+        _stats_section(result),
+    ]
+    page = PAGE
+    for slot, text in (
+        ("@@STYLE@@", STYLE),
+        ("@@SCRIPT@@", SCRIPT),
+        ("@@TITLE@@", escape(result.instance_name)),
+        ("@@VERSION@@", escape(__version__)),
+        ("@@BODY@@", "\n".join(part for part in body if part)),
+        ("@@DATA@@", _script_json(data)),
+        ("@@PLOTLY@@", _plotly_js() if result.frontier else ""),
+    ):
+        page = page.replace(slot, text)
+    return page
+
+
+# Plot -------------------------------------------------------------------------------------------
+
+
+def _plotly_js() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def _point_detail(result: Result, i: int) -> dict[str, Any]:
+    """What the "selected deal" panel shows, as pre-escaped HTML pieces."""
+    point = result.frontier[i]
+    names = solution_names(result).get(i, [])
+    rows = [[escape(label), exact_text(point.utilities[p])] for p, label in result.parties.items()]
+    for issue in result.issues:
+        value = point.deal[issue]
+        same = value == result.status_quo[issue]
+        rows.append(
+            [
+                escape(issue),
+                escape(str(value)) + (" <span class='note'>(status quo)</span>" if same else ""),
+            ]
+        )
+    return {
+        "zone": point.acceptable,
+        "solutions": escape(", ".join(solution_title(n) for n in names)),
+        "rows": rows,
+    }
+
+
+def _script_json(data: object) -> str:
+    """JSON safe inside a <script> element: no '<', '>' or '&' survives unescaped."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_jsonable)
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, code)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _jsonable(value: object) -> object:
+    tolist = getattr(value, "tolist", None)  # numpy arrays from plotly
+    if tolist is not None:
+        return tolist()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+# Sections ---------------------------------------------------------------------------------------
+
+
+def _header(result: Result, instance: Instance | None) -> str:
+    status = str(result.status)
+    parts = [f"<header><h1>{escape(result.instance_name)}</h1>"]
+    if instance is not None and instance.description:
+        parts.append(f"<p class='lede'>{escape(instance.description)}</p>")
+    parts.append(
+        f"<p>Result: <span class='status {escape(status)}'>{escape(status)}</span> · "
+        f"{len(result.frontier)} Pareto-optimal points · {len(result.zone)} in the zone · "
+        f"{result.stats.bundle_space_size:,} possible deals</p>"
+    )
+    parts.append(f"<p class='summary' id='summary'>{escape(summary(result))}</p></header>")
+    return "\n".join(parts)
+
+
+def _frontier_section(result: Result) -> str:
+    if not result.frontier:
+        return (
+            "<section id='frontier'><h2>The frontier</h2><p>There is no frontier: no deal "
+            "satisfies every rule and red line.</p></section>"
+        )
+    two = len(result.parties) == 2
+    what = (
+        "Each blue dot is a Pareto-optimal deal: no other deal is better for one party "
+        "without being worse for another. Filled dots are in the zone (every party gets at "
+        "least its no-deal value, the dashed lines); open dots are not."
+        if two
+        else "Each panel shows two parties' utilities; every frontier deal appears once per "
+        "panel. Filled dots are in the zone, open dots are not."
+    )
+    return (
+        "<section id='frontier'><h2>The frontier</h2>"
+        f"<p>{what} Ringed dots are the bargaining solutions. "
+        "<span class='no-print'>Hover over a dot to see its deal; click it to select it in "
+        "the table below.</span></p>"
+        "<div class='plot-row'><div id='frontier-plot' role='img' "
+        "aria-label='Frontier plot'></div>"
+        "<aside id='selected' aria-live='polite'><h3>Selected deal</h3>"
+        "<p class='hint'>Click a dot in the plot or a row in the table.</p></aside></div>"
+        "</section>"
+    )
+
+
+def _table_section(result: Result) -> str:
+    if not result.frontier:
+        return ""
+    has_zone = bool(result.zone)
+    outside = len(result.frontier) - len(result.zone)
+    names = solution_names(result)
+    head = ["<th class='num' scope='col'><button type='button'>#</button></th>"]
+    head.append("<th scope='col'><button type='button'>solution</button></th>")
+    for label in result.parties.values():
+        head.append(
+            f"<th class='num party' scope='col'><button type='button'>{escape(label)}</button></th>"
+        )
+    for issue in result.issues:
+        head.append(f"<th scope='col'><button type='button'>{escape(issue)}</button></th>")
+    rows = []
+    for i, point in enumerate(result.frontier):
+        hidden = has_zone and not point.acceptable
+        klass = "deal" + ("" if point.acceptable else " outside")
+        sols = ", ".join(solution_title(n) for n in names.get(i, []))
+        cells = [f"<td class='num' data-sort='{i}'>{i}</td>"]
+        cells.append(f"<td class='sol' data-sort='{escape(sols or '~')}'>{escape(sols)}</td>")
+        for p in result.parties:
+            value = point.utilities[p]
+            exact = exact_text(value)
+            shown = short_text(value)
+            title = f" title='{escape(exact)}'" if shown != exact else ""
+            cells.append(
+                f"<td class='num' data-sort='{float(value)!r}'{title}>{escape(shown)}</td>"
+            )
+        for issue in result.issues:
+            value = str(point.deal[issue])
+            same = point.deal[issue] == result.status_quo[issue]
+            extra = " class='sq' title='status quo'" if same else ""
+            cells.append(f"<td{extra} data-sort='{escape(value)}'>{escape(value)}</td>")
+        rows.append(
+            f"<tr id='deal-{i}' class='{klass}' data-point='{i}' aria-selected='false'"
+            f"{' hidden' if hidden else ''}>{''.join(cells)}</tr>"
+        )
+    if has_zone:
+        title = "The zone of possible agreement"
+        text = (
+            f"The {len(result.zone)} frontier deals every party prefers to no deal. Options in "
+            "grey italics are the status quo. Click a column heading to sort."
+        )
+    else:
+        title = "The frontier"
+        text = "No frontier deal is acceptable to every party; all are listed."
+    toggle = ""
+    if has_zone and outside:
+        toggle = (
+            "<p class='no-print'><label><input type='checkbox' id='show-outside'> also show "
+            f"the {outside} frontier deal{'s' * (outside != 1)} outside the zone</label></p>"
+        )
+    return (
+        f"<section id='zone'><h2>{title}</h2><p>{text}</p>{toggle}"
+        "<div class='table-wrap'><table id='zone-table'><thead><tr>"
+        + "".join(head)
+        + "</tr></thead><tbody>"
+        + "\n".join(rows)
+        + "</tbody></table></div></section>"
+    )
+
+
+def _explanation_section(instance: Instance | None, explanation: Any) -> str:
+    sections = None
+    if isinstance(explanation, list):  # already cut into sections
+        sections = explanation
+    elif explanation is not False and (instance is not None or explanation is not True):
+        sections = explanation_sections(instance, explanation=explanation)
+    if not sections:
+        return ""
+    parts = [
+        "<section id='explanation'><h2>Why these deals</h2><p class='hint'>From "
+        "<code>dealopt explain</code>: the structures of the acceptable deals, what they all "
+        "share, what each red line costs, and what would change the answer.</p>"
+    ]
+    for title, text in sections:
+        head = f"<h3>{escape(title)}</h3>" if title else ""
+        parts.append(f"{head}<pre>{escape(text)}</pre>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def explanation_sections(
+    instance: Instance | None,
+    *,
+    explanation: Any = True,
+    time_limit: float | None = None,
+) -> list[tuple[str, str]] | None:
+    """The explanation of the deal space as (title, text) sections.
+
+    ``explanation`` is an :class:`~dealopt.analysis.explain.Explanation` already computed, or
+    True to compute one for ``instance`` (in ``time_limit`` seconds). None when the
+    explanation layer (:mod:`dealopt.analysis.explain`) is not installed.
+    """
+    import importlib
+    import importlib.util
+
+    if explanation is True:
+        if instance is None or importlib.util.find_spec("dealopt.analysis.explain") is None:
+            return None
+        explain = getattr(importlib.import_module("dealopt.analysis.explain"), "explain", None)
+        if explain is None:
+            return None
+        explanation = explain(instance, time_limit=time_limit)
+    render = getattr(explanation, "text", None)
+    text = str(render() if callable(render) else explanation)
+    return split_sections(text)
+
+
+def split_sections(text: str) -> list[tuple[str, str]]:
+    """Cut ``dealopt explain``'s text at its headings ("THE ANSWER", "3. BACKBONE (...)"):
+    (title in sentence case, body) pairs; text before the first heading has the title ""."""
+    import re
+    import textwrap
+
+    heading = re.compile(r"^(\d+\. )?([A-Z][A-Z0-9 ,'&/-]+)( \(.*\))?$")
+    sections: list[tuple[str, list[str]]] = [("", [])]
+    for line in text.splitlines():
+        match = heading.match(line)
+        if match and len(match.group(2).strip()) > 2:
+            words = match.group(2).strip()
+            title = (match.group(1) or "") + words[0] + words[1:].lower() + (match.group(3) or "")
+            sections.append((title, []))
+        else:
+            sections[-1][1].append(line)
+    return [
+        (title, textwrap.dedent("\n".join(body)).strip("\n"))
+        for title, body in sections
+        if "".join(body).strip()
+    ]
+
+
+def _instance_section(instance: Instance | None) -> str:
+    if instance is None:
+        return ""
+    parts = ["<section id='instance'><h2>What the instance assumes</h2>"]
+    if instance.path:
+        parts.append(f"<p>From <code>{escape(instance.path)}</code>.</p>")
+    parts.append(
+        "<h3>Parties</h3><div class='table-wrap'><table class='rules'><thead><tr>"
+        "<th>party</th><th>no-deal value</th><th>where</th></tr></thead><tbody>"
+    )
+    for party in instance.parties.values():
+        value = "its utility of the status quo" if party.no_deal is None else str(party.no_deal)
+        parts.append(
+            f"<tr><td><b>{escape(party.label)}</b> (<code>{escape(party.name)}</code>)</td>"
+            f"<td>{escape(value)}</td><td class='src'>{_where(party.source)}</td></tr>"
+        )
+    parts.append("</tbody></table></div>")
+    parts.append(
+        "<h3>Issues</h3><div class='table-wrap'><table class='rules'><thead><tr>"
+        "<th>issue</th><th>options (the status quo in bold)</th><th>where</th>"
+        "</tr></thead><tbody>"
+    )
+    for issue in instance.issues.values():
+        options = ", ".join(
+            f"<b>{escape(str(v))}</b>" if v == issue.status_quo else escape(str(v))
+            for v in issue.values
+        )
+        label = "" if issue.label == issue.name else f"<br>{escape(issue.label)}"
+        parts.append(
+            f"<tr><td><code>{escape(issue.name)}</code>{label}</td><td>{options}</td>"
+            f"<td class='src'>{_where(issue.source)}</td></tr>"
+        )
+    parts.append("</tbody></table></div>")
+    for name, lines in instance.red_lines.items():
+        if not lines:
+            continue
+        label = instance.parties[name].label if name in instance.parties else name
+        parts.append(f"<h3>Red lines of {escape(label)}</h3>")
+        parts.append(_rules_table(lines))
+    if instance.rules:
+        parts.append("<h3>Rules of the deal space</h3>")
+        parts.append(_rules_table(instance.rules))
+    if not instance.rules and not any(instance.red_lines.values()):
+        parts.append("<p>The instance has no red lines and no rules.</p>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _rules_table(rules: Iterable[Rule]) -> str:
+    rows = []
+    for rule in rules:
+        where = rule.rule.source or rule.source
+        note = (
+            f"<br><span class='hint'>{escape(rule.description)}</span>" if rule.description else ""
+        )
+        rows.append(
+            f"<tr><td><b>{escape(rule.label)}</b>{note}</td>"
+            f"<td><code>{escape(rule.rule.text)}</code></td>"
+            f"<td class='src'>{_where(where)}</td></tr>"
+        )
+    return (
+        "<div class='table-wrap'><table class='rules'><thead><tr><th>label</th><th>rule, as "
+        "written</th><th>where</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
+    )
+
+
+def _where(source: object) -> str:
+    if source is None:
+        return ""
+    path, line = getattr(source, "path", None), getattr(source, "line", None)
+    return escape(f"{path}:{line}") if path is not None else ""
+
+
+def _stats_section(result: Result) -> str:
+    stats = result.stats
+    items: list[tuple[str, str]] = [
+        ("status", str(result.status)),
+        ("possible deals", f"{stats.bundle_space_size:,}"),
+        ("frontier points", str(len(result.frontier))),
+        ("in the zone", str(len(result.zone))),
+        ("backend", stats.backend),
+        ("algorithm", stats.algorithm),
+        ("solver calls", f"{stats.solver_calls:,}"),
+        ("time", f"{stats.seconds:.2f} s"),
+    ]
+    if stats.stopped:
+        items.append(("stopped by", stats.stopped))
+    items += [
+        (f"no-deal value, {label}", exact_text(result.no_deal[p]))
+        for p, label in result.parties.items()
+    ]
+    if any(stats.resolution.values()):
+        items += [(f"rounding, {p}", short_text(r, 6)) for p, r in stats.resolution.items() if r]
+    else:
+        items.append(("arithmetic", "exact (no utility was rounded)"))
+    body = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in items)
+    return f"<section id='stats'><h2>How the run went</h2><dl class='stats'>{body}</dl></section>"

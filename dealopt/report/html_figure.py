@@ -1,0 +1,310 @@
+"""The interactive frontier of the HTML report: a plotly figure as JSON-ready data.
+
+Two parties: one panel with the zone shaded, the no-deal lines and the solutions named.
+Three or more: the lower triangle of a scatter matrix. SVG traces only (no WebGL), so the
+plot draws in every browser, headless and in print. User text is escaped here: plotly
+renders a subset of HTML in hover text and labels.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from dealopt.report.numbers import short_text
+from dealopt.report.text import MARKS, NAMES
+
+if TYPE_CHECKING:
+    from dealopt.result import Result
+
+# Okabe-Ito, as in the static plots.
+FRONTIER = "#0072B2"
+SOLUTION = "#D55E00"
+SAMPLE = "#b5b5b5"
+NO_DEAL = "#444444"
+ZONE_FILL = "rgba(86, 180, 233, 0.22)"
+
+
+def solution_names(result: Result) -> dict[int, list[str]]:
+    """Frontier index -> the names of the bargaining solutions at that point."""
+    marks: dict[int, list[str]] = {}
+    for name, index in result.solutions.items():
+        if index is not None:
+            marks.setdefault(index, []).append(name)
+    return marks
+
+
+def solution_title(name: str) -> str:
+    """A solution's name for labels: ``kalai_smorodinsky`` -> Kalai-Smorodinsky."""
+    return NAMES[name][0].upper() + NAMES[name][1:]
+
+
+def hover(result: Result, i: int) -> str:
+    """A point's hover text: utilities, then every issue's option (user text escaped)."""
+    point = result.frontier[i]
+    names = solution_names(result).get(i, [])
+    head = f"<b>Deal #{i}</b>"
+    if names:
+        head += " · " + ", ".join(solution_title(n) for n in names)
+    head += " · in the zone" if point.acceptable else " · outside the zone"
+    lines = [head]
+    lines += [
+        f"{escape(label)}: <b>{short_text(point.utilities[p])}</b>"
+        for p, label in result.parties.items()
+    ]
+    for issue in result.issues:
+        value = point.deal[issue]
+        same = value == result.status_quo[issue]
+        shown = escape(str(value)) if same else f"<b>{escape(str(value))}</b>"
+        lines.append(f"{escape(issue)}: {shown}" + (" (status quo)" if same else ""))
+    return "<br>".join(lines)
+
+
+def figure(
+    result: Result, sample: list, complete: bool
+) -> tuple[dict[str, Any] | None, dict[str, list[int]]]:
+    """The plotly figure as JSON-ready data, and the indices of the frontier and solution
+    traces (one of each per panel).
+
+    Two parties: one panel. More: the lower triangle of a scatter matrix, one panel per pair
+    of parties. SVG scatter traces only (no WebGL), so the plot draws in any browser, in
+    print, and headless.
+    """
+    parties = list(result.parties)
+    if not result.frontier or len(parties) < 2:
+        return None, {}
+    from plotly.subplots import make_subplots
+
+    k = len(parties) - 1
+    fig = make_subplots(
+        rows=k,
+        cols=k,
+        shared_xaxes="columns",
+        shared_yaxes="rows",
+        horizontal_spacing=0.04 if k > 1 else 0.02,
+        vertical_spacing=0.04 if k > 1 else 0.02,
+    )
+    plot = _Panels(result, sample, complete, fig)
+    for row in range(k):
+        for col in range(row + 1):
+            plot.panel(col, row + 1, row + 1, col + 1)
+    fig.update_layout(
+        template="plotly_white",
+        height=620 if k == 1 else max(640, 280 * k),
+        margin={"l": 70, "r": 20, "t": 30, "b": 60},
+        hovermode="closest",
+        hoverlabel={"align": "left", "bgcolor": "white", "font": {"size": 13}},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0},
+        font={"family": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"},
+        clickmode="event",
+    )
+    if k > 1:  # the empty upper triangle holds the legend
+        fig.update_layout(legend={"orientation": "v", "y": 1, "x": 0.55, "yanchor": "top"})
+    return fig.to_plotly_json(), plot.traces
+
+
+class _Panels:
+    """Adds one projection panel at a time to a plotly subplot grid."""
+
+    def __init__(self, result: Result, sample: list, complete: bool, fig: Any):
+        self.result, self.fig = result, fig
+        self.parties = list(result.parties)
+        self.two = len(self.parties) == 2
+        self.u = [[float(p.utilities[q]) for q in self.parties] for p in result.frontier]
+        self.s = [[float(d.utilities[q]) for q in self.parties] for d in sample]
+        self.d = [float(result.no_deal[q]) for q in self.parties]
+        self.labels = [escape(result.parties[q]) for q in self.parties]
+        self.hover = [hover(result, i) for i in range(len(result.frontier))]
+        self.symbols = ["circle" if p.acceptable else "circle-open" for p in result.frontier]
+        what = "all" if complete else "a sample of"
+        self.sample_name = f"feasible deals, dominated or not ({what} {len(sample):,})"
+        self.spots = sorted(solution_names(result).items(), key=lambda item: self.u[item[0]][0])
+        self.traces: dict[str, list[int]] = {"frontier": [], "solutions": []}
+        self.first = True
+
+    def _add(self, trace: Any, row: int, col: int, kind: str | None = None) -> None:
+        self.fig.add_trace(trace, row=row, col=col)
+        if kind is not None:
+            self.traces[kind].append(len(self.fig.data) - 1)
+
+    def panel(self, i: int, j: int, row: int, col: int) -> None:
+        """Parties ``i`` (x) and ``j`` (y) in the subplot at ``row``, ``col`` (1-based)."""
+        import plotly.graph_objects as go
+
+        u, s, d = self.u, self.s, self.d
+        legend = self.first
+        if s:
+            self._add(
+                go.Scatter(
+                    x=[v[i] for v in s],
+                    y=[v[j] for v in s],
+                    mode="markers",
+                    name=self.sample_name,
+                    legendgroup="sample",
+                    showlegend=legend,
+                    marker={"color": SAMPLE, "size": 4 if self.two else 3},
+                    hoverinfo="skip",
+                ),
+                row,
+                col,
+            )
+        x_range = _range([v[i] for v in u + s] + [d[i]], 0.12 if self.two else 0.0)
+        y_range = _range([v[j] for v in u + s] + [d[j]], 0.25 if self.two else 0.0)
+        if self.two:
+            self._zone(row, col)
+            ordered = sorted(u)
+            self._add(
+                go.Scatter(
+                    x=[v[0] for v in ordered],
+                    y=[v[1] for v in ordered],
+                    mode="lines",
+                    line={"shape": "vh", "color": FRONTIER, "width": 1},
+                    opacity=0.6,
+                    hoverinfo="skip",
+                    showlegend=False,
+                ),
+                row,
+                col,
+            )
+        self._add(
+            go.Scatter(
+                x=[v[i] for v in u],
+                y=[v[j] for v in u],
+                mode="markers",
+                name="frontier point (filled: in the zone; open: outside)",
+                legendgroup="frontier",
+                showlegend=legend,
+                customdata=list(range(len(u))),
+                hovertext=self.hover,
+                hoverinfo="text",
+                marker={
+                    "symbol": self.symbols,
+                    "size": 10 if self.two else 8,
+                    "color": FRONTIER,
+                    "line": {"color": FRONTIER, "width": 1.5},
+                },
+                selected={"marker": {"size": 16 if self.two else 13}},
+                unselected={"marker": {"opacity": 0.45}},
+            ),
+            row,
+            col,
+            "frontier",
+        )
+        spots = self.spots
+        self._add(
+            go.Scatter(
+                x=[u[p][i] for p, _ in spots],
+                y=[u[p][j] for p, _ in spots],
+                mode="markers" if self.two else "markers+text",
+                text=None if self.two else [",".join(MARKS[n] for n in ns) for _, ns in spots],
+                textposition="top right",
+                textfont={"size": 12, "color": "black"},
+                name="bargaining solution"
+                + ("" if self.two else " (" + "; ".join(f"{MARKS[n]} {NAMES[n]}" for n in MARKS))
+                + ("" if self.two else ")"),
+                legendgroup="solutions",
+                showlegend=legend,
+                customdata=[p for p, _ in spots],
+                hovertext=[self.hover[p] for p, _ in spots],
+                hoverinfo="text",
+                marker={
+                    "symbol": "circle-open",
+                    "size": 22 if self.two else 17,
+                    "color": SOLUTION,
+                    "line": {"width": 3 if self.two else 2.5, "color": SOLUTION},
+                },
+            ),
+            row,
+            col,
+            "solutions",
+        )
+        for axis, party in (("x", i), ("y", j)):
+            line = self.fig.add_vline if axis == "x" else self.fig.add_hline
+            note = {}
+            if self.two:
+                value = short_text(self.result.no_deal[self.parties[party]])
+                note = {
+                    "annotation": {
+                        "text": f"{_short(self.labels[party])}: no deal {value}",
+                        "font": {"size": 12, "color": NO_DEAL},
+                    },
+                    "annotation_position": "top right" if axis == "x" else "top left",
+                }
+            line(
+                d[party],
+                line={"dash": "dash", "color": NO_DEAL, "width": 1.2},
+                row=row,
+                col=col,
+                **note,
+            )
+        if self.two:
+            self._labels(x_range, y_range)
+        self.fig.update_xaxes(range=list(x_range), zeroline=False, row=row, col=col)
+        self.fig.update_yaxes(range=list(y_range), zeroline=False, row=row, col=col)
+        if row == len(self.parties) - 1:
+            self.fig.update_xaxes(title_text=self.labels[i], row=row, col=col)
+        if col == 1:
+            self.fig.update_yaxes(title_text=self.labels[j], row=row, col=col)
+        self.first = False
+
+    def _labels(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
+        """Name the solutions in a column in the empty corner beyond the frontier, the top
+        label for the leftmost point, so that the leader lines never cross."""
+        step = (y_range[1] - y_range[0]) * 0.065
+        for rank, (p, names) in enumerate(self.spots):
+            self.fig.add_annotation(
+                x=self.u[p][0],
+                y=self.u[p][1],
+                ax=x_range[1] - (x_range[1] - x_range[0]) * 0.02,
+                ay=y_range[1] - step * (rank + 0.6),
+                axref="x",
+                ayref="y",
+                xanchor="right",
+                text=f"<b>{' = '.join(solution_title(n) for n in names)}</b>",
+                showarrow=True,
+                arrowhead=0,
+                arrowcolor=SOLUTION,
+                standoff=11,
+                bordercolor=SOLUTION,
+                borderpad=3,
+                bgcolor="white",
+                font={"size": 13},
+            )
+
+    def _zone(self, row: int, col: int) -> None:
+        """Shade what the zone's points attain above both no-deal values (two parties)."""
+        import plotly.graph_objects as go
+
+        zone = sorted(self.u[i] for i in self.result.zone)
+        if not zone:
+            return
+        d = self.d
+        xs, ys = [d[0], d[0]], [d[1], zone[0][1]]
+        for k, (x, y) in enumerate(zone):
+            xs += [x, x]
+            ys += [y, zone[k + 1][1] if k + 1 < len(zone) else d[1]]
+        self._add(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                fill="toself",
+                fillcolor=ZONE_FILL,
+                line={"width": 0},
+                name="zone of possible agreement (shaded)",
+                hoverinfo="skip",
+            ),
+            row,
+            col,
+        )
+
+
+def _range(values: list[float], top: float) -> tuple[float, float]:
+    lo, hi = min(values), max(values)
+    pad = (hi - lo) * 0.06 or 1.0
+    return lo - pad, hi + pad + (hi - lo) * top
+
+
+def _short(label: str) -> str:
+    head = label.split(" (", 1)[0].strip()
+    return head or label
