@@ -1,0 +1,1 @@
+"""Conversions between dealopt instances and other tools' problem formats (no solver here)."""
