@@ -278,3 +278,42 @@ class CpSatSession:
             raise RuntimeError(f"CP-SAT returned {name}: {m.validate()} (a dealopt bug)")
         deals = [found[k] for k in sorted(found)]
         return deals[:limit], len(deals) <= limit
+
+    # Cores ---------------------------------------------------------------------------------
+
+    def infeasible_core(
+        self,
+        assumptions: Sequence[Lit],
+        *,
+        bounds: Bounds = NO_BOUNDS,
+        time_limit: float | None = None,
+    ) -> tuple[BackendSolution, tuple[Lit, ...]]:
+        """A feasibility solve under ``assumptions``; when INFEASIBLE, also a core.
+
+        The core is a subset of ``assumptions`` that is still infeasible with ``bounds``
+        (CP-SAT's ``sufficient_assumptions_for_infeasibility``): an unsatisfiable core, NOT
+        necessarily a minimal one. Presolve is off for this solve (with it, CP-SAT 9.15 can
+        name a literal that is not an assumption: or-tools issue 5141); should a reported
+        literal still not be an assumption, the whole list is returned (always a valid core).
+        Returns the solve's :class:`BackendSolution` (with the deal when one was found) and the
+        core (an empty tuple unless INFEASIBLE). Counts as one call.
+        """
+        check_request(self.model, {}, bounds)
+        for k, (blo, bhi) in bounds.items():
+            lo, hi = self._obj_domain[k]
+            if max(lo, blo if blo is not None else lo) > min(hi, bhi if bhi is not None else hi):
+                self.calls += 1  # the bounds alone are empty
+                return BackendSolution(SolveStatus.INFEASIBLE), ()
+        params = self._solver.parameters
+        params.cp_model_presolve = False
+        try:
+            solution = self.solve({}, bounds=bounds, assumptions=assumptions, time_limit=time_limit)
+        finally:
+            params.cp_model_presolve = True
+        if solution.status is not SolveStatus.INFEASIBLE:
+            return solution, ()
+        by_index = {self._lit(a).index: a for a in assumptions}
+        found = list(self._solver.sufficient_assumptions_for_infeasibility())
+        if not found or any(i not in by_index for i in found):
+            return solution, tuple(assumptions)
+        return solution, tuple(dict.fromkeys(by_index[i] for i in found))

@@ -1,0 +1,224 @@
+"""Alignments: deals grouped by exchange structure (DESIGN.md).
+
+The *exchange structure* of a deal says, for every issue, whether it moves from the status quo
+and, if it does, which parties concede on it and which gain. A party *concedes* on an issue
+when its score there (weight × score of the chosen option, the issue's part of its utility)
+falls below its status-quo score, and *gains* when it rises; an issue that moves although no
+party's score changes is "moved, neutral". Utility terms (interactions, visibility credits)
+are not split by issue, so they do not enter the structure: they enter the utilities.
+
+An *alignment* is a group of zone deals with the same structure. The zone's deals are every
+deal attaining a zone point (``Space.deals_at``, one enumeration per point, capped). The same
+grouping over ALL acceptable deals (``Space.acceptable_deals``: one enumeration, capped) tells
+whether the zone's structures are the only ways to agree or only the Pareto-optimal ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from dealopt.spec.model import Instance, Value
+
+
+@dataclass(frozen=True)
+class IssueMove:
+    """One issue in one structure: moved or not, and who concedes and gains on it."""
+
+    issue: str
+    moved: bool
+    gives: tuple[str, ...] = ()
+    gains: tuple[str, ...] = ()
+
+    @property
+    def neutral(self) -> bool:
+        return self.moved and not self.gives and not self.gains
+
+    def describe(self, labels: Mapping[str, str]) -> str:
+        """``unmoved``, ``moved, neutral``, or ``Russia gives, United States gains``."""
+        if not self.moved:
+            return "unmoved"
+        if self.neutral:
+            return "moved, neutral"
+        parts = []
+        if self.gives:
+            parts.append(f"{_and([labels[p] for p in self.gives])} gives")
+        if self.gains:
+            verb = "gains" if len(self.gains) == 1 else "gain"
+            parts.append(f"{_and([labels[p] for p in self.gains])} {verb}")
+        return ", ".join(parts)
+
+
+Structure = tuple[IssueMove, ...]
+
+
+def structure(instance: Instance, deal: Mapping[str, Value]) -> Structure:
+    """The exchange structure of ``deal`` (see the module docstring)."""
+    out = []
+    for name, issue in instance.issues.items():
+        value, sq = deal[name], issue.status_quo
+        if value == sq:
+            out.append(IssueMove(name, False))
+            continue
+        gives, gains = [], []
+        for party in instance.parties:
+            interest = instance.interests.get(party)
+            if interest is None or name not in interest.weights:
+                continue
+            weight = Fraction(interest.weights[name])
+            now = weight * Fraction(interest.score(name, value))
+            before = weight * Fraction(interest.score(name, sq))
+            if now < before:
+                gives.append(party)
+            elif now > before:
+                gains.append(party)
+        out.append(IssueMove(name, True, tuple(gives), tuple(gains)))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Deals sharing one structure: the structure, the deals, each party's utility range."""
+
+    structure: Structure
+    deals: tuple[tuple[Mapping[str, Value], Mapping[str, Fraction]], ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.deals)
+
+    def options(self, issue: str, order: Sequence[Value]) -> tuple[Value, ...]:
+        """The values ``issue`` takes in this alignment's deals, in the issue's order."""
+        used = {d[issue] for d, _ in self.deals}
+        return tuple(v for v in order if v in used)
+
+    def utility_range(self, party: str) -> tuple[Fraction, Fraction]:
+        values = [u[party] for _, u in self.deals]
+        return min(values), max(values)
+
+
+def group(instance: Instance, deals: Sequence[tuple[Mapping, Mapping]]) -> list[Alignment]:
+    """Deals grouped by structure; largest group first, ties in order of first appearance."""
+    groups: dict[Structure, list] = {}
+    for deal, utilities in deals:
+        groups.setdefault(structure(instance, deal), []).append((deal, utilities))
+    order = {s: k for k, s in enumerate(groups)}
+    ranked = sorted(groups, key=lambda s: (-len(groups[s]), order[s]))
+    return [Alignment(s, tuple(groups[s])) for s in ranked]
+
+
+def shared(structures: Sequence[Structure]) -> tuple[list[IssueMove], list[str]]:
+    """The issue moves every structure has in common, and the issues on which they differ."""
+    if not structures:
+        return [], []
+    common, differ = [], []
+    for k, move in enumerate(structures[0]):
+        if all(s[k] == move for s in structures[1:]):
+            common.append(move)
+        else:
+            differ.append(move.issue)
+    return common, differ
+
+
+def words(
+    moves: Sequence[IssueMove],
+    labels: Mapping[str, str],
+    options: Mapping[str, Sequence[Value]] | None = None,
+    *,
+    unmoved: bool = True,
+) -> str:
+    """Who gives what to whom, in plain words.
+
+    ``Russia gives ukraine_support (withdraw), iran_syria (restore_1974_line) to United States;
+    United States gives sanctions (lift_ukraine) to Russia; both gain, no one concedes:
+    economic_ties (g8_readmission); moved, no party's score changes: us_announcement (announced);
+    unmoved: crimea.`` ``options`` lists the values each issue takes (omitted when None).
+    """
+
+    def item(m: IssueMove) -> str:
+        if options is None or m.issue not in options:
+            return m.issue
+        return f"{m.issue} ({', '.join(str(v) for v in options[m.issue])})"
+
+    parties = list(labels)
+    clauses = []
+    for party in parties:
+        by_receiver: dict[tuple[str, ...], list[str]] = {}
+        for m in moves:
+            if m.moved and party in m.gives:
+                by_receiver.setdefault(m.gains, []).append(item(m))
+        for receivers, items in by_receiver.items():
+            to = f" to {_and([labels[p] for p in receivers])}" if receivers else " (no one gains)"
+            clauses.append(f"{labels[party]} gives {', '.join(items)}{to}")
+    free: dict[tuple[str, ...], list[str]] = {}
+    for m in moves:
+        if m.moved and not m.gives and m.gains:
+            free.setdefault(m.gains, []).append(item(m))
+    for gainers, items in free.items():
+        if len(gainers) == len(parties) and len(parties) > 1:
+            who = "both gain" if len(parties) == 2 else "all gain"
+        else:
+            who = f"{_and([labels[p] for p in gainers])} gain{'s' if len(gainers) == 1 else ''}"
+        clauses.append(f"{who}, no one concedes: {', '.join(items)}")
+    neutral = [item(m) for m in moves if m.neutral]
+    if neutral:
+        clauses.append(f"moved, no party's score changes: {', '.join(neutral)}")
+    still = [m.issue for m in moves if not m.moved]
+    if unmoved and still:
+        clauses.append(f"unmoved: {', '.join(still)}")
+    return "; ".join(clauses) if clauses else "nothing moves"
+
+
+def _and(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@dataclass(frozen=True)
+class Alignments:
+    """The zone's alignments and the structures of all acceptable deals.
+
+    ``zone``: alignments of the zone's deals (``zone_deals_complete`` False when a point had
+    more deals than the cap). ``acceptable``: alignments of the acceptable deals enumerated
+    (``acceptable_complete`` False when the cap cut the enumeration: counts are then lower
+    bounds). ``in_zone``: for each acceptable alignment, whether a zone alignment has its
+    structure.
+    """
+
+    zone: tuple[Alignment, ...]
+    zone_deals_complete: bool
+    acceptable: tuple[Alignment, ...]
+    acceptable_deals: int
+    acceptable_complete: bool
+    cap: int
+
+    @property
+    def only(self) -> bool:
+        """Exactly one alignment in the zone: "the only alignment"."""
+        return len(self.zone) == 1
+
+    def in_zone(self, alignment: Alignment) -> bool:
+        return any(a.structure == alignment.structure for a in self.zone)
+
+
+def alignments(space, zone, *, cap: int = 10_000, per_point: int = 1_000) -> Alignments:
+    """The zone's alignments (every deal of every zone point, up to ``per_point`` each) and
+    the structures of the acceptable deals (up to ``cap`` deals); see the module docstring."""
+    zone_deals: list[tuple[Mapping, Mapping]] = []
+    complete = True
+    for point in zone.points:
+        deals, ok = space.deals_at(point, per_point)
+        complete = complete and ok
+        zone_deals.extend(deals)
+    acceptable, acceptable_complete = space.acceptable_deals(cap)
+    return Alignments(
+        zone=tuple(group(space.instance, zone_deals)),
+        zone_deals_complete=complete,
+        acceptable=tuple(group(space.instance, acceptable)),
+        acceptable_deals=len(acceptable),
+        acceptable_complete=acceptable_complete,
+        cap=cap,
+    )

@@ -1,0 +1,209 @@
+"""``dealopt explain``: why the deal space has the shape it has.
+
+Six analyses over one compiled instance and one backend session (:class:`Space`):
+
+1. the zone and its alignments (exchange structures), and the structures of all acceptable
+   deals (:mod:`~dealopt.analysis.alignments`);
+2. the backbone over all acceptable deals (:mod:`~dealopt.analysis.backbone`);
+3. the minimal conflicts when there is no feasible or no acceptable deal
+   (:mod:`~dealopt.analysis.conflicts`);
+4. the price of each red line (:mod:`~dealopt.analysis.prices`);
+5. linkage of the instance's issue groups (:mod:`~dealopt.analysis.linkage`);
+6. what it would take to open a zone, or how much room the no-deal values have
+   (:mod:`~dealopt.analysis.what_it_takes`).
+
+A time limit is shared by all of them, in that order; an analysis that runs out of time is
+reported as stopped (``Explanation.stopped``) and the later ones are skipped. Every deal
+reported has been re-checked by the rules oracle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from dealopt.analysis.alignments import Alignments, alignments
+from dealopt.analysis.backbone import Backbone, backbone
+from dealopt.analysis.conflicts import Conflicts, find_conflicts
+from dealopt.analysis.linkage import Linkage, linkage
+from dealopt.analysis.prices import Prices, red_line_prices
+from dealopt.analysis.space import Space, TimeUp
+from dealopt.analysis.switches import build_switched
+from dealopt.analysis.what_it_takes import WhatItTakes, what_it_takes
+from dealopt.analysis.zone import Zone
+from dealopt.spec.model import Instance, Value
+
+SCHEMA = "dealopt.explanation/1"
+SECTIONS = ("zone", "alignments", "backbone", "conflicts", "prices", "linkage", "what_it_takes")
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Everything ``dealopt explain`` computes; render with :mod:`dealopt.report.explain`.
+
+    ``status``: ``"zone"`` (acceptable deals exist), ``"no-acceptable-deal"``,
+    ``"no-feasible-deal"``, or ``"unknown"`` (the zone itself ran out of time). A section is
+    None when it was not computed: ``stopped`` maps it to the reason (``"time limit"``,
+    ``"skipped"``, ``"no zone"``, ``"no acceptable deal"``, ``"no groups"``, ``"not asked"``).
+    """
+
+    instance: Instance
+    backend: str
+    status: str
+    zone: Zone | None
+    alignments: Alignments | None
+    backbone: Backbone | None
+    conflicts: Conflicts | None
+    prices: Prices | None
+    linkage: Linkage | None
+    what_it_takes: WhatItTakes | None
+    solver_calls: int
+    seconds: float
+    exact: bool
+    resolution: dict[str, Fraction]
+    no_deal: dict[str, Fraction]
+    stopped: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def parties(self) -> dict[str, str]:
+        return {name: p.label for name, p in self.instance.parties.items()}
+
+    @property
+    def status_quo(self) -> dict[str, Value]:
+        return self.instance.status_quo
+
+    def to_dict(self) -> dict[str, Any]:
+        """The explanation as JSON-ready data (schema ``dealopt.explanation/1``)."""
+        from dealopt.report.explain import explanation_to_dict
+
+        return explanation_to_dict(self)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        import json
+
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def text(self, width: int | None = None) -> str:
+        from dealopt.report.explain import render
+
+        return render(self, width=width)
+
+
+def explain(
+    instance: Instance | str | Path,
+    *,
+    backend: str = "auto",
+    time_limit: float | None = None,
+    threads: int | None = None,
+    seed: int | None = None,
+    linkage_groups: bool | None = None,
+    max_conflicts: int = 5,
+    deals_cap: int = 10_000,
+) -> Explanation:
+    """Explain an instance: the six analyses of the module docstring.
+
+    ``linkage_groups``: run the linkage analysis (None: when the instance names groups).
+    ``max_conflicts``: at most this many minimal conflicts. ``deals_cap``: at most this many
+    acceptable deals are enumerated for the structures of the acceptable set.
+    """
+    from dealopt.errors import UsageError
+
+    if isinstance(instance, str | Path):
+        from dealopt.api import load
+
+        instance = load(instance)
+    if max_conflicts < 1:
+        raise UsageError(f"--max-conflicts must be at least 1, got {max_conflicts}")
+    if deals_cap < 1:
+        raise UsageError(f"the deal cap must be at least 1, got {deals_cap}")
+    space = Space.build(
+        instance, backend=backend, time_limit=time_limit, threads=threads, seed=seed
+    )
+    out: dict[str, Any] = dict.fromkeys(SECTIONS)
+    stopped: dict[str, str] = {}
+    status = "zone"
+    switched = None
+
+    def run(name: str, job) -> None:
+        if stopped and any(v == "time limit" for v in stopped.values()):
+            stopped[name] = "skipped"
+            return
+        try:
+            out[name] = job()
+        except TimeUp as stop:
+            stopped[name] = str(stop)
+
+    def zone_job() -> Zone:
+        return space.zone()
+
+    run("zone", zone_job)
+    zone: Zone | None = out["zone"]
+    feasible = True
+    if zone is not None and not len(zone):
+        try:
+            feasible = space.find(bounds={}) is not None
+        except TimeUp as stop:
+            stopped["conflicts"] = str(stop)
+        status = "no-acceptable-deal" if feasible else "no-feasible-deal"
+
+    def switched_session():
+        nonlocal switched
+        if switched is None:
+            switched = build_switched(space)
+        return switched
+
+    if zone is not None and len(zone):
+        run("alignments", lambda: alignments(space, zone, cap=deals_cap))
+        known = []
+        if out["alignments"] is not None:
+            known = [d for a in out["alignments"].acceptable for d, _ in a.deals]
+        run("backbone", lambda: backbone(space, known))
+        out["conflicts"] = Conflicts("none", (), True, 0)
+    else:
+        stopped.setdefault("alignments", "no zone")
+        stopped.setdefault("backbone", "no acceptable deal")
+        run(
+            "conflicts",
+            lambda: find_conflicts(
+                space,
+                max_conflicts=max_conflicts,
+                feasible=feasible,
+                acceptable=False,
+                switched=switched_session(),
+            ),
+        )
+    if zone is not None:
+        run("prices", lambda: red_line_prices(space, zone, switched_session()))
+    if linkage_groups is False:
+        stopped["linkage"] = "not asked"
+    elif not instance.groups:
+        stopped["linkage"] = "no groups"
+    else:
+        run("linkage", lambda: linkage(space, zone))
+    if zone is not None:
+        run("what_it_takes", lambda: what_it_takes(space, zone, feasible))
+    for name in SECTIONS:
+        if out[name] is None and name not in stopped:
+            stopped[name] = "skipped"
+    if zone is None:
+        status = "unknown"  # the zone itself was not computed in time
+    return Explanation(
+        instance=instance,
+        backend=space.backend_name,
+        status=status,
+        zone=out["zone"],
+        alignments=out["alignments"],
+        backbone=out["backbone"],
+        conflicts=out["conflicts"],
+        prices=out["prices"],
+        linkage=out["linkage"],
+        what_it_takes=out["what_it_takes"],
+        solver_calls=space.calls,
+        seconds=space.elapsed(),
+        exact=space.exact,
+        resolution=dict(zip(space.parties, space.model.resolution, strict=False)),
+        no_deal=space.no_deal,
+        stopped=stopped,
+    )
