@@ -97,7 +97,7 @@ class Format(StrEnum):
 def solve(
     file: Annotated[Path, typer.Argument(help="Instance file (YAML or JSON).")],
     backend: Annotated[
-        str, typer.Option("--backend", "-b", help="auto, cpsat or enumerate.")
+        str, typer.Option("--backend", "-b", help="auto, cpsat, highs, pyomo[:SOLVER], enumerate.")
     ] = "auto",
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     output: Annotated[
@@ -119,6 +119,10 @@ def solve(
     all_deals_cap: Annotated[
         int, typer.Option("--all-deals-cap", help="At most this many deals per point.")
     ] = 100,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Also draw the frontier to this file (.png, .svg or .pdf)."),
+    ] = None,
 ) -> None:
     """Find the exact frontier, the zone of agreement and the bargaining solutions."""
     from dealopt.api import load
@@ -147,6 +151,106 @@ def solve(
 
         text = render(result) + "\n"
     _emit(text, output)
+    if plot is not None:
+        from dealopt.analysis.sample import feasible_sample
+        from dealopt.report.plot import save_plot
+
+        save_plot(result, plot, feasible_sample(instance, PLOT_SAMPLE))
+
+
+PLOT_SAMPLE = 2000
+"""Feasible deals drawn in grey behind a frontier plot (all of them when fewer)."""
+
+
+@app.command()
+def report(
+    file: Annotated[Path, typer.Argument(help="Instance file (YAML or JSON).")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="The HTML file to write (default: FILE's name.html)."),
+    ] = None,
+    backend: Annotated[
+        str, typer.Option("--backend", "-b", help="auto, cpsat, highs, pyomo[:SOLVER], enumerate.")
+    ] = "auto",
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", "-t", help="Seconds for the search, and for the explanation."),
+    ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain/--no-explain", help="Include `dealopt explain`'s analyses.")
+    ] = True,
+) -> None:
+    """Solve and write a self-contained HTML report that opens offline in any browser."""
+    from dealopt.analysis.sample import feasible_sample
+    from dealopt.api import load
+    from dealopt.pipeline import solve as run
+    from dealopt.report.html import explanation_sections, html
+
+    instance = load(file)
+    with _progress() as progress:
+        result = run(instance, backend=backend, time_limit=time_limit, progress=progress)
+    target = output or Path(file.stem + ".html")
+    sections = explanation_sections(instance, time_limit=time_limit) if explain else None
+    sample = feasible_sample(instance, PLOT_SAMPLE)
+    text = html(result, instance, sample=sample, explanation=sections or False)
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}", file=sys.stderr)
+
+
+class ExplainFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def explain(
+    file: Annotated[Path, typer.Argument(help="Instance file (YAML or JSON).")],
+    fmt: Annotated[
+        ExplainFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ExplainFormat.table,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead.")
+    ] = None,
+    backend: Annotated[
+        str, typer.Option("--backend", "-b", help="auto, cpsat, highs, pyomo[:SOLVER], enumerate.")
+    ] = "auto",
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit",
+            "-t",
+            help="Seconds for all analyses; those not done in time are reported as not computed.",
+        ),
+    ] = None,
+    threads: Annotated[int | None, typer.Option("--threads", help="Solver threads.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Solver random seed.")] = None,
+    linkage: Annotated[
+        bool | None,
+        typer.Option(
+            "--linkage/--no-linkage",
+            help="Solve each issue group alone and linked (default: when the file has groups).",
+        ),
+    ] = None,
+    max_conflicts: Annotated[
+        int, typer.Option("--max-conflicts", help="At most this many minimal conflicts.")
+    ] = 5,
+) -> None:
+    """Explain the deal space: alignments, backbone, conflicts, red-line prices, linkage."""
+    from dealopt.analysis.explain import explain as run
+    from dealopt.api import load
+
+    instance = load(file)
+    result = run(
+        instance,
+        backend=backend,
+        time_limit=time_limit,
+        threads=threads,
+        seed=seed,
+        linkage_groups=linkage,
+        max_conflicts=max_conflicts,
+    )
+    text = result.to_json() if fmt is ExplainFormat.json else result.text()
+    _emit(text + "\n", output)
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -188,6 +292,56 @@ def schema(
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+import_app = typer.Typer(help="Read scenarios of other tools as instance files.")
+export_app = typer.Typer(help="Write instances as scenarios of other tools.")
+app.add_typer(import_app, name="import", no_args_is_help=True)
+app.add_typer(export_app, name="export", no_args_is_help=True)
+
+
+@import_app.command("genius")
+def import_genius(
+    domain: Annotated[Path, typer.Argument(help="The GENIUS domain file (XML).")],
+    profiles: Annotated[list[Path], typer.Argument(help="One GENIUS profile (XML) per party.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the instance (YAML) here.")
+    ] = None,
+    real_step: Annotated[
+        str | None,
+        typer.Option("--real-step", help="Discretise real-valued issues at this step."),
+    ] = None,
+    genius_scale: Annotated[
+        bool,
+        typer.Option(
+            "--genius-scale",
+            help="Ignore the dealopt_* attributes of files written by `dealopt export genius`.",
+        ),
+    ] = False,
+) -> None:
+    """Import a GENIUS scenario (domain + profiles) as an instance on GENIUS's own scale."""
+    from dealopt.api import instance
+    from dealopt.io import genius
+
+    data = genius.to_data(domain, profiles, real_step=real_step, genius_scale=genius_scale)
+    instance(data, str(domain))  # check it completely before writing anything
+    _emit(genius.to_yaml_text(data, header="written by: dealopt import genius"), output)
+
+
+@export_app.command("genius")
+def export_genius(
+    file: Annotated[Path, typer.Argument(help="Instance file (YAML or JSON).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Directory to write into.")],
+) -> None:
+    """Export an additive instance as a GENIUS domain and one profile per party."""
+    from dealopt.api import load
+    from dealopt.io import genius
+
+    written, notes = genius.export(load(file), output)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    for path in written:
+        print(path)
 
 
 def main() -> None:
