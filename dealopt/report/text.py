@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 from dealopt.report.numbers import short_text
@@ -80,21 +81,25 @@ def zone_table(result: Result, *, width: int | None = None) -> str:
     table.add_column("sol")
     for party in result.parties:
         table.add_column(party, justify="right")
-    table.add_column("moves from the status quo", overflow="fold")
+    deals = [result.frontier[r].deal for r in rows]
+    shared = {i: deals[0][i] for i in result.issues if len({str(d[i]) for d in deals}) == 1}
+    varying = [i for i in result.issues if i not in shared]
+    table.add_column("options that vary between these deals", overflow="fold")
     for r in rows:
         point = result.frontier[r]
-        changed = [
-            f"{issue}={value}"
-            for issue, value in point.deal.items()
-            if value != result.status_quo[issue]
-        ]
         cells = [str(r), marks.get(r, "")]
         cells += [short_text(point.utilities[p]) for p in result.parties]
-        cells.append(" ".join(changed) or "(status quo)")
+        cells.append(" ".join(f"{i}={point.deal[i]}" for i in varying) or "(none)")
         table.add_row(*cells)
     console = Console(width=width or 100, record=True, file=_Null(), color_system=None)
     console.print(table)
     legend = "sol: N Nash, K Kalai-Smorodinsky, E egalitarian, U utilitarian"
+    moved = [f"{i}={v}" for i, v in shared.items() if v != result.status_quo[i]]
+    kept = [i for i, v in shared.items() if v == result.status_quo[i]]
+    if len(rows) > 1 and (moved or kept):
+        common = "Every deal listed has " + (" ".join(moved) if moved else "no common move")
+        common += f"; at the status quo: {', '.join(kept)}." if kept else "."
+        legend = textwrap.fill(common, width=width or 100) + "\n" + legend
     lines = [line.rstrip() for line in console.export_text().rstrip().splitlines()]
     return "\n".join([*lines, legend])
 
@@ -109,8 +114,6 @@ class _Null:
 
 def render(result: Result, *, width: int | None = None) -> str:
     """Summary paragraph, then the table."""
-    import textwrap
-
     para = textwrap.fill(summary(result), width=min(width or 100, 100))
     if not result.frontier:
         return para

@@ -1,0 +1,65 @@
+"""Regenerate the output blocks of README.md from the real commands.
+
+Each block sits between ``<!-- OUTPUT:name -->`` and ``<!-- /OUTPUT:name -->``; run
+``python scripts/update_readme.py`` after changing anything that alters what they show.
+tests/integration/test_readme.py checks that the solve block is still true.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HELSINKI = "instances/helsinki2018.yaml"
+
+
+def run(*args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "dealopt.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.rstrip()
+
+
+def answer_section(text: str) -> str:
+    """The explanation's "THE ANSWER" paragraph (the rest carries timings)."""
+    match = re.search(r"THE ANSWER\n(.*?)\n\n", text, re.S)
+    return "THE ANSWER\n" + match.group(1) if match else text
+
+
+BLOCKS = {
+    "solve": lambda: f"$ dealopt solve {HELSINKI}\n" + run("solve", HELSINKI),
+    "explain": lambda: (
+        f"$ dealopt explain {HELSINKI}   (the answer; the full output has seven"
+        " more sections)\n" + answer_section(run("explain", HELSINKI))
+    ),
+}
+
+
+def render(name: str) -> str:
+    return f"<!-- OUTPUT:{name} -->\n```text\n{BLOCKS[name]()}\n```\n<!-- /OUTPUT:{name} -->"
+
+
+def main() -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    for name in BLOCKS:
+        opening, closing = f"<!-- OUTPUT:{name} -->", f"<!-- /OUTPUT:{name} -->"
+        start = text.find(opening)
+        if start < 0:
+            print(f"no {opening} marker in README.md", file=sys.stderr)
+            continue
+        end = text.find(closing, start)
+        end = start + len(opening) if end < 0 else end + len(closing)
+        text = text[:start] + render(name) + text[end:]
+    readme.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
