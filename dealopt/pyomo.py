@@ -18,7 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from dealopt.backends.highs import linear_form
+from dealopt.backends.milp import linear_form
 from dealopt.compile.model import LinExpr
 from dealopt.spec.model import Instance, Value
 

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from dealopt.backends import SolveStatus, available_backends
 from dealopt.backends.base import Bounds, Session
-from dealopt.backends.highs import violation
+from dealopt.backends.milp import violation
 from dealopt.compile.model import (
     BoolAnd,
     BoolOr,

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dealopt.backends.base import DEFAULT_OPTIONS, Feature, SolveOptions
-from dealopt.backends.highs import MilpSession, Outcome, silenced_stdout
+from dealopt.backends.milp import MilpSession, Outcome, silenced_stdout
 from dealopt.compile.model import CompiledModel
 from dealopt.errors import BackendUnavailableError, did_you_mean
 

@@ -20,7 +20,7 @@ from test_solve_props import brute_force, check_result
 
 import dealopt
 from dealopt.backends import SolveOptions, SolveStatus, get_backend
-from dealopt.backends.highs import linear_form, violation
+from dealopt.backends.milp import linear_form, violation
 from dealopt.compile.model import CompiledModel
 from dealopt.frontier import pareto_frontier
 from dealopt.rules.oracle import Oracle

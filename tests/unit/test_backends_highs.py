@@ -13,14 +13,8 @@ import pytest
 from test_backends_sessions import MODEL_A, build_model, lin
 
 from dealopt.backends import Feature, SolveOptions, SolveStatus, get_backend
-from dealopt.backends.highs import (
-    _STATUS,
-    EXACT_OBJECTIVE,
-    TIGHTER,
-    HighsSession,
-    lexicographic_stages,
-    linear_form,
-)
+from dealopt.backends.highs import _STATUS, HighsSession
+from dealopt.backends.milp import EXACT_OBJECTIVE, TIGHTER, lexicographic_stages, linear_form
 from dealopt.compile.model import BoolAnd, Label, LinearConstraint, LinExpr, ReifiedLinear
 from dealopt.errors import OracleRejectedError
 
