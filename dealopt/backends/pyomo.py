@@ -1,8 +1,8 @@
-"""The Pyomo backend: the MILP form of :mod:`dealopt.backends.highs` as a Pyomo model.
+"""The Pyomo backend: the MILP form of :mod:`dealopt.backends.milp` as a Pyomo model.
 
 ``pyomo`` solves with ``appsi_highs``; ``pyomo:<solver>`` with any Pyomo solver installed
 (``pyomo:cbc``, ``pyomo:glpk``, ``pyomo:gurobi``, ``pyomo:scip``, ...). The Pyomo model is built
-once from :func:`~dealopt.backends.highs.linear_form`; a solve changes only the objective, the
+once from :func:`~dealopt.backends.milp.linear_form`; a solve changes only the objective, the
 objective columns' bounds and the assumed columns' bounds. APPSI solvers (``appsi_*``) are
 persistent and pass just those changes to the solver; the others are handed the whole model
 each time, as Pyomo's file and direct interfaces require. Gaps, tolerances, time limit, threads
