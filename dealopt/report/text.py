@@ -60,7 +60,11 @@ def summary(result: Result) -> str:
         text += f"The Nash deal gives {gains}. It moves {moves(result, nash)}."
     if any(r for r in stats.resolution.values()):
         worst = max(stats.resolution.values())
-        text += f" Utilities were rounded: resolution {short_text(worst, 6)}."
+        text += (
+            f" Utilities had more digits than a solver's integers hold and were rounded: the"
+            f" frontier is exact only up to a resolution of {short_text(worst, 12)} (points"
+            " closer than that may have merged)."
+        )
     return text
 
 
