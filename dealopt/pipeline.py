@@ -13,8 +13,9 @@ from fractions import Fraction
 from pathlib import Path
 
 from dealopt.analysis.bargaining import SOLUTIONS
-from dealopt.compile.compiler import Decoder, compile_instance
-from dealopt.errors import OracleRejectedError, UsageError
+from dealopt.analysis.setup import nondominated, setup
+from dealopt.compile.compiler import Decoder
+from dealopt.errors import OracleRejectedError
 from dealopt.result import FrontierDeal, Result, Stats, Status
 from dealopt.rules.oracle import Oracle
 from dealopt.spec.model import Instance
@@ -56,22 +57,15 @@ def solve(
     holds and the utilities are recomputed exactly. A disagreement raises
     :class:`~dealopt.errors.OracleRejectedError` (a bug).
     """
-    from dealopt.backends import SolveOptions, get_backend
     from dealopt.frontier import deals_at, pareto_frontier
 
     if isinstance(instance, str | Path):
         from dealopt.api import load
 
         instance = load(instance)
-    if time_limit is not None and time_limit <= 0:
-        raise UsageError(f"time limit must be positive, got {time_limit}")
-    if threads is not None and threads < 1:
-        raise UsageError(f"threads must be at least 1, got {threads}")
-    started = time.perf_counter()
-    oracle = Oracle(instance)
-    model, decoder = compile_instance(instance, oracle)
-    chosen = get_backend(backend)
-    session = chosen.build(model, SolveOptions(threads=threads, seed=seed))
+    ready = setup(instance, backend=backend, time_limit=time_limit, threads=threads, seed=seed)
+    oracle, model, decoder, session = ready.oracle, ready.model, ready.decoder, ready.session
+    started = ready.started
     remaining = (
         None if time_limit is None else max(time_limit - (time.perf_counter() - started), 1e-3)
     )
@@ -95,7 +89,9 @@ def solve(
             )
         frontier.append(FrontierDeal(deal, utilities, acceptable, *extra))
     if any(model.resolution):
-        frontier = _exactly_nondominated(frontier, parties)
+        vectors = [tuple(p.utilities[q] for q in parties) for p in frontier]
+        frontier = [frontier[i] for i in nondominated(vectors)]
+        frontier.sort(key=lambda p: tuple(p.utilities[q] for q in parties), reverse=True)
     zone = tuple(i for i, p in enumerate(frontier) if p.acceptable)
     d = [no_deal[p] for p in parties]
     zone_vectors = [[frontier[i].utilities[p] for p in parties] for i in zone]
@@ -112,7 +108,7 @@ def solve(
     else:
         status = Status.COMPLETE
     stats = Stats(
-        backend=_backend_name(chosen.name, session),
+        backend=ready.backend_name,
         algorithm=found.algorithm,
         solver_calls=found.solver_calls,
         seconds=time.perf_counter() - started,
@@ -132,29 +128,6 @@ def solve(
         solutions=solutions,
         stats=stats,
     )
-
-
-def _exactly_nondominated(
-    frontier: list[FrontierDeal], parties: tuple[str, ...]
-) -> list[FrontierDeal]:
-    """After rounding, settle points closer than the resolution with the exact utilities:
-    drop points another found point dominates (or equals), keep the order."""
-    vectors = [tuple(p.utilities[q] for q in parties) for p in frontier]
-    keep = []
-    for i, u in enumerate(vectors):
-        beaten = any(
-            j != i and all(a >= b for a, b in zip(v, u, strict=True)) and (v != u or j < i)
-            for j, v in enumerate(vectors)
-        )
-        if not beaten:
-            keep.append(frontier[i])
-    keep.sort(key=lambda p: tuple(p.utilities[q] for q in parties), reverse=True)
-    return keep
-
-
-def _backend_name(requested: str, session: object) -> str:
-    actual = getattr(session, "backend_name", None) or type(session).__module__.rsplit(".", 1)[-1]
-    return actual if requested == "auto" else requested
 
 
 def _checked_deal(

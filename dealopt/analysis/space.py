@@ -23,7 +23,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from dealopt.analysis.zone import AssumingSession, Zone, ZonePoint, exactly_nondominated, make_zone
+from dealopt.analysis.setup import nondominated, setup
+from dealopt.analysis.zone import AssumingSession, Zone, ZonePoint, make_zone
 from dealopt.backends.base import (
     BackendSolution,
     Bounds,
@@ -32,7 +33,7 @@ from dealopt.backends.base import (
     SolveOptions,
     SolveStatus,
 )
-from dealopt.compile.compiler import Decoder, compile_instance
+from dealopt.compile.compiler import Decoder
 from dealopt.compile.model import CompiledModel, Lit
 from dealopt.errors import OracleRejectedError, UsageError
 from dealopt.rules.oracle import Oracle
@@ -74,28 +75,25 @@ class Space:
         seed: int | None = None,
     ) -> Space:
         """Check and compile ``instance`` and build one session of ``backend`` for it."""
-        from dealopt.backends import get_backend
-
-        if time_limit is not None and time_limit <= 0:
-            raise UsageError(f"time limit must be positive, got {time_limit}")
-        if threads is not None and threads < 1:
-            raise UsageError(f"threads must be at least 1, got {threads}")
-        started = time.perf_counter()
-        oracle = Oracle(instance)
-        model, decoder = compile_instance(instance, oracle)
-        chosen = get_backend(backend)
-        options = SolveOptions(threads=threads, seed=seed)
-        session = chosen.build(model, options)
-        if Feature.ASSUMPTIONS not in session.features:
+        r = setup(instance, backend=backend, time_limit=time_limit, threads=threads, seed=seed)
+        if Feature.ASSUMPTIONS not in r.session.features:
             raise UsageError(
-                f"dealopt explain needs a backend with assumptions; {chosen.name!r} has none "
+                f"dealopt explain needs a backend with assumptions; {r.backend_name!r} has none "
                 "(use cpsat or enumerate)"
             )
-        name = getattr(session, "backend_name", None) or type(session).__module__.rsplit(".")[-1]
         space = cls(
-            instance, oracle, model, decoder, name, options, session, time_limit, backend, started
+            instance,
+            r.oracle,
+            r.model,
+            r.decoder,
+            r.backend_name,
+            r.options,
+            r.session,
+            time_limit,
+            backend,
+            r.started,
         )
-        space._sessions.append(session)
+        space._sessions.append(r.session)
         return space
 
     # -------------------------------------------------------------------- basics
@@ -282,7 +280,8 @@ class Space:
             if self.acceptable(utilities, nd):
                 points.append(ZonePoint(deal, utilities, point.objectives))
         if not self.exact:
-            points = exactly_nondominated(points, self.parties)
+            vectors = [tuple(p.utilities[q] for q in self.parties) for p in points]
+            points = [points[i] for i in nondominated(vectors)]
         return make_zone(points, nd, self.parties)
 
     def deals_at(

@@ -110,16 +110,3 @@ def make_zone(
     vectors = [[p.utilities[q] for q in parties] for p in ordered]
     solutions = {name: pick(vectors, d) for name, pick in SOLUTIONS.items()}
     return Zone(tuple(ordered), dict(no_deal), solutions)
-
-
-def exactly_nondominated(points: list[ZonePoint], parties: Sequence[str]) -> list[ZonePoint]:
-    vectors = [tuple(p.utilities[q] for q in parties) for p in points]
-    keep = []
-    for i, u in enumerate(vectors):
-        beaten = any(
-            j != i and all(a >= b for a, b in zip(v, u, strict=True)) and (v != u or j < i)
-            for j, v in enumerate(vectors)
-        )
-        if not beaten:
-            keep.append(points[i])
-    return keep

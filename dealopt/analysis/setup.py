@@ -1,0 +1,78 @@
+"""Getting an instance ready to solve: checked, compiled, and built once in a backend.
+
+`dealopt.solve` and `dealopt explain` both start here, so option checks, the oracle, the
+compiled model and the backend session are made in one place.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from dealopt.backends.base import Session, SolveOptions
+from dealopt.compile.compiler import Decoder, compile_instance
+from dealopt.compile.model import CompiledModel
+from dealopt.errors import UsageError
+from dealopt.rules.oracle import Oracle
+from dealopt.spec.model import Instance
+
+
+@dataclass(frozen=True)
+class Setup:
+    """An instance with its oracle, compiled model, decoder and one backend session."""
+
+    instance: Instance
+    oracle: Oracle
+    model: CompiledModel
+    decoder: Decoder
+    session: Session
+    options: SolveOptions
+    #: The backend that actually runs (``auto`` resolved).
+    backend_name: str
+    started: float = field(default_factory=time.perf_counter)
+
+
+def check_limits(time_limit: float | None, threads: int | None) -> None:
+    """Refuse option values that make no sense, with one clear message."""
+    if time_limit is not None and time_limit <= 0:
+        raise UsageError(f"time limit must be positive, got {time_limit}")
+    if threads is not None and threads < 1:
+        raise UsageError(f"threads must be at least 1, got {threads}")
+
+
+def setup(
+    instance: Instance,
+    *,
+    backend: str = "auto",
+    time_limit: float | None = None,
+    threads: int | None = None,
+    seed: int | None = None,
+) -> Setup:
+    """Check options, build the oracle, compile, and build one session of ``backend``."""
+    from dealopt.backends import get_backend
+
+    check_limits(time_limit, threads)
+    started = time.perf_counter()
+    oracle = Oracle(instance)
+    model, decoder = compile_instance(instance, oracle)
+    options = SolveOptions(threads=threads, seed=seed)
+    session = get_backend(backend).build(model, options)
+    name = getattr(session, "backend_name", None) or type(session).__module__.rsplit(".", 1)[-1]
+    return Setup(instance, oracle, model, decoder, session, options, name, started)
+
+
+def nondominated(vectors: list[tuple]) -> list[int]:
+    """Indices of the vectors no other vector weakly dominates (of equal vectors, the first).
+
+    Exact (the vectors hold Fractions): used to settle points that rounding brought closer
+    than the model's resolution.
+    """
+    keep = []
+    for i, u in enumerate(vectors):
+        beaten = any(
+            j != i and all(a >= b for a, b in zip(v, u, strict=True)) and (v != u or j < i)
+            for j, v in enumerate(vectors)
+        )
+        if not beaten:
+            keep.append(i)
+    return keep
