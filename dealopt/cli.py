@@ -66,6 +66,15 @@ def _fail(exc: BaseException) -> typer.Exit:
 
 
 Files = Annotated[list[Path], typer.Argument(help="Instance files (YAML or JSON).")]
+# Options several commands share, declared once.
+BackendOption = Annotated[
+    str, typer.Option("--backend", "-b", help="auto, cpsat, highs, pyomo[:SOLVER], enumerate.")
+]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead.")
+]
+ThreadsOption = Annotated[int | None, typer.Option("--threads", help="Solver threads.")]
+SeedOption = Annotated[int | None, typer.Option("--seed", help="Solver random seed.")]
 
 
 @app.command()
@@ -96,13 +105,9 @@ class Format(StrEnum):
 @app.command()
 def solve(
     file: Annotated[Path, typer.Argument(help="Instance file (YAML or JSON).")],
-    backend: Annotated[
-        str, typer.Option("--backend", "-b", help="auto, cpsat, highs, pyomo[:SOLVER], enumerate.")
-    ] = "auto",
+    backend: BackendOption = "auto",
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead.")
-    ] = None,
+    output: OutputOption = None,
     time_limit: Annotated[
         float | None,
         typer.Option(
@@ -111,8 +116,8 @@ def solve(
             help="Seconds for the search; on expiry the result is partial, still proven.",
         ),
     ] = None,
-    threads: Annotated[int | None, typer.Option("--threads", help="Solver threads.")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Solver random seed.")] = None,
+    threads: ThreadsOption = None,
+    seed: SeedOption = None,
     all_deals: Annotated[
         bool, typer.Option("--all-deals", help="List every deal attaining each frontier point.")
     ] = False,
@@ -169,9 +174,7 @@ def report(
         Path | None,
         typer.Option("--output", "-o", help="The HTML file to write (default: FILE's name.html)."),
     ] = None,
-    backend: Annotated[
-        str, typer.Option("--backend", "-b", help="auto, cpsat, highs, pyomo[:SOLVER], enumerate.")
-    ] = "auto",
+    backend: BackendOption = "auto",
     time_limit: Annotated[
         float | None,
         typer.Option("--time-limit", "-t", help="Seconds for the search, and for the explanation."),
@@ -208,12 +211,8 @@ def explain(
     fmt: Annotated[
         ExplainFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ExplainFormat.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead.")
-    ] = None,
-    backend: Annotated[
-        str, typer.Option("--backend", "-b", help="auto, cpsat, highs, pyomo[:SOLVER], enumerate.")
-    ] = "auto",
+    output: OutputOption = None,
+    backend: BackendOption = "auto",
     time_limit: Annotated[
         float | None,
         typer.Option(
@@ -222,8 +221,8 @@ def explain(
             help="Seconds for all analyses; those not done in time are reported as not computed.",
         ),
     ] = None,
-    threads: Annotated[int | None, typer.Option("--threads", help="Solver threads.")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Solver random seed.")] = None,
+    threads: ThreadsOption = None,
+    seed: SeedOption = None,
     linkage: Annotated[
         bool | None,
         typer.Option(
@@ -280,9 +279,7 @@ def _progress() -> Iterator[Callable[[int, int, float], None] | None]:
 
 @app.command()
 def schema(
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead.")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Print the JSON Schema of the instance format (for editors' validation)."""
     from dealopt.spec import json_schema
