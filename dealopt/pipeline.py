@@ -74,15 +74,16 @@ def solve(
     no_deal = {p: oracle.no_deal(p) for p in parties}
     frontier = []
     for point in found.points:
-        deal = _checked_deal(oracle, decoder, point.values, point.objectives, model.resolution)
-        utilities = oracle.utilities(deal)
+        deal, utilities = _checked_deal(
+            oracle, decoder, point.values, point.objectives, model.resolution
+        )
         acceptable = all(utilities[p] >= no_deal[p] for p in parties)
         extra = None, None
         if all_deals:
             values, complete = deals_at(session, point, all_deals_cap)
             extra = (
                 tuple(
-                    _checked_deal(oracle, decoder, v, point.objectives, model.resolution)
+                    _checked_deal(oracle, decoder, v, point.objectives, model.resolution)[0]
                     for v in values
                 ),
                 complete,
@@ -136,8 +137,9 @@ def _checked_deal(
     values: tuple[int, ...],
     objectives: tuple[int, ...],
     resolution: tuple[Fraction, ...],
-) -> dict:
-    """Decode a backend's deal and re-check it with the oracle; a disagreement is a bug."""
+) -> tuple[dict, dict[str, Fraction]]:
+    """Decode a backend's deal and re-check it with the oracle; a disagreement is a bug.
+    Returns the deal and its exact utilities."""
     deal = decoder.deal(values)
     broken = oracle.violations(deal)
     if broken:
@@ -152,4 +154,4 @@ def _checked_deal(
                 f"the backend's utility for {party} is {reported}, the oracle's "
                 f"{utilities[party]}, for deal {deal}"
             )
-    return deal
+    return deal, utilities
