@@ -20,8 +20,11 @@ from dealopt.backends.base import (
 from dealopt.compile.model import CompiledModel
 from dealopt.errors import BackendUnavailableError, UsageError, did_you_mean
 
-AUTO_ENUMERATE_MAX = 200_000
-"""``auto`` enumerates bundle spaces up to this many deals and uses CP-SAT above."""
+AUTO_ENUMERATE_MAX = 1_000_000
+"""``auto`` enumerates bundle spaces up to this many deals and uses CP-SAT above. Measured
+(benchmarks/README.md): on the 576,000-deal Helsinki instance `enumerate` solves in 0.51 s
+against 0.83 s for CP-SAT, process start included; on 1.7 million deals enumeration costs about
+1 s and CP-SAT a fraction of that."""
 
 
 class AutoBackend:

@@ -35,8 +35,8 @@ def test_unknown_backend_names_the_nearest():
 def test_auto_picks_by_space_size():
     small = get_backend("auto").build(MODEL_A)
     assert Feature.ENUMERATE in small.features and isinstance(small, Session)
-    groups = [10, 10, 10, 10, 10, 10]  # 10**6 deals > AUTO_ENUMERATE_MAX
-    assert AUTO_ENUMERATE_MAX < 10**6
+    groups = [10, 10, 10, 10, 10, 10, 2]  # 2 x 10**6 deals > AUTO_ENUMERATE_MAX
+    assert AUTO_ENUMERATE_MAX < 2 * 10**6
     large = get_backend("auto").build(build_model(groups, objectives=[lin((0, 1))]))
     assert Feature.ENUMERATE not in large.features
 

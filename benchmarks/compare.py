@@ -1,0 +1,339 @@
+"""``python -m benchmarks.compare [--quick]``: dealopt side by side with its peers.
+
+1. dealopt ``enumerate`` (and ``auto``) against negmas' ``pareto_frontier`` on enumerable
+   two-party additive spaces (the family of :func:`benchmarks.families.two_party`, no red lines,
+   no-deal 0 so negmas' reservation filter drops nothing);
+2. dealopt ``cpsat``, ``highs`` and ``auto`` against pyaugmecon 2.0.1 + HiGHS on MOIP knapsack
+   anchors (2 and 3 objectives);
+3. pymoo NSGA-II (pop 100 x 200 generations) on the same anchors: recall of the exact frontier
+   and hypervolume ratio.
+
+Every run is a fresh process (peak RSS is its own; a per-run time limit kills it); the methods
+of one instance are interleaved round by round; the median of the rounds is reported.  Exact
+methods that finish must return the same frontier: a disagreement exits with status 2 after
+the rows are saved.  Results go to ``benchmarks/results/<date>-<machine>-compare[-quick].csv``
+and the plots to ``benchmarks/results/compare-*.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import statistics
+import sys
+import time
+from dataclasses import asdict, dataclass, field, fields
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import dealopt
+from benchmarks import peers
+from benchmarks.families import two_party
+from benchmarks.record import RESULTS, load1, machine, seconds, table
+
+ANCHORS = Path("/work/shared/anchors/moip/json")
+SEED = 1
+NEGMAS_TARGET = 10.0
+
+
+@dataclass
+class CompareRow:
+    """One method on one instance: medians over the rounds."""
+
+    family: str
+    case: str
+    method: str
+    exact: bool
+    bundle_space: int
+    repeats: int = 0
+    median_s: float | None = None
+    min_s: float | None = None
+    peak_mib: float | None = None
+    points: int | None = None
+    solver_calls: int | None = None
+    calls_per_point: float | None = None
+    status: str = ""
+    agrees: str = ""
+    recall: float | None = None
+    hv_ratio: float | None = None
+    ratio: str = ""
+    note: str = ""
+    load1: str = ""
+    walls: list[float] = field(default_factory=list, repr=False)
+
+
+# --- point sets --------------------------------------------------------------------------------
+
+
+def as_key(point: list[Any]) -> tuple[Fraction, ...]:
+    return tuple(Fraction(v) if isinstance(v, str) else Fraction(v).limit_denominator(10**6)
+                 for v in point)  # fmt: skip
+
+
+def same_set(a: list[list[Any]], b: list[list[Any]], tol: float = 1e-9) -> bool:
+    """Equal as sets of vectors, coordinate by coordinate within ``tol`` (relative above 1)."""
+    sa = sorted({tuple(float(Fraction(v)) for v in p) for p in a})
+    sb = sorted({tuple(float(Fraction(v)) for v in p) for p in b})
+    return len(sa) == len(sb) and all(
+        abs(x - y) <= tol * max(1.0, abs(x)) for p, q in zip(sa, sb, strict=True) for x, y in
+        zip(p, q, strict=True)
+    )  # fmt: skip
+
+
+def hypervolume(points: list[tuple[float, ...]], ref: tuple[float, ...]) -> float:
+    """Hypervolume (maximisation) dominated by ``points`` above ``ref``: exact sweep for two
+    objectives, pymoo's HV indicator for more."""
+    pts = [p for p in points if all(x > r for x, r in zip(p, ref, strict=True))]
+    if not pts:
+        return 0.0
+    if len(ref) == 2:
+        area, best_y = 0.0, ref[1]
+        for x, y in sorted(set(pts), reverse=True):  # x descending
+            if y > best_y:
+                area += (x - ref[0]) * (y - best_y)
+                best_y = y
+        return area
+    import numpy as np
+    from pymoo.indicators.hv import HV
+
+    return float(HV(ref_point=-np.array(ref, dtype=float))(-np.array(pts, dtype=float)))
+
+
+# --- running -------------------------------------------------------------------------------------
+
+
+def measure(
+    family: str,
+    case: str,
+    spec: dict[str, Any],
+    methods: dict[str, tuple[str, tuple, bool]],
+    repeats: int,
+    limit: float,
+    bundle_space: int,
+) -> list[CompareRow]:
+    """``repeats`` rounds, each running every method once (interleaved)."""
+    rows = {name: CompareRow(family, case, name, exact, bundle_space) for name, (_, _, exact)
+            in methods.items()}  # fmt: skip
+    answers: dict[str, list[dict[str, Any]]] = {name: [] for name in methods}
+    loads: dict[str, list[float]] = {name: [] for name in methods}
+    for r in range(repeats):
+        for name, (method, args, _) in methods.items():
+            if answers[name] and answers[name][-1]["status"] not in ("complete", "approximate"):
+                continue  # skipped, failed or timed out: do not repeat
+            loads[name].append(load1())
+            a = peers.isolated(method, spec, *args, limit=limit)
+            answers[name].append(a)
+            print(f"  [{r + 1}/{repeats}] {case} | {name}: {a.get('status')} "
+                  f"{a.get('seconds', 0):.3f} s, load {loads[name][-1]}", flush=True)  # fmt: skip
+    for name, row in rows.items():
+        got = answers[name]
+        last = got[-1]
+        row.status = last["status"]
+        row.note = last.get("note", "")
+        row.load1 = "/".join(f"{x:.2f}" for x in loads[name])
+        ok = [a for a in got if "seconds" in a and a["status"] in ("complete", "approximate")]
+        if not ok:
+            if "seconds" in last:
+                row.median_s = last["seconds"]
+            continue
+        row.walls = [a["seconds"] for a in ok]
+        row.repeats = len(ok)
+        row.median_s = statistics.median(row.walls)
+        row.min_s = min(row.walls)
+        row.peak_mib = max(a.get("peak_mib", 0) for a in ok)
+        row.points = len({tuple(p) for p in last["points"]})
+        if last.get("calls") is not None:
+            row.solver_calls = last["calls"]
+            row.calls_per_point = round(last["calls"] / max(row.points, 1), 3)
+        row._points = last["points"]  # type: ignore[attr-defined]
+    return list(rows.values())
+
+
+def check(rows: list[CompareRow], failures: list[str]) -> None:
+    """Exact methods that completed must agree; approximate ones get recall and HV ratio."""
+    exact = [r for r in rows if r.exact and r.status == "complete"]
+    if not exact:
+        return
+    ref_row = exact[0]
+    ref = ref_row._points  # type: ignore[attr-defined]
+    for r in exact:
+        same = same_set(r._points, ref)  # type: ignore[attr-defined]
+        r.agrees = "yes" if same else f"NO (vs {ref_row.method})"
+        if not same:
+            failures.append(f"{r.case}: {r.method} and {ref_row.method} disagree on the frontier")
+    truth = {tuple(float(Fraction(v)) for v in p) for p in ref}
+    low = tuple(min(p[k] for p in truth) - 1 for k in range(len(next(iter(truth)))))
+    full = hypervolume(sorted(truth), low)
+    for r in rows:
+        if r.exact or not hasattr(r, "_points"):
+            continue
+        found = {tuple(float(v) for v in p) for p in r._points}  # type: ignore[attr-defined]
+        r.recall = round(len(found & truth) / len(truth), 4)
+        r.hv_ratio = round(hypervolume(sorted(found), low) / full, 6) if full else None
+        r.agrees = f"{len(found & truth)}/{len(truth)} exact points"
+
+
+def ratios(rows: list[CompareRow], peer: str, ours: list[str]) -> None:
+    by = {r.method: r for r in rows}
+    p = by.get(peer)
+    if p is None or p.median_s is None or p.status != "complete":
+        return
+    for name in ours:
+        r = by.get(name)
+        if r is not None and r.median_s and r.status == "complete":
+            r.ratio = (r.ratio + "; " if r.ratio else "") + f"{peer} / this = " \
+                f"{p.median_s / r.median_s:.1f}x"  # fmt: skip
+
+
+# --- the benchmark ----------------------------------------------------------------------------
+
+
+def negmas_cases(quick: bool) -> list[tuple[int, int]]:
+    """(issues, options) of the enumerable spaces."""
+    return [(6, 5), (7, 5)] if quick else [(7, 5), (8, 5), (6, 10)]
+
+
+def anchor_cases(quick: bool) -> list[str]:
+    if quick:
+        return ["vOptLib_UKP_2KP50-11", "Kirlik14_KP_p-3_n-10_ins-1"]
+    return ["vOptLib_UKP_2KP50-11", "pyaugmecon_2kp50", "Kirlik14_KP_p-3_n-20_ins-1"]
+
+
+def run(quick: bool, limit: float, threads: int) -> tuple[list[CompareRow], list[str]]:
+    repeats = 1 if quick else 3
+    rows: list[CompareRow] = []
+    failures: list[str] = []
+    for k, options in negmas_cases(quick):
+        data = two_party(k, SEED, options=options, red_lines=0, no_deal=0)
+        name = f"additive {options}^{k}"
+        spec = {"kind": "family", "data": data, "name": name}
+        size = dealopt.instance(data, name=name).bundle_space_size
+        case = f"{name} = {size:,} deals"
+        print(f"\n{case}", flush=True)
+        got = measure(
+            "negotiation (negmas)",
+            case,
+            spec,
+            {
+                "dealopt enumerate": ("dealopt", ("enumerate", threads, limit), True),
+                "dealopt auto": ("dealopt", ("auto", threads, limit), True),
+                "negmas pareto_frontier": ("negmas", (limit,), True),
+            },
+            repeats,
+            limit,
+            size,
+        )
+        check(got, failures)
+        ratios(got, "negmas pareto_frontier", ["dealopt enumerate", "dealopt auto"])
+        rows += got
+    for anchor in anchor_cases(quick):
+        path = str(ANCHORS / f"{anchor}.json")
+        spec = {"kind": "moip", "path": path}
+        from dealopt.io.moip import load
+
+        size = load(path).bundle_space_size
+        data = peers.moip_data(path)
+        case = f"{anchor} ({len(data['objectives'])} obj, {len(data['objectives'][0])} items)"
+        print(f"\n{case}", flush=True)
+        methods = {
+            f"dealopt {b}": ("dealopt", (b, threads, limit), True)
+            for b in ("cpsat", "highs", "auto")
+        }
+        methods["pyaugmecon + HiGHS"] = ("pyaugmecon", (limit,), True)
+        methods["pymoo NSGA-II"] = ("nsga2", (limit,), False)
+        got = measure("MOIP anchor", case, spec, methods, repeats, limit, size)
+        check(got, failures)
+        ratios(got, "pyaugmecon + HiGHS", ["dealopt cpsat", "dealopt highs", "dealopt auto"])
+        ratios(got, "pymoo NSGA-II", ["dealopt cpsat", "dealopt highs", "dealopt auto"])
+        rows += got
+    return rows, failures
+
+
+HEADER = ["date", "time", "machine", "cpu", "cores", "mem_gib", "python", "commit", "mode"]
+
+
+def save(rows: list[CompareRow], mode: str, directory: Path = RESULTS) -> Path:
+    m = machine()
+    now = dt.datetime.now()
+    path = directory / f"{now:%Y-%m-%d}-{m.slug}-{mode}.csv"
+    directory.mkdir(parents=True, exist_ok=True)
+    names = [f.name for f in fields(CompareRow) if f.name != "walls"] + ["walls"]
+    new = not path.exists()
+    with path.open("a", newline="") as f:
+        out = csv.writer(f)
+        if new:
+            out.writerow(HEADER + names)
+        common = [f"{now:%Y-%m-%d}", f"{now:%H:%M:%S}", m.slug, m.cpu, m.cores,
+                  f"{m.mem_gib:.1f}", m.python, m.commit, mode]  # fmt: skip
+        for r in rows:
+            d = asdict(r)
+            d["walls"] = "/".join(f"{w:.4f}" for w in r.walls)
+            out.writerow(common + [_fmt(d[n]) for n in names])
+    return path
+
+
+def _fmt(v: object) -> object:
+    if v is None:
+        return ""
+    return f"{v:.4f}" if isinstance(v, float) else v
+
+
+def markdown(rows: list[CompareRow]) -> str:
+    header = ["instance", "method", "median s", "peak MiB", "N", "calls", "calls/N", "status",
+              "exact agree / recall", "HV ratio", "ratio", "load"]  # fmt: skip
+    lines = [
+        [
+            r.case,
+            r.method,
+            seconds(r.median_s),
+            None if r.peak_mib is None else f"{r.peak_mib:.0f}",
+            r.points,
+            r.solver_calls,
+            r.calls_per_point,
+            r.status,
+            r.agrees,
+            r.hv_ratio,
+            r.ratio,
+            r.load1,
+        ]
+        for r in rows
+    ]
+    return table(header, lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.compare", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes, one round (< 5 min)")
+    parser.add_argument("--limit", type=float, default=300.0, help="per-run time limit, seconds")
+    parser.add_argument("--threads", type=int, default=1, help="dealopt solver threads")
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--no-save", action="store_true")
+    args = parser.parse_args(argv)
+    mode = "compare-quick" if args.quick else "compare"
+    m = machine()
+    print(f"# dealopt vs peers ({mode}): {time.strftime('%Y-%m-%d %H:%M')}")
+    print(f"Machine: {m.describe()}; load average at start {load1()}", flush=True)
+    started = time.perf_counter()
+    rows, failures = run(args.quick, args.limit, args.threads)
+    print("\n" + markdown(rows))
+    if not args.no_save:
+        path = save(rows, mode, args.results)
+        print(f"\n{len(rows)} rows appended to {path}")
+        try:
+            from benchmarks.plots import plot
+
+            for png in plot(rows, args.results, mode):
+                print(f"plot: {png}")
+        except ImportError as e:
+            print(f"plots skipped: {e}")
+    print(f"\nTotal {time.perf_counter() - started:.1f} s; load average at end {load1()}")
+    if failures:
+        print("\nEXACT METHODS DISAGREE:\n  " + "\n  ".join(failures), file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
