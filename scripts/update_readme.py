@@ -1,4 +1,5 @@
-"""Regenerate the output blocks of README.md from the real commands.
+"""Regenerate what README.md shows from the real commands: the output blocks and the frontier
+picture (docs/helsinki-frontier.png).
 
 Each block sits between ``<!-- OUTPUT:name -->`` and ``<!-- /OUTPUT:name -->``; run
 ``python scripts/update_readme.py`` after changing anything that alters what they show.
@@ -14,6 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 HELSINKI = "instances/helsinki2018.yaml"
+PICTURE = "docs/helsinki-frontier.png"
 
 
 def run(*args: str) -> str:
@@ -28,25 +30,35 @@ def run(*args: str) -> str:
 
 
 def answer_section(text: str) -> str:
-    """The explanation's "THE ANSWER" paragraph (the rest carries timings)."""
+    """The explanation's "THE ANSWER" paragraph."""
     match = re.search(r"THE ANSWER\n(.*?)\n\n", text, re.S)
     return "THE ANSWER\n" + match.group(1) if match else text
 
 
-BLOCKS = {
-    "solve": lambda: f"$ dealopt solve {HELSINKI}\n" + run("solve", HELSINKI),
-    "explain": lambda: (
-        f"$ dealopt explain {HELSINKI}   (the answer; the full output has seven"
-        " more sections)\n" + answer_section(run("explain", HELSINKI))
-    ),
-}
+def fenced(text: str) -> str:
+    return f"```text\n{text}\n```"
+
+
+def solve_block() -> str:
+    return fenced(f"$ dealopt solve {HELSINKI}\n" + run("solve", HELSINKI))
+
+
+def explain_block() -> str:
+    full = run("explain", HELSINKI)
+    answer = fenced(f"$ dealopt explain {HELSINKI}   # its answer\n" + answer_section(full))
+    details = "<details><summary>The whole explanation, as it prints</summary>\n\n"
+    return f"{answer}\n\n{details}{fenced(full)}\n\n</details>"
+
+
+BLOCKS = {"solve": solve_block, "explain": explain_block}
 
 
 def render(name: str) -> str:
-    return f"<!-- OUTPUT:{name} -->\n```text\n{BLOCKS[name]()}\n```\n<!-- /OUTPUT:{name} -->"
+    return f"<!-- OUTPUT:{name} -->\n{BLOCKS[name]()}\n<!-- /OUTPUT:{name} -->"
 
 
 def main() -> None:
+    run("solve", HELSINKI, "--format", "json", "--plot", PICTURE)
     readme = ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
     for name in BLOCKS:
