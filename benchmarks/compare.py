@@ -33,7 +33,8 @@ from benchmarks import peers
 from benchmarks.families import two_party
 from benchmarks.record import RESULTS, load1, machine, seconds, table
 
-ANCHORS = Path("/work/shared/anchors/moip/json")
+# The shared anchors sit beside the repository (../shared), as in CI.
+ANCHORS = Path(__file__).resolve().parents[1].parent / "shared" / "anchors" / "moip" / "json"
 SEED = 1
 NEGMAS_TARGET = 10.0
 

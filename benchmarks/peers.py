@@ -28,10 +28,15 @@ from typing import Any
 
 from benchmarks.families import PARTIES, additive_tables
 
-PYAUGMECON_PYTHON = Path(os.environ.get("PYAUGMECON_PYTHON", "/tmp/pyaug312/bin/python"))
+PYAUGMECON_PYTHON = Path(
+    os.environ.get(
+        "PYAUGMECON_PYTHON",
+        str(Path(__file__).resolve().parents[1] / ".venv-pyaugmecon" / "bin" / "python"),
+    )
+)
 """A Python 3.12 interpreter with ``pyaugmecon==2.0.1`` and ``highspy`` installed, e.g.
-``~/.pyenv/versions/3.12.1/bin/python -m venv /tmp/pyaug312 &&
-/tmp/pyaug312/bin/pip install pyaugmecon==2.0.1 highspy``."""
+``python3.12 -m venv .venv-pyaugmecon &&
+.venv-pyaugmecon/bin/pip install pyaugmecon==2.0.1 highspy`` (in the repository's root)."""
 
 NSGA2_POP = 100
 NSGA2_GENERATIONS = 200
