@@ -9,16 +9,16 @@ file, line and column before raising one :class:`~dealopt.errors.SpecError`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from dealopt.errors import Problem, Source, SpecError, did_you_mean
+from dealopt.errors import Source, did_you_mean
 from dealopt.spec.document import InstanceDoc, IssueDoc, RuleDoc
+from dealopt.spec.extends import check_version, read_chain, resolve_extends
 from dealopt.spec.model import (
     LINEAR,
     Attribute,
@@ -33,12 +33,11 @@ from dealopt.spec.model import (
     Value,
     frozen_map,
 )
-from dealopt.spec.yamlsafe import Located, PathKey, parse_text, read_text
+from dealopt.spec.problems import ProblemCollector, structure_problems
+from dealopt.spec.yamlsafe import Located, PathKey, parse_text
 
-MAX_EXTENDS_DEPTH = 16
 MAX_RANGE_VALUES = 100_000
 MAX_SUGGEST = 1000  # no 'did you mean' among more options than this (difflib is slow)
-SUFFIXES = (".yaml", ".yml", ".json")
 _INTEGER_KEY = re.compile(r"[-+]?[0-9]+")
 # Names the rule language gives a meaning of its own; an instance may not reuse them.
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
@@ -56,14 +55,14 @@ def load(path: str | Path) -> Instance:
     Rules, red lines, quantities and terms are checked by the rules layer separately
     (:func:`dealopt.load` does both).
     """
-    located = _read_chain(Path(path), ())
+    located = read_chain(Path(path), ())
     return _build(located)
 
 
 def loads(text: str, path: str = "<string>") -> Instance:
     """Load an instance from YAML or JSON text (``extends`` is resolved against the cwd)."""
     located = parse_text(text, path)
-    located = _resolve_extends(located, Path(path), (Path(path).resolve(),))
+    located = resolve_extends(located, Path(path), (Path(path).resolve(),))
     return _build(located)
 
 
@@ -75,7 +74,7 @@ def from_data(data: Mapping[str, Any], name: str = "<data>") -> Instance:
     """
     located = Located(data=_plain(data), path=name)
     if isinstance(located.data, dict) and "extends" in located.data:
-        problems = _Problems(located)
+        problems = ProblemCollector(located)
         problems.add((), "'extends' works in files only; merge the data in Python instead")
         problems.raise_if_any()
     return _build(located)
@@ -93,335 +92,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _read_chain(path: Path, chain: tuple[Path, ...]) -> Located:
-    located = parse_text(read_text(path), str(path))
-    if chain:  # a base file: it must stand as an instance file of its own version
-        _check_version(located)
-    return _resolve_extends(located, path, (*chain, path.resolve()))
-
-
-def _resolve_extends(located: Located, path: Path, chain: tuple[Path, ...]) -> Located:
-    data = located.data
-    if not isinstance(data, dict) or "extends" not in data:
-        return located
-    _check_version(located)
-    where = located.where(("extends",))
-
-    def fail(message: str) -> SpecError:
-        return SpecError([Problem(where, message, line_text=located.line_text(where))])
-
-    target = data["extends"]
-    if not isinstance(target, str) or not target.endswith(SUFFIXES):
-        raise fail("'extends' must be a relative path to a .yaml, .yml or .json file")
-    if Path(target).is_absolute():
-        raise fail("'extends' must be a relative path")
-    base_path = path.parent / target
-    try:
-        resolved = base_path.resolve()
-        found = base_path.is_file()
-    except (OSError, ValueError, RuntimeError) as exc:  # NUL byte, name too long, link loop
-        raise fail(f"'extends' file cannot be read: {target!r} ({exc})") from None
-    if resolved in chain:
-        cycle = " -> ".join(p.name for p in (*chain, resolved))
-        raise fail(f"cyclic 'extends': {cycle}")
-    if len(chain) > MAX_EXTENDS_DEPTH:
-        raise fail(f"'extends' chain deeper than {MAX_EXTENDS_DEPTH}")
-    if not found:
-        raise fail(f"'extends' file not found: {target}")
-    base = _read_chain(base_path, chain)
-    return _merge(base, located)
-
-
-def _merge(base: Located, over: Located) -> Located:
-    """``over`` on top of ``base``: mappings merge key by key, ``null`` deletes a key, any other
-    value (lists included) replaces. Positions follow the value they describe.
-
-    Keys keep the base's order; keys new in ``over`` follow in its order. A ``null`` inside a
-    mapping that ``over`` brings in whole is dropped too, so ``key: null`` always means "no
-    such key" in a file that extends another. Linear in the size of both files.
-    """
-    out = Located(data=None, path=over.path, lines=over.lines)
-    out.file_lines = {**base.file_lines, **over.file_lines}
-
-    def copy(src: Located, path: PathKey) -> None:
-        for mine, theirs in ((out.positions, src.positions), (out.col_offsets, src.col_offsets)):
-            if path in theirs:
-                mine[path] = theirs[path]  # type: ignore[index]
-
-    def key_from(src: Located, path: PathKey) -> None:
-        if path in src.key_positions:
-            out.key_positions[path] = src.key_positions[path]
-
-    def take(src: Located, value: Any, path: PathKey) -> Any:
-        copy(src, path)
-        if isinstance(value, dict):
-            result = {}
-            for key, item in value.items():
-                if item is None and src is over:
-                    continue
-                key_from(src, (*path, key))
-                result[key] = take(src, item, (*path, key))
-            return result
-        if isinstance(value, list):
-            return [take(src, item, (*path, i)) for i, item in enumerate(value)]
-        return value
-
-    def merge(b: Any, o: Any, path: PathKey) -> Any:
-        if not (isinstance(b, dict) and isinstance(o, dict)):
-            return take(over, o, path)
-        copy(over, path)
-        result = {}
-        for key, value in b.items():
-            if key not in o:
-                key_from(base, (*path, key))
-                result[key] = take(base, value, (*path, key))
-            elif o[key] is not None:
-                key_from(over, (*path, key))
-                result[key] = merge(value, o[key], (*path, key))
-        for key, value in o.items():
-            if key in b or value is None or (path == () and key == "extends"):
-                continue
-            key_from(over, (*path, key))
-            result[key] = take(over, value, (*path, key))
-        return result
-
-    out.data = merge(base.data, over.data, ())
-    return out
-
-
-# ----------------------------------------------------------------------------- checking
-
-
-class _Problems:
-    """Collects problems with positions, for one raise at the end."""
-
-    def __init__(self, located: Located):
-        self.located = located
-        self.items: list[Problem] = []
-
-    def add(self, path: PathKey, message: str, hint: str | None = None, *, key: bool = False):
-        source = self.located.where(path, key=key)
-        self.items.append(Problem(source, message, hint, self.located.line_text(source)))
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise SpecError(sorted(self.items, key=_problem_order))
-
-
-def _problem_order(p: Problem) -> tuple:
-    s = p.source
-    return (s is None, s.path if s else "", s.line if s else 0, s.col if s else 0)
-
-
-_TYPE_WORDS = {
-    "string_type": "a string",
-    "int_type": "an integer",
-    "decimal_type": "a number",
-    "is_instance_of": "a number",
-    "dict_type": "a mapping (key: value)",
-    "list_type": "a list",
-    "model_type": "a mapping (key: value)",
-    "literal_error": None,
-    "int_from_float": "an integer",
-    "decimal_parsing": "a number",
-    "finite_number": "a number",
-    "string_too_short": "a non-empty string",
-}
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, int | Decimal):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return f"the string {value!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if value is None:
-        return "nothing (null)"
-    return type(value).__name__
-
-
-def _fields_at(loc: tuple) -> Iterable[str]:
-    """The keys allowed in the model at ``loc`` (for 'did you mean' on unknown keys).
-
-    Walks the document models' annotations, so that a name chosen by the user (a party
-    called ``terms``, say) is never mistaken for a field of the same name.
-    """
-    tp: Any = InstanceDoc
-    for part in loc:
-        tp = _unwrap(tp)
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
-            field = tp.model_fields.get(part) if isinstance(part, str) else None
-            if field is None:
-                return ()
-            tp = field.annotation
-        elif get_origin(tp) is dict:
-            tp = get_args(tp)[1]
-        elif get_origin(tp) is list:
-            tp = get_args(tp)[0]
-        else:
-            return ()
-    tp = _unwrap(tp)
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return tp.model_fields.keys()
-    return ()
-
-
-def _unwrap(tp: Any) -> Any:
-    """``tp`` without ``Annotated`` and, of a union, the member that is a model, dict or list."""
-    while True:
-        origin = get_origin(tp)
-        if origin is Annotated:
-            tp = get_args(tp)[0]
-        elif origin in (Union, UnionType):
-            members = [
-                a
-                for a in get_args(tp)
-                if get_origin(_strip(a)) in (dict, list)
-                or (isinstance(_strip(a), type) and issubclass(_strip(a), BaseModel))
-            ]
-            if not members:
-                return tp
-            tp = members[0]
-        else:
-            return tp
-
-
-def _strip(tp: Any) -> Any:
-    while get_origin(tp) is Annotated:
-        tp = get_args(tp)[0]
-    return tp
-
-
-def _structure_problems(located: Located, exc: ValidationError, problems: _Problems) -> None:
-    """Turn pydantic's errors into one plain message per place."""
-    seen: dict[PathKey, list[dict]] = {}
-    for err in exc.errors():
-        loc = err["loc"]
-        path: list[Any] = []
-        node = located.data
-        rest = list(loc)
-        while rest and isinstance(node, dict | list):
-            part = rest[0]
-            if (isinstance(node, dict) and part in node) or (
-                isinstance(node, list) and isinstance(part, int) and part < len(node)
-            ):
-                node = node[part]
-            elif isinstance(node, dict) and isinstance(part, str) and len(rest) > 1:
-                rest.pop(0)  # a union member's tag, as in "dict[...]": not a key of the file
-                continue
-            else:
-                break
-            path.append(rest.pop(0))
-        err = {**err, "_rest": rest, "_node": node}
-        seen.setdefault(tuple(path), []).append(err)
-    prefixes = {q[:k] for q in seen for k in range(len(q))}
-    for path, errs in seen.items():
-        if path in prefixes and all(e["type"] in _TYPE_WORDS for e in errs):
-            continue  # a union member that fits the shape has its own, more precise errors
-        _one_structure_problem(path, errs, problems)
-
-
-def _one_structure_problem(path: PathKey, errs: list[dict], problems: _Problems) -> None:
-    where = _where_words(path)
-    for err in errs:
-        kind = err["type"]
-        if kind == "extra_forbidden":
-            allowed = [f for f in _fields_at(path[:-1])]
-            problems.add(
-                path,
-                f"unknown key {path[-1]!r}{_in_words(path[:-1])}; expected one of: "
-                + ", ".join(allowed),
-                did_you_mean(str(path[-1]), allowed),
-                key=True,
-            )
-            return
-        if kind == "missing":
-            missing = err["_rest"][0] if err["_rest"] else "?"
-            problems.add(path, f"missing key {missing!r}{_in_words(path)}")
-            return
-        if "[key]" in err["_rest"] or kind == "string_pattern_mismatch":
-            name = err["input"]
-            problems.add(
-                path,
-                f"{name!r} is not a valid name{_in_words(path[:-1] if path else path)}: names are "
-                "lower-case identifiers (letters a-z, digits, '_'; not starting with a digit)",
-                key=True,
-            )
-            return
-        if kind == "too_short":
-            problems.add(path, f"{where} must not be empty")
-            return
-    # Type mismatches, possibly one per union member: say all the accepted kinds at once.
-    wanted: list[str] = []
-    for err in errs:
-        word = _TYPE_WORDS.get(err["type"])
-        if err["type"] == "literal_error":
-            word = "'" + str(err["ctx"].get("expected", "")).strip("'") + "'"
-        if word == "an integer" and "a number" in wanted:
-            continue
-        if word == "a number" and "an integer" in wanted:
-            wanted.remove("an integer")
-        if word and word not in wanted:
-            wanted.append(word)
-        elif not word and err.get("msg") and err["msg"] not in wanted:
-            wanted.append(err["msg"].lower())
-    node = errs[0]["_node"]
-    problems.add(path, f"{where}: expected {' or '.join(wanted)}, got {_describe(node)}")
-
-
-def _where_words(path: PathKey) -> str:
-    if not path:
-        return "the file"
-    return "'" + ".".join(str(p) for p in path) + "'"
-
-
-def _in_words(path: PathKey) -> str:
-    return f" in {_where_words(path)}" if path else " at the top level"
-
-
 # ----------------------------------------------------------------------------- building
 
 
-def _check_version(located: Located) -> None:
-    """Raise unless ``located`` is a mapping carrying ``dealopt: 1`` (every file must)."""
-    problems = _Problems(located)
-    data = located.data
-    if not isinstance(data, dict):
-        problems.add((), f"an instance must be a mapping (key: value), got {_describe(data)}")
-    elif "dealopt" not in data:
-        problems.add((), "missing the format version: add 'dealopt: 1' at the top")
-    elif data["dealopt"] != 1 or isinstance(data["dealopt"], bool):
-        version = data["dealopt"]
-        if isinstance(version, bool):
-            shown = str(version).lower()
-        else:
-            shown = repr(version) if isinstance(version, str) else str(version)
-        problems.add(
-            ("dealopt",), f"unsupported format version {shown}; this dealopt reads version 1"
-        )
-    problems.raise_if_any()
-
-
 def _build(located: Located) -> Instance:
-    problems = _Problems(located)
-    _check_version(located)
+    problems = ProblemCollector(located)
+    check_version(located)
     data = located.data
     try:
         doc = InstanceDoc.model_validate({k: v for k, v in data.items() if k != "extends"})
     except ValidationError as exc:
-        _structure_problems(located, exc, problems)
+        structure_problems(located, exc, problems)
         problems.raise_if_any()
         raise  # pragma: no cover - a ValidationError always yields a problem
     return _Builder(doc, located, problems).build()
 
 
 class _Builder:
-    def __init__(self, doc: InstanceDoc, located: Located, problems: _Problems):
+    def __init__(self, doc: InstanceDoc, located: Located, problems: ProblemCollector):
         self.doc = doc
         self.located = located
         self.problems = problems

@@ -10,7 +10,7 @@ import pytest
 
 from dealopt import spec
 from dealopt.errors import Problem, SpecError
-from dealopt.spec import loader
+from dealopt.spec import extends
 
 BASE = """\
 dealopt: 1
@@ -272,7 +272,7 @@ def test_base_must_be_a_mapping(tmp_path):
 
 
 def test_chain_depth_limit(tmp_path):
-    assert loader.MAX_EXTENDS_DEPTH == 16
+    assert extends.MAX_EXTENDS_DEPTH == 16
     write(tmp_path, "f0.yaml", BASE)
     for k in range(1, 18):
         write(tmp_path, f"f{k}.yaml", f"dealopt: 1\nextends: f{k - 1}.yaml\nname: n{k}\n")
