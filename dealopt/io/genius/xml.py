@@ -1,0 +1,231 @@
+"""Safe reading of GENIUS XML files (defusedxml) and the exact number helpers."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET  # writing only; reading goes through defusedxml
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+from xml.parsers.expat import ExpatError
+
+from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.ElementTree import DefusedXMLParser
+from defusedxml.ElementTree import ParseError as DefusedParseError
+
+from dealopt.errors import Problem, Source, SpecError
+
+MAX_FILE_BYTES = 64 * 2**20
+#: At most this many deals may sit above GENIUS's cap of 1 (one term each); more is refused.
+MAX_CAP_DEALS = 1000
+#: Decimal places of an exported weight or reservation value that is not a terminating decimal
+#: (GENIUS reads them as doubles, which hold about 17 significant digits).
+EXPORT_PLACES = 18
+#: An exact exported number may have at most this many decimal places.
+MAX_EXACT_PLACES = 50
+#: GENIUS treats an issue whose largest evaluation is below this as all zero.
+GENIUS_EVAL_FLOOR = Decimal("0.00001")
+MAX_NAME = 64
+META = "dealopt_"
+
+# ============================================================================ XML reading
+
+
+@dataclass
+class _Node:
+    tag: str
+    attrs: dict[str, str]
+    line: int
+    col: int
+    children: list[_Node] = field(default_factory=list)
+
+    def kids(self, tag: str) -> list[_Node]:
+        return [c for c in self.children if c.tag == tag]
+
+    def descendants(self, tag: str) -> Iterator[_Node]:
+        """Every element below this one named ``tag``, in document order."""
+        for c in self.children:
+            if c.tag == tag:
+                yield c
+            yield from c.descendants(tag)
+
+
+class _Builder:
+    """An ElementTree parser target that keeps each element's line and column."""
+
+    def __init__(self) -> None:
+        self.parser: Any = None
+        self.stack: list[_Node] = []
+        self.root: _Node | None = None
+
+    def start(self, tag: str, attrs: Mapping[str, str]) -> None:
+        expat = self.parser.parser
+        node = _Node(tag, dict(attrs), expat.CurrentLineNumber, expat.CurrentColumnNumber + 1)
+        if self.stack:
+            self.stack[-1].children.append(node)
+        else:
+            self.root = node
+        self.stack.append(node)
+
+    def end(self, tag: str) -> None:
+        self.stack.pop()
+
+    def close(self) -> _Node | None:
+        return self.root
+
+
+@dataclass
+class _Xml:
+    """One parsed file: its root element and its lines (for error messages)."""
+
+    path: str
+    root: _Node
+    lines: list[str]
+
+    def problem(self, node: _Node | None, message: str, hint: str | None = None) -> Problem:
+        if node is None:
+            return Problem(Source(self.path, 1, 1), message, hint)
+        source = Source(self.path, node.line, node.col)
+        text = self.lines[node.line - 1] if 0 < node.line <= len(self.lines) else None
+        return Problem(source, message, hint, text)
+
+    def error(self, node: _Node | None, message: str, hint: str | None = None) -> SpecError:
+        return SpecError([self.problem(node, message, hint)])
+
+
+def _read_xml(path: Path) -> _Xml:
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SpecError([Problem(None, f"cannot read {name}: {exc.strerror or exc}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise SpecError([Problem(None, f"{name} is larger than {MAX_FILE_BYTES} bytes")])
+    lines = raw.decode("utf-8", errors="replace").splitlines()
+    builder = _Builder()
+    parser = DefusedXMLParser(
+        target=builder, forbid_dtd=False, forbid_entities=True, forbid_external=True
+    )
+    builder.parser = parser
+
+    def fail(line: int, col: int, message: str) -> SpecError:
+        text = lines[line - 1] if 0 < line <= len(lines) else None
+        return SpecError([Problem(Source(name, line, max(col, 1)), message, None, text)])
+
+    try:
+        parser.feed(raw)
+        root = parser.close()
+    except EntitiesForbidden as exc:
+        expat = parser.parser
+        raise fail(
+            expat.CurrentLineNumber,
+            expat.CurrentColumnNumber + 1,
+            f"XML entity declarations are not allowed (entity {exc.name!r}): dealopt never "
+            "expands entities, which would let a file like 'billion laughs' exhaust memory; "
+            "GENIUS files need none",
+        ) from None
+    except ExternalReferenceForbidden as exc:
+        expat = parser.parser
+        raise fail(
+            expat.CurrentLineNumber,
+            expat.CurrentColumnNumber + 1,
+            f"external XML references are not allowed ({exc.system_id!r}): dealopt reads "
+            "nothing but the file it is given",
+        ) from None
+    except DefusedXmlException as exc:  # pragma: no cover - DTDs are allowed, others above
+        expat = parser.parser
+        raise fail(expat.CurrentLineNumber, 1, f"unsafe XML refused: {exc}") from None
+    except (DefusedParseError, ET.ParseError, ExpatError) as exc:
+        line, col = getattr(exc, "position", (1, 0))
+        message = re.sub(r": line \d+, column \d+$", "", str(exc))
+        raise fail(line, col + 1, f"malformed XML: {message}") from None
+    if root is None:  # pragma: no cover - expat reports an empty document itself
+        raise fail(1, 1, "malformed XML: no element found")
+    return _Xml(name, root, lines)
+
+
+# ============================================================================ numbers
+
+
+def _decimal(xml: _Xml, node: _Node, attr: str, what: str | None = None) -> Decimal:
+    """A required numeric attribute, exactly as written."""
+    text = node.attrs.get(attr)
+    if text is None:
+        raise xml.error(node, f"<{node.tag}> has no '{attr}' attribute{_for(what)}")
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise xml.error(
+            node, f"'{attr}' of <{node.tag}>{_for(what)} must be a number, got {text!r}"
+        )
+    return value
+
+
+def _integer(xml: _Xml, node: _Node, attr: str, what: str | None = None) -> int:
+    value = _decimal(xml, node, attr, what)
+    if value != value.to_integral_value():
+        raise xml.error(
+            node, f"'{attr}' of <{node.tag}>{_for(what)} must be a whole number, got {value}"
+        )
+    return int(value)
+
+
+def _for(what: str | None) -> str:
+    return f" ({what})" if what else ""
+
+
+def _terminates(q: Fraction) -> bool:
+    return _odd_part(q.denominator) == 1
+
+
+def _odd_part(d: int) -> int:
+    """``d`` without its factors 2 and 5."""
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    return d
+
+
+def _exact(q: Fraction) -> Decimal:
+    """The terminating decimal equal to ``q`` (which must terminate)."""
+    d, places = q.denominator, 0
+    while (10**places) % d:
+        places += 1
+    digits = q.numerator * (10**places // d)
+    return Decimal(f"{digits}E-{places}") if places else Decimal(digits)
+
+
+def _rounded(q: Fraction, places: int = EXPORT_PLACES) -> Decimal:
+    scaled = q * 10**places
+    n = round(scaled)  # half to even
+    return Decimal(f"{n}E-{places}")
+
+
+def _places(q: Fraction) -> int:
+    d, places = q.denominator, 0
+    while (10**places) % d:
+        places += 1
+    return places
+
+
+def _text(value: Decimal | Fraction | int) -> str:
+    """A number as plain decimal text: no exponent, no trailing zeros."""
+    if isinstance(value, Fraction):
+        value = _exact(value)
+    if isinstance(value, int):
+        return str(value)
+    s = format(value, "f")
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def _number(value: Decimal | Fraction | int) -> Decimal | int:
+    """A number for the instance document: an int when whole, else an exact Decimal."""
+    text = _text(value)
+    return int(text) if "." not in text else Decimal(text)
