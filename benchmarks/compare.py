@@ -7,6 +7,9 @@
    anchors (2 and 3 objectives);
 3. pymoo NSGA-II (pop 100 x 200 generations) on the same anchors: recall of the exact frontier
    and hypervolume ratio.
+4. dealopt ``enumerate`` and ``cpsat`` against negmas on 3-4 party families
+   (:func:`benchmarks.families_multi.multi_party`, red lines as a filter on negmas' outcomes)
+   and on the GENIUS scenarios in ``shared/anchors/genius``; dealopt alone on a 5^30 space.
 
 Every run is a fresh process (peak RSS is its own; a per-run time limit kills it); the methods
 of one instance are interleaved round by round; the median of the rounds is reported.  Exact
@@ -31,10 +34,13 @@ from typing import Any
 import dealopt
 from benchmarks import peers
 from benchmarks.families import two_party
+from benchmarks.families_multi import DENSITIES
 from benchmarks.record import RESULTS, load1, machine, seconds, table
 
 # The shared anchors sit beside the repository (../shared), as in CI.
 ANCHORS = Path(__file__).resolve().parents[1].parent / "shared" / "anchors" / "moip" / "json"
+GENIUS = ANCHORS.parents[1] / "genius"
+GROUPS = ("negmas", "anchors", "multi", "genius", "huge")
 SEED = 1
 NEGMAS_TARGET = 10.0
 
@@ -202,11 +208,37 @@ def anchor_cases(quick: bool) -> list[str]:
     return ["vOptLib_UKP_2KP50-11", "pyaugmecon_2kp50", "Kirlik14_KP_p-3_n-20_ins-1"]
 
 
-def run(quick: bool, limit: float, threads: int) -> tuple[list[CompareRow], list[str]]:
-    repeats = 1 if quick else 3
+def multi_cases(quick: bool, large: bool) -> list[tuple[int, int, str]]:
+    """(parties, issues, red-line density) of the 3-4 party family; k = 12 and 20 only with
+    ``--multi-large`` (frontiers of thousands of points: minutes per run)."""
+    if quick:
+        return [(3, 8, "third")]
+    ks = (8, 12, 20) if large else (8,)
+    return [(n, k, d) for n in (3, 4) for k in ks for d in DENSITIES]
+
+
+def genius_cases() -> list[tuple[str, str, list[str]]]:
+    out = []
+    for folder in sorted(p for p in GENIUS.iterdir() if p.is_dir()) if GENIUS.is_dir() else []:
+        files = sorted(folder.glob("*.xml"))
+        domain = [f for f in files if "domain" in f.name.lower()]
+        if len(domain) == 1:
+            out.append((folder.name, str(domain[0]), [str(f) for f in files if f != domain[0]]))
+    return out
+
+
+def run(
+    quick: bool,
+    limit: float,
+    threads: int,
+    only: tuple[str, ...] = GROUPS,
+    large: bool = False,
+    rounds: int | None = None,
+) -> tuple[list[CompareRow], list[str]]:
+    repeats = rounds or (1 if quick else 3)
     rows: list[CompareRow] = []
     failures: list[str] = []
-    for k, options in negmas_cases(quick):
+    for k, options in negmas_cases(quick) if "negmas" in only else []:
         data = two_party(k, SEED, options=options, red_lines=0, no_deal=0)
         name = f"additive {options}^{k}"
         spec = {"kind": "family", "data": data, "name": name}
@@ -229,7 +261,7 @@ def run(quick: bool, limit: float, threads: int) -> tuple[list[CompareRow], list
         check(got, failures)
         ratios(got, "negmas pareto_frontier", ["dealopt enumerate", "dealopt auto"])
         rows += got
-    for anchor in anchor_cases(quick):
+    for anchor in anchor_cases(quick) if "anchors" in only else []:
         path = str(ANCHORS / f"{anchor}.json")
         spec = {"kind": "moip", "path": path}
         from dealopt.io.moip import load
@@ -249,7 +281,69 @@ def run(quick: bool, limit: float, threads: int) -> tuple[list[CompareRow], list
         ratios(got, "pyaugmecon + HiGHS", ["dealopt cpsat", "dealopt highs", "dealopt auto"])
         ratios(got, "pymoo NSGA-II", ["dealopt cpsat", "dealopt highs", "dealopt auto"])
         rows += got
+    rows += run_new(quick, limit, threads, only, large, repeats, failures)
     return rows, failures
+
+
+def run_new(
+    quick: bool,
+    limit: float,
+    threads: int,
+    only: tuple[str, ...],
+    large: bool,
+    repeats: int,
+    failures: list[str],
+) -> list[CompareRow]:
+    """3-4 party families and GENIUS scenarios (dealopt against negmas on the same utilities,
+    red lines as a filter on negmas' outcomes), and one 10^20+ two-party space."""
+    rows: list[CompareRow] = []
+    for parties, k, density in multi_cases(quick, large) if "multi" in only else []:
+        name = f"{parties}-party 5^{k}, red lines {density}"
+        spec = {"kind": "multi", "params": [parties, k, SEED, density], "name": name}
+        size = peers._instance(spec).bundle_space_size
+        methods: dict[str, tuple[str, tuple, bool]] = {}
+        if size <= 10**6:
+            methods["dealopt enumerate"] = ("dealopt", ("enumerate", threads, limit), True)
+        methods["dealopt cpsat"] = ("dealopt", ("cpsat", threads, limit), True)
+        if size <= 10**6:
+            methods["negmas pareto_frontier"] = ("negmas_table", (limit,), True)
+        case = f"{name} = {size:,} deals"
+        print(f"\n{case}", flush=True)
+        got = measure(f"negotiation {parties} parties", case, spec, methods, repeats, limit, size)
+        check(got, failures)
+        ratios(got, "negmas pareto_frontier", ["dealopt enumerate", "dealopt cpsat"])
+        rows += got
+    for scenario, domain, profiles in genius_cases() if "genius" in only else []:
+        spec = {"kind": "genius", "domain": domain, "profiles": profiles}
+        size = peers._instance(spec).bundle_space_size
+        case = f"GENIUS {scenario} = {size:,} deals"
+        print(f"\n{case}", flush=True)
+        methods = {
+            "dealopt enumerate": ("dealopt", ("enumerate", threads, limit), True),
+            "dealopt cpsat": ("dealopt", ("cpsat", threads, limit), True),
+            "negmas pareto_frontier": ("negmas_table", (limit,), True),
+        }
+        got = measure("GENIUS", case, spec, methods, repeats, limit, size)
+        check(got, failures)
+        ratios(got, "negmas pareto_frontier", ["dealopt enumerate", "dealopt cpsat"])
+        rows += got
+    if "huge" in only and not quick:
+        k = 30
+        data = two_party(k, SEED)
+        name = f"two-party 5^{k}, red lines k/3"
+        spec = {"kind": "family", "data": data, "name": name}
+        size = dealopt.instance(data, name=name).bundle_space_size
+        case = f"{name} = {size:.2e} deals"
+        print(f"\n{case}", flush=True)
+        methods = {
+            f"dealopt {b}": ("dealopt", (b, threads, limit), True) for b in ("cpsat", "auto")
+        }
+        got = measure("negotiation (huge)", case, spec, methods, repeats, limit, size)
+        check(got, failures)
+        got.append(CompareRow("negotiation (huge)", case, "negmas pareto_frontier", True, size,
+                              status="skipped: not enumerable (10^20+ outcomes)"))  # fmt: skip
+        rows += got
+    return rows
 
 
 HEADER = ["date", "time", "machine", "cpu", "cores", "mem_gib", "python", "commit", "mode"]
@@ -311,13 +405,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=1, help="dealopt solver threads")
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--no-save", action="store_true")
+    parser.add_argument("--only", default=",".join(GROUPS),
+                        help=f"comma-separated case groups, of {', '.join(GROUPS)}")  # fmt: skip
+    parser.add_argument("--rounds", type=int, default=None,
+                        help="rounds per instance (default 3, 1 with --quick)")  # fmt: skip
+    parser.add_argument("--multi-large", action="store_true",
+                        help="also the 3-4 party families with k = 12 and 20 (slow)")  # fmt: skip
     args = parser.parse_args(argv)
+    only = tuple(g.strip() for g in args.only.split(",") if g.strip())
+    if unknown := set(only) - set(GROUPS):
+        parser.error(f"unknown groups {sorted(unknown)}; choose from {', '.join(GROUPS)}")
     mode = "compare-quick" if args.quick else "compare"
     m = machine()
     print(f"# dealopt vs peers ({mode}): {time.strftime('%Y-%m-%d %H:%M')}")
     print(f"Machine: {m.describe()}; load average at start {load1()}", flush=True)
     started = time.perf_counter()
-    rows, failures = run(args.quick, args.limit, args.threads)
+    rows, failures = run(args.quick, args.limit, args.threads, only, args.multi_large, args.rounds)
     print("\n" + markdown(rows))
     if not args.no_save:
         path = save(rows, mode, args.results)

@@ -59,6 +59,14 @@ def _instance(spec: dict[str, Any]) -> Any:
         from dealopt.io.moip import load
 
         return load(spec["path"])
+    if spec["kind"] == "genius":
+        from dealopt.io.genius import load as load_genius
+
+        return load_genius(spec["domain"], spec["profiles"])
+    if spec["kind"] == "multi":
+        from benchmarks.families_multi import multi_party
+
+        return dealopt.instance(multi_party(*spec["params"]), name=spec["name"])
     return dealopt.instance(spec["data"], name=spec["name"])
 
 
@@ -136,6 +144,102 @@ def run_negmas(spec: dict[str, Any], limit: float) -> Answer:
         "seconds": seconds,
         "status": "complete",
         "note": f"negmas {negmas.__version__} pareto_frontier (ufun building not timed)",
+    }
+
+
+def _table_problem(spec: dict[str, Any]) -> tuple[list[str], list[list[str]], list[str], Any, Any]:
+    """Issues, option lists, parties, a utility function ``(party, outcome) -> float`` and a
+    red-line filter ``outcome -> bool`` for a 3-4 party family or a GENIUS scenario, computed
+    from the plain tables (not by dealopt)."""
+    from fractions import Fraction
+
+    if spec["kind"] == "multi":
+        from benchmarks.families_multi import holds, multi_party_parts
+
+        data, lines, terms = multi_party_parts(*spec["params"])
+    else:
+        from dealopt.io.genius import to_data
+
+        data, lines, terms = to_data(spec["domain"], spec["profiles"]), {}, {}
+    issues = list(data["issues"])
+    options = [list(data["issues"][x]["options"]) for x in issues]
+    parties = list(data["parties"])
+    where = {x: i for i, x in enumerate(issues)}
+    table = {
+        p: [
+            {
+                o: Fraction(str(data["interests"][p].get("weights", {}).get(x, 1)))
+                * Fraction(str(data["interests"][p]["scores"][x].get(o, 0)))
+                for o in opts
+            }
+            for x, opts in zip(issues, options, strict=True)
+        ]
+        for p in parties
+    }
+    # GENIUS: utility = min(K, additive sum), K = the largest score (GENIUS's 1 times K).
+    cap = (
+        max(Fraction(str(v)) for it in data["interests"].values() for t in it["scores"].values()
+            for v in t.values())
+        if spec["kind"] == "genius" else None
+    )  # fmt: skip
+    lvl = [{o: n for n, o in enumerate(opts)} for opts in options]
+    flat = [(p, line) for p, v in lines.items() for line in v]
+    raw = {p: {x: [data["interests"][p]["scores"][x][o] for o in options[where[x]]] for x in issues}
+           for p in parties} if flat else {}  # fmt: skip
+
+    def utility(p: str, outcome: tuple) -> float:
+        u = sum(t[o] for t, o in zip(table[p], outcome, strict=True))
+        for xi, li, xj, lj, v in terms.get(p, []):
+            if (
+                lvl[where[xi]][outcome[where[xi]]] >= li
+                and lvl[where[xj]][outcome[where[xj]]] >= lj
+            ):
+                u += v
+        return float(min(u, cap) if cap is not None else u)
+
+    def feasible(outcome: tuple) -> bool:
+        if not flat:
+            return True
+        level = {x: lvl[i][outcome[i]] for i, x in enumerate(issues)}
+        return all(holds(line, level, raw) for _, line in flat)
+
+    return issues, options, parties, utility, feasible
+
+
+def run_negmas_table(spec: dict[str, Any], limit: float) -> Answer:
+    """negmas' ``pareto_frontier`` on the outcomes that satisfy every red line (the red lines
+    filter the enumerated outcome list, inside the clock), with one ``MappingUtilityFunction``
+    per party whose mapping is a Python function of the outcome (additive tables + interaction
+    terms, or GENIUS's capped sum); reserved value -1 (every utility is >= 0, so negmas drops
+    nothing)."""
+    import itertools
+
+    try:
+        import negmas
+        from negmas import make_issue, make_os
+        from negmas.preferences import MappingUtilityFunction
+        from negmas.preferences.ops import pareto_frontier
+    except ImportError as e:
+        return {"status": f"skipped: negmas not importable ({e}); pip install negmas"}
+    issues, options, parties, utility, feasible = _table_problem(spec)
+    space = make_os([make_issue(values=o, name=x) for x, o in zip(issues, options, strict=True)])
+    ufuns = [
+        MappingUtilityFunction(lambda o, p=p: utility(p, tuple(o)), outcome_space=space,
+                               reserved_value=-1.0)
+        for p in parties
+    ]  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        started = time.perf_counter()
+        outcomes = [o for o in itertools.product(*options) if feasible(o)]
+        frontier, _ = pareto_frontier(ufuns, outcomes=outcomes)
+        seconds = time.perf_counter() - started
+    return {
+        "points": [[float(u) for u in p] for p in frontier],
+        "seconds": seconds,
+        "status": "complete",
+        "note": f"negmas {negmas.__version__} pareto_frontier on {len(outcomes)} outcomes "
+        "(red-line filter timed)",
     }
 
 
@@ -288,6 +392,7 @@ def run_pyaugmecon(spec: dict[str, Any], limit: float, workers: int = 1) -> Answ
 METHODS = {
     "dealopt": run_dealopt,
     "negmas": run_negmas,
+    "negmas_table": run_negmas_table,
     "nsga2": run_nsga2,
 }
 
