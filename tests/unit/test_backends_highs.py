@@ -290,7 +290,7 @@ def test_nothing_reaches_stdout_and_the_module_imports_no_solver():
     code = (
         "import sys, dealopt.backends.highs as h; print('highspy' in sys.modules)\n"
         "import dealopt.backends as b\n"
-        "sys.path.insert(0, 'tests/unit')\n"
+        "sys.path[:0] = ['tests', 'tests/unit']\n"
         "from test_backends_sessions import MODEL_A\n"
         "s = b.get_backend('highs').build(MODEL_A); s.solve({0: 1}); s.solutions(limit=2)\n"
     )

@@ -6,15 +6,13 @@ delegates), in the way cvxpy runs one set of standard problems against every sol
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import pytest
+from conformance import model
 
 from dealopt.backends import SolveOptions, SolveStatus, available_backends, get_backend
 from dealopt.compile.model import (
     BoolAnd,
     BoolOr,
-    CompiledModel,
     Label,
     LinearConstraint,
     LinExpr,
@@ -31,28 +29,8 @@ def lin(*terms: tuple[int, int], c: int = 0) -> LinExpr:
     return LinExpr(tuple(terms), c)
 
 
-def build_model(groups, definitions=(), constraints=(), objectives=()) -> CompiledModel:
-    """Choice groups of the given sizes on variables 0.., then one variable per definition."""
-    choices, n = [], 0
-    for size in groups:
-        choices.append(tuple(range(n, n + size)))
-        n += size
-    spans = [
-        (
-            e.constant + sum(min(c, 0) for _, c in e.terms),
-            e.constant + sum(max(c, 0) for _, c in e.terms),
-        )
-        for e in objectives
-    ]
-    return CompiledModel(
-        num_vars=n + len(definitions),
-        choices=tuple(choices),
-        definitions=tuple(definitions),
-        constraints=tuple(constraints),
-        objectives=tuple(objectives),
-        scales=tuple(Fraction(1) for _ in objectives),
-        objective_bounds=tuple(spans),
-    )
+# One builder of hand-written models for the whole suite (tests/conformance.py).
+build_model = model
 
 
 # Model A. Issues a (levels 0,1,2: vars 0,1,2), b (0,1: vars 3,4), c (0,1: vars 5,6).

@@ -7,13 +7,7 @@ as a skip.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parents[1]))  # tests/: the shared conformance module
-
 from conformance import CASES, backends, check_frontier, check_optima, check_solutions
 
 from dealopt.backends import SolveOptions, get_backend

@@ -98,6 +98,18 @@ def to_xml(instance: Instance) -> GeniusFiles:
     )
 
 
+def _root_objective(parent: ET.Element) -> ET.Element:
+    """GENIUS's root ``objective`` element, the same in domain and profile files."""
+    attrs = {
+        "index": "0",
+        "etype": "objective",
+        "type": "objective",
+        "description": "",
+        "name": "root",
+    }
+    return ET.SubElement(parent, "objective", attrs)
+
+
 def _genius_names(instance: Instance) -> dict[str, str]:
     """GENIUS issue names: the labels when they are distinct and non-empty, else the names."""
     labels = [i.label.strip() for i in instance.issues.values()]
@@ -115,17 +127,7 @@ def _domain_xml(instance: Instance) -> str:
     if instance.description is not None:
         root.set(f"{META}description", instance.description)
     space = ET.SubElement(root, "utility_space", {"number_of_issues": str(len(instance.issues))})
-    objective = ET.SubElement(
-        space,
-        "objective",
-        {
-            "index": "0",
-            "etype": "objective",
-            "type": "objective",
-            "description": "",
-            "name": "root",
-        },
-    )
+    objective = _root_objective(space)
     gnames = _genius_names(instance)
     for k, (name, issue) in enumerate(instance.issues.items(), start=1):
         attrs = {
@@ -168,17 +170,7 @@ def _profile_xml(instance: Instance, party: str, numbers: _PartyNumbers) -> str:
     if numbers.cap is not None:
         attrs[f"{META}cap"] = _text(numbers.cap)
     root = ET.Element("utility_space", attrs)
-    objective = ET.SubElement(
-        root,
-        "objective",
-        {
-            "index": "0",
-            "etype": "objective",
-            "type": "objective",
-            "description": "",
-            "name": "root",
-        },
-    )
+    objective = _root_objective(root)
     gnames = _genius_names(instance)
     for k, (name, issue) in enumerate(instance.issues.items(), start=1):
         iattrs = {
