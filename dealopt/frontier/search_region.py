@@ -1,23 +1,29 @@
-"""Frontiers of three or more objectives: the search-region method.
+"""Frontiers of three or more objectives: the search-region method with upper-bound certificates.
 
 Klamroth, Lacour and Vanderpooten (2015), "On the representation of the search region in
 multi-objective optimization" (EJOR 245), written for maximisation. The part of objective space
 where unknown nondominated points may still lie is a union of zones ``{y : y > u}``, one per
 *local lower bound* ``u``. Each step takes one zone and solves the lexicographic problem
-``max f1, then max Σ_{k>=2} f_k`` subject to ``y > u`` (one combined solve when safe):
+``max f1, then max Σ_{k>=2} f_k`` subject to ``f_k > u_k`` for ``k >= 2`` only, leaving ``f1``
+free (the idea of Tamby and Vanderpooten (2021), INFORMS J. Computing 33(1)). Its optimum
+``z`` answers more than the zone asked:
 
-* a solution ``z`` is nondominated: anything dominating it also lies in the zone, so it would
-  tie on ``f1`` and beat it on the sum. Every zone ``u`` with ``z > u`` is then replaced by the
-  zones ``(z_j, u_{-j})``, ``j = 1..p`` (the zone minus the points ``z`` dominates), keeping
-  only those not contained in another zone (the redundancy filter of KLV's Algorithm 3, which
-  also handles points that are not in general position);
-* an infeasible zone is empty: it is dropped, and remembered, since every later zone inside
-  it is empty too and needs no solve.
+* if ``z1 > u1``, ``z`` lies in the zone and is nondominated (anything dominating it also
+  satisfies the constraints, so it would tie on ``f1`` and beat it on the sum). Every zone
+  ``u`` with ``z > u`` is replaced by the zones ``(z_j, u_{-j})``, ``j = 1..p`` (the zone
+  minus what ``z`` dominates), keeping only those not contained in another zone (KLV's
+  redundancy filter, which also handles points not in general position);
+* whether or not ``z`` is new, ``(z1, u_{-1})`` is a *certificate*: no deal with
+  ``f_k > u_k`` for all ``k >= 2`` has ``f1 > z1``. So every zone ``v`` with
+  ``v_{-1} >= u_{-1}`` and ``v1 >= z1`` is empty and is dropped without a solve, now or when
+  it appears later (an infeasible solve gives the certificate ``(-inf, u_{-1})``). The zone
+  ``(z1, u_{-1})`` that splitting ``u`` by ``z`` creates is always one of these.
 
 The search ends when no zone is left, so the result is complete. Each point costs one solve
-(two when the combined weights would be unsafe) and each zone proven empty one more; for three
-objectives in general position there are ``2N + 1`` of those at the end, fewer zones being
-solved when a zone lies inside one already proven empty.
+(two when the combined weights would be unsafe) and each solve that finds no new point one
+more; without certificates the latter are the zones proven empty, ``2N + 1`` for three
+objectives in general position, so at most ``3N + 1`` solves; the certificates remove most of
+them (benchmarks/README.md has the measured calls per point).
 """
 
 from __future__ import annotations
@@ -39,7 +45,8 @@ def search_region(run: Run, bounds: Bounds) -> None:
     huge = any(max(abs(lo), abs(h)) >= 2**62 for lo, h in box)
     dtype = object if huge else np.int64
     zones = np.array([[lo - 1 for lo, _ in box]], dtype=dtype)
-    empty = np.zeros((0, p), dtype=dtype)
+    # Row (c, v_2..v_p): max f1 over the deals in the box with f_k > v_k (k >= 2) is <= c.
+    certs = np.zeros((0, p), dtype=dtype)
     hint = None
     while len(zones):
         # Deterministic: the lexicographically smallest lower bound (the zone widest in f1).
@@ -48,22 +55,26 @@ def search_region(run: Run, bounds: Bounds) -> None:
         zone_bounds = {k: (int(u[k]) + 1, hi[k]) for k in range(p)}
         found = run.lexmax(0, list(range(1, p)), zone_bounds, hint)
         if found is None:
-            empty = np.vstack((empty, u[None, :]))
-            zones = np.delete(zones, i, axis=0)
-            continue
-        assert found.objectives is not None and found.values is not None
-        if not all(found.objectives[k] > u[k] for k in range(p)):
-            # It would split no zone and the search would loop forever.
-            raise RuntimeError(f"the backend returned {found.objectives}, outside zone > {u}")
-        run.add(found.objectives, found.values)
-        hint = found.values
-        zones = update_zones(zones, np.array(found.objectives, dtype=dtype), empty)
+            cert = u.copy()
+        else:
+            assert found.objectives is not None and found.values is not None
+            z = found.objectives
+            if not all(z[k] > u[k] for k in range(p)):
+                # It would split no zone and the search would loop forever.
+                raise RuntimeError(f"the backend returned {z}, outside zone > {list(u)}")
+            cert = np.array([z[0], *u[1:]], dtype=dtype)
+            run.add(z, found.values)
+            hint = found.values
+            zones = update_zones(zones, np.array(z, dtype=dtype), certs)
+        certs = np.vstack((certs, cert[None, :]))
+        zones = zones[~_covered(zones, cert[None, :])]
 
 
-def update_zones(zones: np.ndarray, z: np.ndarray, empty: np.ndarray) -> np.ndarray:
+def update_zones(zones: np.ndarray, z: np.ndarray, certs: np.ndarray) -> np.ndarray:
     """The local lower bounds after nondominated point ``z`` was found.
 
-    ``empty`` holds lower bounds of zones proven empty: candidates inside them are dropped.
+    Candidates that a certificate of ``certs`` proves empty are dropped (see the module's
+    docstring), as are those inside another zone.
     """
     inside = (z[None, :] > zones).all(axis=1)
     hit, rest = zones[inside], zones[~inside]
@@ -75,8 +86,9 @@ def update_zones(zones: np.ndarray, z: np.ndarray, empty: np.ndarray) -> np.ndar
     cols = np.tile(np.arange(p), len(hit))
     cand[np.arange(len(cand)), cols] = z[cols]
     cand = np.unique(cand, axis=0) if cand.dtype != object else _unique_rows(cand)
+    cand = cand[~_covered(cand, certs)]
     # A candidate is redundant when another bound is <= it everywhere (its zone is inside).
-    others = np.vstack((rest, cand, empty))
+    others = np.vstack((rest, cand))
     keep = np.ones(len(cand), dtype=bool)
     step = max(1, (1 << 22) // max(1, len(others) * p))  # bounds the broadcast's memory
     for s in range(0, len(cand), step):
@@ -84,6 +96,18 @@ def update_zones(zones: np.ndarray, z: np.ndarray, empty: np.ndarray) -> np.ndar
         below = (others[None, :, :] <= c).all(axis=2) & (others[None, :, :] != c).any(axis=2)
         keep[s : s + step] = ~below.any(axis=1)
     return np.vstack((rest, cand[keep]))
+
+
+def _covered(zones: np.ndarray, certs: np.ndarray) -> np.ndarray:
+    """Which zones some certificate proves empty: ``c1 <= u1`` and ``c_k <= u_k`` for k >= 2."""
+    out = np.zeros(len(zones), dtype=bool)
+    if not len(zones) or not len(certs):
+        return out
+    step = max(1, (1 << 22) // max(1, len(certs) * zones.shape[1]))
+    for s in range(0, len(zones), step):
+        u = zones[s : s + step, None, :]
+        out[s : s + step] = (certs[None, :, :] <= u).all(axis=2).any(axis=1)
+    return out
 
 
 def _lexmin(rows: np.ndarray) -> int:

@@ -36,13 +36,24 @@ def test_redundant_zones_are_not_kept():
     assert bounds_of(after) == {(2, -1, -1), (-1, -1, 3), (-1, 2, -1), (-1, 1, 2)}
 
 
-def test_zones_inside_a_proven_empty_zone_are_not_kept():
-    empty = np.array([[0, 0, 1]])
-    after = update_zones(np.array([[-1, -1, -1]]), np.array([2, 1, 3]), empty)
-    # No candidate is >= (0,0,1) everywhere: none lies inside that empty zone.
+def test_zones_a_certificate_proves_empty_are_not_kept():
+    # Certificate (c, v2, v3): no deal with f2 > v2 and f3 > v3 has f1 > c.
+    after = update_zones(np.array([[-1, -1, -1]]), np.array([2, 1, 3]), np.array([[0, 0, 1]]))
+    # No candidate is >= (0,0,1) everywhere: the certificate says nothing about them.
     assert bounds_of(after) == {(2, -1, -1), (-1, 1, -1), (-1, -1, 3)}
-    # With y > (1,-1,-1) proven empty, candidate (2,-1,-1) lies inside it and is dropped.
+    # (1,-1,-1): nothing has f1 > 1 at all, so zone (2,-1,-1) is empty.
     after = update_zones(np.array([[-1, -1, -1]]), np.array([2, 1, 3]), np.array([[1, -1, -1]]))
+    assert bounds_of(after) == {(-1, 1, -1), (-1, -1, 3)}
+    # A certificate bounds f1 only: (5,-1,-1) proves nothing about zone (2,-1,-1).
+    after = update_zones(np.array([[-1, -1, -1]]), np.array([2, 1, 3]), np.array([[5, -1, -1]]))
+    assert bounds_of(after) == {(2, -1, -1), (-1, 1, -1), (-1, -1, 3)}
+
+
+def test_a_found_point_certifies_the_zone_its_own_split_makes():
+    # Solving zone (-1,-1,-1) found z = (2,1,3), the maximum of f1 there: certificate (2,-1,-1).
+    # The split's zone (2,-1,-1) is then empty without a solve; the other two stay.
+    zones = np.array([[-1, -1, -1]])
+    after = update_zones(zones, np.array([2, 1, 3]), np.array([[2, -1, -1]]))
     assert bounds_of(after) == {(-1, 1, -1), (-1, -1, 3)}
 
 
@@ -85,6 +96,7 @@ def test_unsafe_sums_fall_back_to_a_lexicographic_chain(backend):
     result = pareto_frontier(session, fast_path=False)
     assert [p.objectives for p in result.points] == [(2**52, 1, 2**52), (0, 2**52, 2**52)]
     assert result.complete
-    # Two points of three stages each, and one zone proven empty by a solve: y > (0,1,-1)
-    # (the other zones start beyond some objective's range and are dropped without one).
-    assert result.solver_calls == 2 * 3 + 1
+    # Two points of three stages each and nothing else: zone y > (0,1,-1) is empty by the
+    # certificate of point (0, 2**52, 2**52) (max f0 with f1 > 1 is 0), and the other zones
+    # start beyond some objective's range.
+    assert result.solver_calls == 2 * 3
