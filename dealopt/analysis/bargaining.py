@@ -28,14 +28,18 @@ def _gains(u: Vector, d: Vector) -> list[Fraction]:
 
 
 def _best(points: Sequence[Vector], d: Vector, *keys: Callable[[Vector], object]) -> int | None:
+    # Criterion by criterion over the points still tied, so a tie-breaker is only computed
+    # where it matters (the same answer as one max over the whole key tuple, much faster).
     if not points:
         return None
-
-    def key(i: int) -> tuple:
-        u = points[i]
-        return (*(k(u) for k in keys), sorted(_gains(u, d)), -i)
-
-    return max(range(len(points)), key=key)
+    tied = list(range(len(points)))
+    for k in (*keys, lambda u: sorted(_gains(u, d))):
+        if len(tied) == 1:
+            break
+        values = [k(points[i]) for i in tied]
+        top = max(values)  # type: ignore[type-var]
+        tied = [i for i, v in zip(tied, values, strict=True) if v == top]
+    return tied[0]  # the first point in the given order
 
 
 def nash(points: Sequence[Vector], d: Vector) -> int | None:
