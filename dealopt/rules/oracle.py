@@ -44,11 +44,32 @@ def utility(party: str, deal: Deal, env: Env) -> Fraction:
     return _Evaluation(env, deal).utility(party)
 
 
-class _Evaluation:
-    """One deal's evaluation; remembers quantities and utilities already computed."""
+WeightedScores = Mapping[str, Mapping[str, Mapping[object, int | Fraction]]]
+"""``{party: {issue: {value: weight × score}}}``, whole numbers as ``int`` (faster sums)."""
 
-    def __init__(self, env: Env, deal: Deal):
-        self.env, self.deal = env, deal
+
+def weighted_scores(instance: Instance) -> WeightedScores:
+    """Every party's ``weight × score`` for every value of every issue it weighs."""
+    out: dict[str, dict[str, dict[object, int | Fraction]]] = {}
+    for party, interest in instance.interests.items():
+        out[party] = {}
+        for issue, weight in interest.weights.items():
+            row: dict[object, int | Fraction] = {}
+            for value in instance.issues[issue].values:
+                x = Fraction(weight) * Fraction(interest.score(issue, value))
+                row[value] = x.numerator if x.denominator == 1 else x
+            out[party][issue] = row
+    return out
+
+
+class _Evaluation:
+    """One deal's evaluation; remembers quantities and utilities already computed.
+
+    ``scores`` (from :func:`weighted_scores`) saves recomputing the weighted scores per deal.
+    """
+
+    def __init__(self, env: Env, deal: Deal, scores: WeightedScores | None = None):
+        self.env, self.deal, self.scores = env, deal, scores
         self.cache: dict[tuple[str, str], Fraction] = {}
 
     def num(self, e: ast.Expr) -> Fraction:
@@ -125,7 +146,12 @@ class _Evaluation:
             return self.cache[key]
         inst, total = self.env.instance, Fraction(0)
         interest = inst.interests.get(party)
-        if interest is not None:
+        if interest is None:
+            pass
+        elif self.scores is not None:
+            table = self.scores[party]
+            total += sum(table[issue][self.deal[issue]] for issue in table)
+        else:
             for issue, weight in interest.weights.items():
                 total += Fraction(weight) * Fraction(interest.score(issue, self.deal[issue]))
         for term in self.env.terms.get(party, ()):
@@ -152,6 +178,12 @@ class Oracle:
     def __init__(self, instance: Instance | CheckedInstance):
         self.checked = instance if isinstance(instance, CheckedInstance) else check(instance)
         self.instance = self.checked.instance
+        self._scores: WeightedScores | None = None
+
+    def _run(self, deal: Deal) -> _Evaluation:
+        if self._scores is None:  # on first use: an oracle asked about no deal never pays
+            self._scores = weighted_scores(self.instance)
+        return _Evaluation(self.checked, deal, self._scores)
 
     def expression(self, text: str | Text, kind: Kind = "expression") -> ast.Expr:
         """Parse and check an extra expression against this instance (see ``check_expression``)."""
@@ -194,12 +226,12 @@ class Oracle:
         """``party``'s exact utility of ``deal``."""
         self._party(party)
         self.validate_deal(deal)
-        return utility(party, deal, self.checked)
+        return self._run(deal).utility(party)
 
     def utilities(self, deal: Deal) -> dict[str, Fraction]:
         """Every party's utility of ``deal``, by party, in file order."""
         self.validate_deal(deal)
-        run = _Evaluation(self.checked, deal)
+        run = self._run(deal)
         return {party: run.utility(party) for party in self.instance.parties}
 
     def no_deal(self, party: str) -> Fraction:
@@ -212,7 +244,7 @@ class Oracle:
     def violations(self, deal: Deal) -> list[Rule]:
         """The rules and red lines ``deal`` breaks, rules first, in file order."""
         self.validate_deal(deal)
-        run = _Evaluation(self.checked, deal)
+        run = self._run(deal)
         return [r.rule for r in self.checked.all_rules() if not run.cond(r.expr)]
 
     def is_feasible(self, deal: Deal) -> bool:

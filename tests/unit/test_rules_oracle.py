@@ -10,6 +10,7 @@ from rules_helpers import HELSINKI, make_instance
 
 from dealopt.errors import UsageError
 from dealopt.rules import Oracle, check, evaluate
+from dealopt.rules.oracle import utility
 
 F = Fraction
 
@@ -114,6 +115,8 @@ def test_utility_with_terms(oracle: Oracle) -> None:
     assert oracle.utility("us", deal(ukraine_support="reduce")) == 35 * 60 + 1500 + 25 + 6
     assert oracle.utility("us", deal()) == 1500 + 2
     assert oracle.evaluate("utility(us) - utility(russia)", d) == 4887 - 130
+    # The oracle sums cached weighted scores; the module-level function recomputes them.
+    assert utility("us", d, oracle.checked) == 4887
 
 
 def test_utility_is_exact_with_long_decimals() -> None:
