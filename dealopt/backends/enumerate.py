@@ -109,21 +109,28 @@ class EnumerateSession:
             for c in model.constraints
         ]
         obj_exprs = [self._linear(e) for e in model.objectives]
-        objs, packed = [], []
+        objs, numbers = [], []
         for start in range(0, size, CHUNK):
             idx = np.arange(start, min(size, start + CHUNK), dtype=np.int64)
             vals, digits = self._evaluate(idx)
             ok = self._feasible(vals, digits)
-            vals, digits = vals[ok], digits[ok]
-            objs.append(
+            # Objectives of the whole chunk, then the feasible rows: cheaper than copying the
+            # feasible rows of the (deals x variables) value matrix first.
+            chunk = (
                 np.stack([e.value(digits, vals) for e in obj_exprs], axis=1)
                 if model.objectives
                 else np.zeros((len(vals), 0), dtype=np.int64)
             )
-            packed.append(np.packbits(vals, axis=1))
-        k, width = len(model.objectives), (model.num_vars + 7) // 8
+            everything = bool(ok.all())
+            objs.append(chunk if everything else chunk[ok])
+            numbers.append(idx if everything else idx[ok])
+        k = len(model.objectives)
         self._obj = np.concatenate(objs) if objs else np.zeros((0, k), dtype=np.int64)
-        self._packed = np.concatenate(packed) if packed else np.zeros((0, width), dtype=np.uint8)
+        # Each feasible deal's number in the bundle space; its 0/1 values are recomputed when
+        # asked for (a frontier needs a few; packing all of them up front cost a third of
+        # the build).
+        self._number = np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int64)
+        self._packed_cache: np.ndarray | None = None
 
     @property
     def num_feasible(self) -> int:
@@ -196,6 +203,18 @@ class EnumerateSession:
 
     # Solving ------------------------------------------------------------------------------
 
+    @property
+    def _packed(self) -> np.ndarray:
+        """Every feasible deal's 0/1 values, bit-packed; made on first use (assumptions)."""
+        if self._packed_cache is None:
+            width = (self.model.num_vars + 7) // 8
+            parts = [np.zeros((0, width), dtype=np.uint8)]
+            for start in range(0, len(self._number), CHUNK):
+                vals, _ = self._evaluate(self._number[start : start + CHUNK])
+                parts.append(np.packbits(vals, axis=1))
+            self._packed_cache = np.concatenate(parts)
+        return self._packed_cache
+
     def _column(self, v: int) -> np.ndarray:
         return ((self._packed[:, v >> 3] >> (7 - (v & 7))) & 1).astype(bool)
 
@@ -211,8 +230,21 @@ class EnumerateSession:
         return mask
 
     def _values(self, row: int) -> tuple[int, ...]:
-        bits = np.unpackbits(self._packed[row], count=self.model.num_vars)
-        return tuple(int(b) for b in bits)
+        return self._values_of(np.array([row]))[0]
+
+    def _values_of(self, rows: np.ndarray) -> list[tuple[int, ...]]:
+        """The 0/1 values of the feasible deals at ``rows``, evaluated in one batch."""
+        if self._packed_cache is not None:
+            bits = np.unpackbits(self._packed_cache[rows], axis=1, count=self.model.num_vars)
+        else:
+            bits = np.concatenate(
+                [np.zeros((0, self.model.num_vars), dtype=bool)]
+                + [
+                    self._evaluate(self._number[rows[s : s + CHUNK]])[0]
+                    for s in range(0, len(rows), CHUNK)
+                ]
+            )
+        return [tuple(row) for row in bits.astype(int).tolist()]
 
     def solve(
         self,
@@ -259,7 +291,7 @@ class EnumerateSession:
         if limit < 0:
             raise ValueError(f"limit must be >= 0, got {limit}")
         rows = np.flatnonzero(self._mask(bounds, assumptions))
-        return [self._values(int(r)) for r in rows[:limit]], len(rows) <= limit
+        return self._values_of(rows[:limit]), len(rows) <= limit
 
     def nondominated(
         self, bounds: Bounds = NO_BOUNDS
@@ -278,6 +310,8 @@ class EnumerateSession:
             rows, objs = np.arange(len(self._obj)), self._obj
         if len(rows) == 0:
             return []
+        live = _not_beaten_by_pivots(objs)
+        objs, rows = objs[live], rows[live]
         key = _lex_key(objs)
         if key is not None:
             # One int64 key per vector: unique() is a single sort, and its first index per
@@ -293,8 +327,8 @@ class EnumerateSession:
         objs, rows = objs[pick], rows[pick]
         keep = nondominated_mask(objs, presorted=True)
         return [
-            (tuple(int(x) for x in o), self._values(int(r)))
-            for o, r in zip(objs[keep], rows[keep], strict=True)
+            (tuple(o), values)
+            for o, values in zip(objs[keep].tolist(), self._values_of(rows[keep]), strict=True)
         ]
 
 
@@ -349,6 +383,35 @@ def nondominated_mask(
                 r = rest[s : s + step]
                 alive[s : s + step] = ~(new[None, :, :] >= r[:, None, :]).all(axis=2).any(axis=1)
             rest, rest_idx = rest[alive], rest_idx[alive]
+    return keep
+
+
+PIVOT_WEIGHTS = 16
+"""Random positive weightings whose best deals serve as pivots (beside each objective alone and
+the plain sum): enough to drop 90-99% of the deals on the benchmark families."""
+
+
+def _not_beaten_by_pivots(points: np.ndarray) -> np.ndarray:
+    """Indices of the rows no *pivot* dominates, in order: a cheap first cut before the exact
+    filter. Pivots are rows (so feasible vectors) that maximise a positive weighting; a row one
+    of them dominates cannot be nondominated, and rows equal to a pivot stay."""
+    n, p = points.shape
+    if n < 4096 or p < 2:  # the exact filter alone is fast enough
+        return np.arange(n)
+    rng = np.random.default_rng(0)  # fixed: the same cut on every run
+    weights = np.vstack((np.ones((1, p)), np.eye(p), rng.integers(1, 10, size=(PIVOT_WEIGHTS, p))))
+    # Floats only choose the pivots; the dominance tests below are exact integer comparisons.
+    best = np.argmax(weights @ points.T.astype(np.float64), axis=1)
+    keep = np.arange(n)
+    cols = [np.ascontiguousarray(points[:, j]) for j in range(p)]
+    for v in points[np.unique(best)]:
+        below, equal = cols[0] <= v[0], cols[0] == v[0]
+        for j in range(1, p):
+            below &= cols[j] <= v[j]
+            equal &= cols[j] == v[j]
+        live = ~below | equal
+        keep = keep[live]
+        cols = [c[live] for c in cols]
     return keep
 
 
