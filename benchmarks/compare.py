@@ -40,7 +40,7 @@ from benchmarks.record import RESULTS, load1, machine, seconds, table
 # The shared anchors sit beside the repository (../shared), as in CI.
 ANCHORS = Path(__file__).resolve().parents[1].parent / "shared" / "anchors" / "moip" / "json"
 GENIUS = ANCHORS.parents[1] / "genius"
-GROUPS = ("negmas", "anchors", "multi", "genius", "huge")
+GROUPS = ("additive", "families", "anchors", "genius")
 SEED = 1
 NEGMAS_TARGET = 10.0
 
@@ -197,24 +197,40 @@ def ratios(rows: list[CompareRow], peer: str, ours: list[str]) -> None:
 # --- the benchmark ----------------------------------------------------------------------------
 
 
-def negmas_cases(quick: bool) -> list[tuple[int, int]]:
+def additive_cases(quick: bool) -> list[tuple[int, int]]:
     """(issues, options) of the enumerable spaces."""
     return [(6, 5), (7, 5)] if quick else [(7, 5), (8, 5), (6, 10)]
 
 
 def anchor_cases(quick: bool) -> list[str]:
+    """MOIP anchors: knapsack with 2, 3 and 4 objectives, assignment with 3."""
     if quick:
         return ["vOptLib_UKP_2KP50-11", "Kirlik14_KP_p-3_n-10_ins-1"]
-    return ["vOptLib_UKP_2KP50-11", "pyaugmecon_2kp50", "Kirlik14_KP_p-3_n-20_ins-1"]
+    return [
+        "vOptLib_UKP_2KP50-11",
+        "pyaugmecon_2kp50",
+        "Kirlik14_KP_p-3_n-20_ins-1",
+        "Kirlik14_KP_p-4_n-10_ins-1",
+        "Kirlik14_AP_p-3_n-5_ins-1",
+    ]
 
 
-def multi_cases(quick: bool, large: bool) -> list[tuple[int, int, str]]:
-    """(parties, issues, red-line density) of the 3-4 party family; k = 12 and 20 only with
-    ``--multi-large`` (frontiers of thousands of points: minutes per run)."""
+TWO_PARTY_KS = (8, 12, 20, 30, 40, 60)
+MULTI_PARTY_KS = (8, 12, 20)
+
+
+def family_cases(quick: bool) -> list[tuple[int, int, str]]:
+    """(parties, issues, red-line density) of the negotiation family
+    (:func:`benchmarks.families_multi.multi_party`): 2 parties with k = 8 ... 60, 3 and 4
+    parties with k = 8, 12, 20, each at the three densities."""
     if quick:
-        return [(3, 8, "third")]
-    ks = (8, 12, 20) if large else (8,)
-    return [(n, k, d) for n in (3, 4) for k in ks for d in DENSITIES]
+        return [(2, 8, "third"), (2, 12, "third"), (3, 8, "third")]
+    return [
+        (n, k, d)
+        for n, ks in ((2, TWO_PARTY_KS), (3, MULTI_PARTY_KS), (4, MULTI_PARTY_KS))
+        for k in ks
+        for d in DENSITIES
+    ]
 
 
 def genius_cases() -> list[tuple[str, str, list[str]]]:
@@ -232,13 +248,13 @@ def run(
     limit: float,
     threads: int,
     only: tuple[str, ...] = GROUPS,
-    large: bool = False,
     rounds: int | None = None,
 ) -> tuple[list[CompareRow], list[str]]:
+    """Every case of the groups in ``only``; returns the rows and the exact disagreements."""
     repeats = rounds or (1 if quick else 3)
     rows: list[CompareRow] = []
     failures: list[str] = []
-    for k, options in negmas_cases(quick) if "negmas" in only else []:
+    for k, options in additive_cases(quick) if "additive" in only else []:
         data = two_party(k, SEED, options=options, red_lines=0, no_deal=0)
         name = f"additive {options}^{k}"
         spec = {"kind": "family", "data": data, "name": name}
@@ -261,6 +277,8 @@ def run(
         check(got, failures)
         ratios(got, "negmas pareto_frontier", ["dealopt enumerate", "dealopt auto"])
         rows += got
+    for parties, k, density in family_cases(quick) if "families" in only else []:
+        rows += _family(parties, k, density, threads, limit, repeats, failures)
     for anchor in anchor_cases(quick) if "anchors" in only else []:
         path = str(ANCHORS / f"{anchor}.json")
         spec = {"kind": "moip", "path": path}
@@ -281,38 +299,6 @@ def run(
         ratios(got, "pyaugmecon + HiGHS", ["dealopt cpsat", "dealopt highs", "dealopt auto"])
         ratios(got, "pymoo NSGA-II", ["dealopt cpsat", "dealopt highs", "dealopt auto"])
         rows += got
-    rows += run_new(quick, limit, threads, only, large, repeats, failures)
-    return rows, failures
-
-
-def run_new(
-    quick: bool,
-    limit: float,
-    threads: int,
-    only: tuple[str, ...],
-    large: bool,
-    repeats: int,
-    failures: list[str],
-) -> list[CompareRow]:
-    """3-4 party families and GENIUS scenarios (dealopt against negmas on the same utilities,
-    red lines as a filter on negmas' outcomes), and one 10^20+ two-party space."""
-    rows: list[CompareRow] = []
-    for parties, k, density in multi_cases(quick, large) if "multi" in only else []:
-        name = f"{parties}-party 5^{k}, red lines {density}"
-        spec = {"kind": "multi", "params": [parties, k, SEED, density], "name": name}
-        size = peers._instance(spec).bundle_space_size
-        methods: dict[str, tuple[str, tuple, bool]] = {}
-        if size <= 10**6:
-            methods["dealopt enumerate"] = ("dealopt", ("enumerate", threads, limit), True)
-        methods["dealopt cpsat"] = ("dealopt", ("cpsat", threads, limit), True)
-        if size <= 10**6:
-            methods["negmas pareto_frontier"] = ("negmas_table", (limit,), True)
-        case = f"{name} = {size:,} deals"
-        print(f"\n{case}", flush=True)
-        got = measure(f"negotiation {parties} parties", case, spec, methods, repeats, limit, size)
-        check(got, failures)
-        ratios(got, "negmas pareto_frontier", ["dealopt enumerate", "dealopt cpsat"])
-        rows += got
     for scenario, domain, profiles in genius_cases() if "genius" in only else []:
         spec = {"kind": "genius", "domain": domain, "profiles": profiles}
         size = peers._instance(spec).bundle_space_size
@@ -321,29 +307,57 @@ def run_new(
         methods = {
             "dealopt enumerate": ("dealopt", ("enumerate", threads, limit), True),
             "dealopt cpsat": ("dealopt", ("cpsat", threads, limit), True),
+            "dealopt auto": ("dealopt", ("auto", threads, limit), True),
             "negmas pareto_frontier": ("negmas_table", (limit,), True),
         }
         got = measure("GENIUS", case, spec, methods, repeats, limit, size)
         check(got, failures)
-        ratios(got, "negmas pareto_frontier", ["dealopt enumerate", "dealopt cpsat"])
+        ratios(got, "negmas pareto_frontier", DEALOPT_VS_NEGMAS)
         rows += got
-    if "huge" in only and not quick:
-        k = 30
-        data = two_party(k, SEED)
-        name = f"two-party 5^{k}, red lines k/3"
-        spec = {"kind": "family", "data": data, "name": name}
-        size = dealopt.instance(data, name=name).bundle_space_size
-        case = f"{name} = {size:.2e} deals"
-        print(f"\n{case}", flush=True)
-        methods = {
-            f"dealopt {b}": ("dealopt", (b, threads, limit), True) for b in ("cpsat", "auto")
-        }
-        got = measure("negotiation (huge)", case, spec, methods, repeats, limit, size)
-        check(got, failures)
-        got.append(CompareRow("negotiation (huge)", case, "negmas pareto_frontier", True, size,
-                              status="skipped: not enumerable (10^20+ outcomes)"))  # fmt: skip
-        rows += got
-    return rows
+    return rows, failures
+
+
+DEALOPT_VS_NEGMAS = ["dealopt enumerate", "dealopt cpsat", "dealopt auto"]
+ENUMERABLE = 10**6
+"""Spaces up to this size also run dealopt ``enumerate`` and negmas (enumeration)."""
+
+
+def _family(
+    parties: int,
+    k: int,
+    density: str,
+    threads: int,
+    limit: float,
+    repeats: int,
+    failures: list[str],
+) -> list[CompareRow]:
+    """One instance of the negotiation family: dealopt against negmas on the same utilities,
+    red lines as a filter on negmas' outcomes; beyond :data:`ENUMERABLE` deals dealopt's
+    solver backends alone (negmas is reported as skipped)."""
+    name = f"{parties} parties, 5^{k}, red lines {density}"
+    spec = {"kind": "multi", "params": [parties, k, SEED, density], "name": name}
+    size = peers._instance(spec).bundle_space_size
+    small = size <= ENUMERABLE
+    methods: dict[str, tuple[str, tuple, bool]] = {}
+    if small:
+        methods["dealopt enumerate"] = ("dealopt", ("enumerate", threads, limit), True)
+    methods["dealopt cpsat"] = ("dealopt", ("cpsat", threads, limit), True)
+    if small or (parties == 2 and k <= 12):
+        # Above 10^6 deals auto is cpsat (the same call); measured where it chooses.
+        methods["dealopt auto"] = ("dealopt", ("auto", threads, limit), True)
+    if parties == 2 and small:
+        methods["dealopt highs"] = ("dealopt", ("highs", threads, limit), True)
+    if small:
+        methods["negmas pareto_frontier"] = ("negmas_table", (limit,), True)
+    case = f"{name} = {size:.3g} deals" if size > ENUMERABLE else f"{name} = {size:,} deals"
+    print(f"\n{case}", flush=True)
+    got = measure(f"negotiation, {parties} parties", case, spec, methods, repeats, limit, size)
+    check(got, failures)
+    ratios(got, "negmas pareto_frontier", DEALOPT_VS_NEGMAS)
+    if not small:
+        got.append(CompareRow(f"negotiation, {parties} parties", case, "negmas pareto_frontier",
+                              True, size, status="skipped: not enumerable here"))  # fmt: skip
+    return got
 
 
 HEADER = ["date", "time", "machine", "cpu", "cores", "mem_gib", "python", "commit", "mode"]
@@ -398,10 +412,103 @@ def markdown(rows: list[CompareRow]) -> str:
     return table(header, lines)
 
 
+def targets(rows: list[CompareRow]) -> str:
+    """The issue's targets, computed from the rows of this run."""
+    out = ["### Targets (computed from this run)", ""]
+    by_case: dict[str, dict[str, CompareRow]] = {}
+    for r in rows:
+        by_case.setdefault(r.case, {})[r.method] = r
+
+    def done(r: CompareRow | None) -> bool:
+        return r is not None and r.status == "complete" and bool(r.median_s)
+
+    out.append("negmas `pareto_frontier` / dealopt, every enumerable space of 10^5+ deals "
+               "(target >= 10x):")  # fmt: skip
+    for case, m in by_case.items():
+        peer = m.get("negmas pareto_frontier")
+        if not done(peer) or m[peer.method].bundle_space < 10**5:  # type: ignore[union-attr]
+            continue
+        for name in ("dealopt auto", "dealopt enumerate"):
+            r = m.get(name)
+            if done(r):
+                x = peer.median_s / r.median_s  # type: ignore[operator,union-attr]
+                out.append(f"- {case}, {name}: {x:.1f}x {'met' if x >= 10 else 'MISSED'}")
+    out += ["", "pyaugmecon + HiGHS / dealopt highs (same solver), anchors both complete "
+            "(target > 1x); calls per point:"]  # fmt: skip
+    for case, m in by_case.items():
+        peer, ours = m.get("pyaugmecon + HiGHS"), m.get("dealopt highs")
+        if done(peer) and done(ours):
+            x = peer.median_s / ours.median_s  # type: ignore[operator,union-attr]
+            out.append(
+                f"- {case}: {x:.2f}x {'met' if x > 1 else 'MISSED'}; calls/point dealopt "
+                f"{ours.calls_per_point}, pyaugmecon {peer.calls_per_point}"  # type: ignore[union-attr]
+            )
+        elif peer is not None and ours is not None:
+            out.append(f"- {case}: dealopt highs {ours.status}, pyaugmecon {peer.status}")
+    out += ["", "Solver calls per frontier point, dealopt cpsat on the negotiation family "
+            "(targets: <= 1.1 for 2 parties, <= 3 for 3):"]  # fmt: skip
+    for parties in (2, 3, 4):
+        mine = [
+            r
+            for r in rows
+            if r.family == f"negotiation, {parties} parties"
+            and r.method == "dealopt cpsat"
+            and done(r)
+            and r.points
+        ]
+        if not mine:
+            continue
+        mean = statistics.mean(r.solver_calls / r.points for r in mine)  # type: ignore[operator]
+        calls = sum(r.solver_calls or 0 for r in mine)
+        points = sum(r.points or 0 for r in mine)
+        out.append(
+            f"- {parties} parties: mean {mean:.3f} over {len(mine)} complete instances "
+            f"({calls:,} calls / {points:,} points = {calls / points:.3f})"
+        )
+    huge = [r for r in rows if r.bundle_space >= 10**20 and r.method.startswith("dealopt")]
+    if huge:
+        out += ["", "Spaces of 10^20+ deals (not enumerable):"]
+        out += [f"- {r.case}, {r.method}: {r.status}, {r.points} points, "
+                f"{seconds(r.median_s)} s" for r in huge]  # fmt: skip
+    return "\n".join(out)
+
+
+def report(
+    *,
+    quick: bool,
+    limit: float,
+    threads: int,
+    only: tuple[str, ...],
+    rounds: int | None,
+    results: Path | None,
+) -> int:
+    """Run the groups, print the table and the targets, save rows and plots (unless
+    ``results`` is None); 2 when exact methods disagreed, else 0."""
+    mode = "compare-quick" if quick else "compare"
+    rows, failures = run(quick, limit, threads, only, rounds)
+    print("\n" + markdown(rows))
+    print("\n" + targets(rows))
+    if results is not None:
+        path = save(rows, mode, results)
+        print(f"\n{len(rows)} rows appended to {path}")
+        try:
+            from benchmarks.plots import plot
+
+            for png in plot(rows, results, mode):
+                print(f"plot: {png}")
+        except ImportError as e:
+            print(f"plots skipped: {e}")
+    if failures:
+        print("\nEXACT METHODS DISAGREE:\n  " + "\n  ".join(failures), file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    """``python -m benchmarks.compare``: the peer comparison alone."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.compare", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="small sizes, one round (< 5 min)")
-    parser.add_argument("--limit", type=float, default=300.0, help="per-run time limit, seconds")
+    parser.add_argument("--quick", action="store_true", help="small sizes, one round")
+    parser.add_argument("--limit", type=float, default=120.0, help="per-run time limit, seconds")
     parser.add_argument("--threads", type=int, default=1, help="dealopt solver threads")
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--no-save", action="store_true")
@@ -409,34 +516,24 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"comma-separated case groups, of {', '.join(GROUPS)}")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=None,
                         help="rounds per instance (default 3, 1 with --quick)")  # fmt: skip
-    parser.add_argument("--multi-large", action="store_true",
-                        help="also the 3-4 party families with k = 12 and 20 (slow)")  # fmt: skip
     args = parser.parse_args(argv)
     only = tuple(g.strip() for g in args.only.split(",") if g.strip())
     if unknown := set(only) - set(GROUPS):
         parser.error(f"unknown groups {sorted(unknown)}; choose from {', '.join(GROUPS)}")
-    mode = "compare-quick" if args.quick else "compare"
     m = machine()
-    print(f"# dealopt vs peers ({mode}): {time.strftime('%Y-%m-%d %H:%M')}")
+    print(f"# dealopt vs peers: {time.strftime('%Y-%m-%d %H:%M')}")
     print(f"Machine: {m.describe()}; load average at start {load1()}", flush=True)
     started = time.perf_counter()
-    rows, failures = run(args.quick, args.limit, args.threads, only, args.multi_large, args.rounds)
-    print("\n" + markdown(rows))
-    if not args.no_save:
-        path = save(rows, mode, args.results)
-        print(f"\n{len(rows)} rows appended to {path}")
-        try:
-            from benchmarks.plots import plot
-
-            for png in plot(rows, args.results, mode):
-                print(f"plot: {png}")
-        except ImportError as e:
-            print(f"plots skipped: {e}")
+    status = report(
+        quick=args.quick,
+        limit=args.limit,
+        threads=args.threads,
+        only=only,
+        rounds=args.rounds,
+        results=None if args.no_save else args.results,
+    )
     print(f"\nTotal {time.perf_counter() - started:.1f} s; load average at end {load1()}")
-    if failures:
-        print("\nEXACT METHODS DISAGREE:\n  " + "\n  ".join(failures), file=sys.stderr)
-        return 2
-    return 0
+    return status
 
 
 if __name__ == "__main__":
