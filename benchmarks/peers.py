@@ -15,11 +15,13 @@ A peer that cannot be imported answers ``status="skipped: <reason>"``.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import multiprocessing as mp
 import os
 import resource
 import subprocess
+import sys
 import tempfile
 import time
 import warnings
@@ -28,12 +30,19 @@ from typing import Any
 
 from benchmarks.families import PARTIES, additive_tables
 
-PYAUGMECON_PYTHON = Path(
-    os.environ.get(
-        "PYAUGMECON_PYTHON",
-        str(Path(__file__).resolve().parents[1] / ".venv-pyaugmecon" / "bin" / "python"),
-    )
-)
+
+def _pyaugmecon_python() -> Path:
+    """``$PYAUGMECON_PYTHON``; else ``.venv-pyaugmecon`` in the repository's root; else this
+    interpreter when it has pyaugmecon (``pip install -e '.[bench]'`` on Python 3.12+)."""
+    if "PYAUGMECON_PYTHON" in os.environ:
+        return Path(os.environ["PYAUGMECON_PYTHON"])
+    venv = Path(__file__).resolve().parents[1] / ".venv-pyaugmecon" / "bin" / "python"
+    if not venv.exists() and importlib.util.find_spec("pyaugmecon") is not None:
+        return Path(sys.executable)
+    return venv
+
+
+PYAUGMECON_PYTHON = _pyaugmecon_python()
 """A Python 3.12 interpreter with ``pyaugmecon==2.0.1`` and ``highspy`` installed, e.g.
 ``python3.12 -m venv .venv-pyaugmecon &&
 .venv-pyaugmecon/bin/pip install pyaugmecon==2.0.1 highspy`` (in the repository's root)."""
