@@ -144,6 +144,9 @@ def measure(
         if not ok:
             if "seconds" in last:
                 row.median_s = last["seconds"]
+            if last.get("points") is not None:  # stopped early: the points proven by then
+                row.points = len({tuple(p) for p in last["points"]})
+                row.solver_calls = last.get("calls")
             continue
         row.walls = [a["seconds"] for a in ok]
         row.repeats = len(ok)
@@ -465,6 +468,17 @@ def targets(rows: list[CompareRow]) -> str:
             f"- {parties} parties: mean {mean:.3f} over {len(mine)} complete instances "
             f"({calls:,} calls / {points:,} points = {calls / points:.3f})"
         )
+        cut = [
+            r
+            for r in rows
+            if r.family == f"negotiation, {parties} parties"
+            and r.method == "dealopt cpsat"
+            and r.status == "partial"
+        ]
+        if cut:
+            out.append("  stopped by the time limit (proven points so far): " + ", ".join(
+                f"{r.case.split(' = ')[0]}: {r.points} points, {r.solver_calls} calls"
+                for r in cut))  # fmt: skip
     huge = [r for r in rows if r.bundle_space >= 10**20 and r.method.startswith("dealopt")]
     if huge:
         out += ["", "Spaces of 10^20+ deals (not enumerable):"]

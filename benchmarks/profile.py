@@ -3,6 +3,7 @@
     python -m benchmarks.profile helsinki --backend cpsat
     python -m benchmarks.profile family:30 --backend cpsat --threads 2
     python -m benchmarks.profile additive:8 --backend enumerate --json
+    python -m benchmarks.profile negotiation:3:20:third --backend cpsat --time-limit 120
 
 Run it in a fresh interpreter (``python -m benchmarks`` does): the first phase is the imports
 that a command-line run pays (dealopt, numpy, OR-Tools with the pandas it pulls in), timed
@@ -36,9 +37,12 @@ from typing import Any
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profile", description=__doc__)
-    parser.add_argument("case", help="helsinki, family:K or additive:K")
+    parser.add_argument(
+        "case", help="helsinki, family:K, additive:K or negotiation:PARTIES:K:DENSITY"
+    )
     parser.add_argument("--backend", default="cpsat")
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--time-limit", type=float, default=None, help="seconds for the solve")
     parser.add_argument("--json", action="store_true", help="print the phases as JSON")
     parser.add_argument("--top", type=int, default=0, help="also print the top N functions")
     args = parser.parse_args(argv)
@@ -66,13 +70,21 @@ def main(argv: list[str] | None = None) -> int:
         extra: dict[str, Any] = {"red_lines": 0, "no_deal": 0} if name == "additive" else {}
         data = two_party(int(k), SEED, **extra)
         make = lambda: dealopt.instance(data, name=args.case)  # noqa: E731
+    elif name == "negotiation":
+        from benchmarks.families_multi import multi_party
+
+        parties, issues, density = k.split(":")
+        data = multi_party(int(parties), int(issues), SEED, density)
+        make = lambda: dealopt.instance(data, name=args.case)  # noqa: E731
     else:
         parser.error(f"unknown case {args.case!r}")
 
     profiler = cProfile.Profile()
     profiler.enable()
     instance = make()
-    result = dealopt.solve(instance, backend=args.backend, threads=args.threads)
+    result = dealopt.solve(
+        instance, backend=args.backend, threads=args.threads, time_limit=args.time_limit
+    )
     profiler.disable()
     stats = pstats.Stats(profiler)
     phases, note = split(stats, imports)
@@ -88,7 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(report))
     else:
-        print(f"{args.case} {result.stats.backend}: N={report['points']} calls={report['calls']}")
+        print(
+            f"{args.case} {result.stats.backend}: N={report['points']} calls={report['calls']} "
+            f"{result.status}"
+        )
         for phase, secs in phases.items():
             print(f"  {phase:32s} {secs:8.3f} s  {100 * secs / phases['total']:5.1f}%")
         print(f"  {note}")
