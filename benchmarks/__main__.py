@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         "--rounds", type=int, default=None, help="peer comparison rounds (default 3; 1 if quick)"
     )
     parser.add_argument("--threads", type=int, default=1, help="dealopt threads in the comparison")
+    parser.add_argument(
+        "--match", default=None, help="comparison cases whose name this regular expression finds"
+    )
     parser.add_argument("--results", type=Path, default=RESULTS, help="directory of the CSV files")
     parser.add_argument("--no-save", action="store_true", help="write no CSV and no plot")
     args = parser.parse_args(argv)
@@ -97,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             only=groups,
             rounds=args.rounds,
             results=None if args.no_save else args.results,
+            match=args.match,
         )
     print(f"\nTotal {time.perf_counter() - started:.1f} s; load average at end {load1()}")
     return status

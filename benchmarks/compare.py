@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import re
 import statistics
 import sys
 import time
@@ -252,14 +253,22 @@ def run(
     threads: int,
     only: tuple[str, ...] = GROUPS,
     rounds: int | None = None,
+    match: str | None = None,
 ) -> tuple[list[CompareRow], list[str]]:
-    """Every case of the groups in ``only``; returns the rows and the exact disagreements."""
+    """Every case of the groups in ``only`` (whose name ``match``, a regular expression,
+    finds, when given); returns the rows and the exact disagreements."""
     repeats = rounds or (1 if quick else 3)
+
+    def wanted(name: str) -> bool:
+        return match is None or re.search(match, name) is not None
+
     rows: list[CompareRow] = []
     failures: list[str] = []
     for k, options in additive_cases(quick) if "additive" in only else []:
         data = two_party(k, SEED, options=options, red_lines=0, no_deal=0)
         name = f"additive {options}^{k}"
+        if not wanted(name):
+            continue
         spec = {"kind": "family", "data": data, "name": name}
         size = dealopt.instance(data, name=name).bundle_space_size
         case = f"{name} = {size:,} deals"
@@ -281,8 +290,11 @@ def run(
         ratios(got, "negmas pareto_frontier", ["dealopt enumerate", "dealopt auto"])
         rows += got
     for parties, k, density in family_cases(quick) if "families" in only else []:
-        rows += _family(parties, k, density, threads, limit, repeats, failures)
+        if wanted(family_name(parties, k, density)):
+            rows += _family(parties, k, density, threads, limit, repeats, failures)
     for anchor in anchor_cases(quick) if "anchors" in only else []:
+        if not wanted(anchor):
+            continue
         path = str(ANCHORS / f"{anchor}.json")
         spec = {"kind": "moip", "path": path}
         from dealopt.io.moip import load
@@ -303,6 +315,8 @@ def run(
         ratios(got, "pymoo NSGA-II", ["dealopt cpsat", "dealopt highs", "dealopt auto"])
         rows += got
     for scenario, domain, profiles in genius_cases() if "genius" in only else []:
+        if not wanted(f"GENIUS {scenario}"):
+            continue
         spec = {"kind": "genius", "domain": domain, "profiles": profiles}
         size = peers._instance(spec).bundle_space_size
         case = f"GENIUS {scenario} = {size:,} deals"
@@ -325,6 +339,10 @@ ENUMERABLE = 10**6
 """Spaces up to this size also run dealopt ``enumerate`` and negmas (enumeration)."""
 
 
+def family_name(parties: int, k: int, density: str) -> str:
+    return f"{parties} parties, 5^{k}, red lines {density}"
+
+
 def _family(
     parties: int,
     k: int,
@@ -337,7 +355,7 @@ def _family(
     """One instance of the negotiation family: dealopt against negmas on the same utilities,
     red lines as a filter on negmas' outcomes; beyond :data:`ENUMERABLE` deals dealopt's
     solver backends alone (negmas is reported as skipped)."""
-    name = f"{parties} parties, 5^{k}, red lines {density}"
+    name = family_name(parties, k, density)
     spec = {"kind": "multi", "params": [parties, k, SEED, density], "name": name}
     size = peers._instance(spec).bundle_space_size
     small = size <= ENUMERABLE
@@ -495,11 +513,12 @@ def report(
     only: tuple[str, ...],
     rounds: int | None,
     results: Path | None,
+    match: str | None = None,
 ) -> int:
     """Run the groups, print the table and the targets, save rows and plots (unless
     ``results`` is None); 2 when exact methods disagreed, else 0."""
     mode = "compare-quick" if quick else "compare"
-    rows, failures = run(quick, limit, threads, only, rounds)
+    rows, failures = run(quick, limit, threads, only, rounds, match)
     print("\n" + markdown(rows))
     print("\n" + targets(rows))
     if results is not None:
@@ -530,6 +549,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"comma-separated case groups, of {', '.join(GROUPS)}")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=None,
                         help="rounds per instance (default 3, 1 with --quick)")  # fmt: skip
+    parser.add_argument("--match", default=None,
+                        help="only cases whose name this regular expression finds")  # fmt: skip
     args = parser.parse_args(argv)
     only = tuple(g.strip() for g in args.only.split(",") if g.strip())
     if unknown := set(only) - set(GROUPS):
@@ -545,6 +566,7 @@ def main(argv: list[str] | None = None) -> int:
         only=only,
         rounds=args.rounds,
         results=None if args.no_save else args.results,
+        match=args.match,
     )
     print(f"\nTotal {time.perf_counter() - started:.1f} s; load average at end {load1()}")
     return status
