@@ -3,27 +3,29 @@
 Klamroth, Lacour and Vanderpooten (2015), "On the representation of the search region in
 multi-objective optimization" (EJOR 245), written for maximisation. The part of objective space
 where unknown nondominated points may still lie is a union of zones ``{y : y > u}``, one per
-*local lower bound* ``u``. Each step takes one zone and solves the lexicographic problem
-``max f1, then max Σ_{k>=2} f_k`` subject to ``f_k > u_k`` for ``k >= 2`` only, leaving ``f1``
-free (the idea of Tamby and Vanderpooten (2021), INFORMS J. Computing 33(1)). Its optimum
-``z`` answers more than the zone asked:
+*local lower bound* ``u``. Each step takes one zone (the one with the largest ``u1``) and
+solves the lexicographic problem ``max f1, then max Σ_{k>=2} f_k`` subject to ``y > u`` (one
+combined solve when safe). Its answer says more than the zone asked (the certificates follow
+Tamby and Vanderpooten (2021), INFORMS J. Computing 33(1)):
 
-* if ``z1 > u1``, ``z`` lies in the zone and is nondominated (anything dominating it also
-  satisfies the constraints, so it would tie on ``f1`` and beat it on the sum). Every zone
-  ``u`` with ``z > u`` is replaced by the zones ``(z_j, u_{-j})``, ``j = 1..p`` (the zone
-  minus what ``z`` dominates), keeping only those not contained in another zone (KLV's
-  redundancy filter, which also handles points not in general position);
-* whether or not ``z`` is new, ``(z1, u_{-1})`` is a *certificate*: no deal with
-  ``f_k > u_k`` for all ``k >= 2`` has ``f1 > z1``. So every zone ``v`` with
-  ``v_{-1} >= u_{-1}`` and ``v1 >= z1`` is empty and is dropped without a solve, now or when
-  it appears later (an infeasible solve gives the certificate ``(-inf, u_{-1})``). The zone
-  ``(z1, u_{-1})`` that splitting ``u`` by ``z`` creates is always one of these.
+* a solution ``z`` is nondominated: anything dominating it also lies in the zone, so it would
+  tie on ``f1`` and beat it on the sum. Every zone ``u`` with ``z > u`` is replaced by the
+  zones ``(z_j, u_{-j})``, ``j = 1..p`` (the zone minus the points ``z`` dominates), keeping
+  only those not contained in another zone (KLV's redundancy filter, which also handles points
+  not in general position);
+* ``z1`` is also the maximum of ``f1`` over all deals with ``f_k > u_k`` for ``k >= 2`` (one
+  with a larger ``f1`` would satisfy ``f1 > u1`` too). So ``(z1, u_{-1})`` is a *certificate*:
+  every zone ``v`` with ``v_{-1} >= u_{-1}`` and ``v1 >= z1`` is empty and is dropped without a
+  solve, now or when it appears later. An infeasible zone gives the certificate ``u`` itself
+  (every zone inside it is empty). The zone ``(z1, u_{-1})`` that splitting ``u`` by ``z``
+  creates is always covered.
 
 The search ends when no zone is left, so the result is complete. Each point costs one solve
-(two when the combined weights would be unsafe) and each solve that finds no new point one
-more; without certificates the latter are the zones proven empty, ``2N + 1`` for three
-objectives in general position, so at most ``3N + 1`` solves; the certificates remove most of
-them (benchmarks/README.md has the measured calls per point).
+(two when the combined weights would be unsafe) and each zone solved empty one more. An empty
+zone is never split again, so those zones are among the local lower bounds of the finished
+search region: ``2N + 1`` for three objectives in general position, at most ``3N + 1`` solves
+in all. The certificates spare most of those solves (benchmarks/README.md has the measured
+calls per point).
 """
 
 from __future__ import annotations
