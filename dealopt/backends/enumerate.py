@@ -69,12 +69,16 @@ class _Linear:
     tables: tuple[tuple[int, np.ndarray], ...]  # (group, coefficient per option)
     aux: tuple[tuple[int, int], ...]  # (defined variable, coefficient)
 
-    def value(self, digits: np.ndarray, vals: np.ndarray) -> np.ndarray:
+    def value(
+        self, digits: np.ndarray, vals: np.ndarray, rows: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The expression on every deal, or with ``rows`` on those rows of ``vals`` only
+        (``digits`` then already holds just those rows)."""
         out = np.full(len(digits), self.constant, dtype=np.int64)
         for g, table in self.tables:
             out += table[digits[:, g]]
         for v, c in self.aux:
-            out += c * vals[:, v]
+            out += c * (vals[:, v] if rows is None else vals[rows, v])
         return out
 
 
@@ -114,16 +118,16 @@ class EnumerateSession:
             idx = np.arange(start, min(size, start + CHUNK), dtype=np.int64)
             vals, digits = self._evaluate(idx)
             ok = self._feasible(vals, digits)
-            # Objectives of the whole chunk, then the feasible rows: cheaper than copying the
-            # feasible rows of the (deals x variables) value matrix first.
-            chunk = (
-                np.stack([e.value(digits, vals) for e in obj_exprs], axis=1)
+            # Objectives of the feasible rows only, reading just the columns they need (not
+            # a copy of the whole deals x variables matrix).
+            rows = None if ok.all() else np.flatnonzero(ok)
+            some = digits if rows is None else digits[rows]
+            objs.append(
+                np.stack([e.value(some, vals, rows) for e in obj_exprs], axis=1)
                 if model.objectives
-                else np.zeros((len(vals), 0), dtype=np.int64)
+                else np.zeros((len(some), 0), dtype=np.int64)
             )
-            everything = bool(ok.all())
-            objs.append(chunk if everything else chunk[ok])
-            numbers.append(idx if everything else idx[ok])
+            numbers.append(idx if rows is None else idx[rows])
         k = len(model.objectives)
         self._obj = np.concatenate(objs) if objs else np.zeros((0, k), dtype=np.int64)
         # Each feasible deal's number in the bundle space; its 0/1 values are recomputed when
