@@ -1,32 +1,31 @@
-"""``python -m benchmarks.compare [--quick]``: dealopt side by side with its peers.
+"""The peer comparison of ``python -m benchmarks``: dealopt side by side with its peers.
 
-1. dealopt ``enumerate`` (and ``auto``) against negmas' ``pareto_frontier`` on enumerable
-   two-party additive spaces (the family of :func:`benchmarks.families.two_party`, no red lines,
-   no-deal 0 so negmas' reservation filter drops nothing);
-2. dealopt ``cpsat``, ``highs`` and ``auto`` against pyaugmecon 2.0.1 + HiGHS on MOIP knapsack
-   anchors (2 and 3 objectives);
-3. pymoo NSGA-II (pop 100 x 200 generations) on the same anchors: recall of the exact frontier
-   and hypervolume ratio.
-4. dealopt ``enumerate`` and ``cpsat`` against negmas on 3-4 party families
-   (:func:`benchmarks.families_multi.multi_party`, red lines as a filter on negmas' outcomes)
-   and on the GENIUS scenarios in ``shared/anchors/genius``; dealopt alone on a 5^30 space.
+Groups (``GROUPS``):
+
+* ``additive``: dealopt ``enumerate`` and ``auto`` against negmas' ``pareto_frontier`` on
+  two-party additive spaces (:func:`benchmarks.families.two_party`, no red lines, no-deal 0);
+* ``families``: the negotiation family (:func:`benchmarks.families_multi.multi_party`), 2
+  parties up to k = 60 and 3-4 parties up to k = 20 at three red-line densities, against
+  negmas on the same utilities (red lines as a filter on its outcomes) where enumerable;
+* ``anchors``: dealopt ``cpsat``, ``highs`` and ``auto`` against pyaugmecon 2.0.1 + HiGHS and
+  pymoo NSGA-II (recall and hypervolume ratio) on MOIP anchors;
+* ``genius``: the GENIUS scenarios in ``shared/anchors/genius``, against negmas.
 
 Every run is a fresh process (peak RSS is its own; a per-run time limit kills it); the methods
 of one instance are interleaved round by round; the median of the rounds is reported.  Exact
-methods that finish must return the same frontier: a disagreement exits with status 2 after
-the rows are saved.  Results go to ``benchmarks/results/<date>-<machine>-compare[-quick].csv``
-and the plots to ``benchmarks/results/compare-*.png``.
+methods that finish must return the same frontier: a disagreement makes :func:`report`
+return 2 after the rows are saved.  Results go to
+``benchmarks/results/<date>-<machine>-compare[-quick].csv``, the plots to
+``benchmarks/results/compare[-quick]-time-vs-*.png``.
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import re
 import statistics
 import sys
-import time
 from dataclasses import asdict, dataclass, field, fields
 from fractions import Fraction
 from pathlib import Path
@@ -535,42 +534,3 @@ def report(
         print("\nEXACT METHODS DISAGREE:\n  " + "\n  ".join(failures), file=sys.stderr)
         return 2
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m benchmarks.compare``: the peer comparison alone."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.compare", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="small sizes, one round")
-    parser.add_argument("--limit", type=float, default=120.0, help="per-run time limit, seconds")
-    parser.add_argument("--threads", type=int, default=1, help="dealopt solver threads")
-    parser.add_argument("--results", type=Path, default=RESULTS)
-    parser.add_argument("--no-save", action="store_true")
-    parser.add_argument("--only", default=",".join(GROUPS),
-                        help=f"comma-separated case groups, of {', '.join(GROUPS)}")  # fmt: skip
-    parser.add_argument("--rounds", type=int, default=None,
-                        help="rounds per instance (default 3, 1 with --quick)")  # fmt: skip
-    parser.add_argument("--match", default=None,
-                        help="only cases whose name this regular expression finds")  # fmt: skip
-    args = parser.parse_args(argv)
-    only = tuple(g.strip() for g in args.only.split(",") if g.strip())
-    if unknown := set(only) - set(GROUPS):
-        parser.error(f"unknown groups {sorted(unknown)}; choose from {', '.join(GROUPS)}")
-    m = machine()
-    print(f"# dealopt vs peers: {time.strftime('%Y-%m-%d %H:%M')}")
-    print(f"Machine: {m.describe()}; load average at start {load1()}", flush=True)
-    started = time.perf_counter()
-    status = report(
-        quick=args.quick,
-        limit=args.limit,
-        threads=args.threads,
-        only=only,
-        rounds=args.rounds,
-        results=None if args.no_save else args.results,
-        match=args.match,
-    )
-    print(f"\nTotal {time.perf_counter() - started:.1f} s; load average at end {load1()}")
-    return status
-
-
-if __name__ == "__main__":
-    sys.exit(main())
