@@ -5,8 +5,8 @@ Every method is a function ``spec -> dict`` where ``spec`` describes the instanc
 ``points`` (utility vectors, in party / objective order, maximised), ``seconds`` (the wall time
 of the method's own call, imports and model building excluded unless said), ``calls`` (solver
 calls, when the method has them), ``status`` and ``note``.  :func:`isolated` runs one of them in
-a fresh (spawned) Python process so that the peak memory (``ru_maxrss``) is the method's own and
-a per-run time limit can kill it.  pyaugmecon runs in its own Python 3.12 virtual environment
+a fresh (spawned) Python process so that the peak memory (:func:`peak_mib`) is the method's own
+and a per-run time limit can kill it.  pyaugmecon runs in its own Python 3.12 virtual environment
 (:data:`PYAUGMECON_PYTHON`) through a generated driver script.
 
 A peer that cannot be imported answers ``status="skipped: <reason>"``.
@@ -118,20 +118,18 @@ def run_dealopt(spec: dict[str, Any], backend: str, threads: int, limit: float) 
 # --- negmas ------------------------------------------------------------------------------------
 
 
-def run_negmas(spec: dict[str, Any], limit: float) -> Answer:
-    """negmas' ``pareto_frontier`` (enumeration) on LinearAdditiveUtilityFunctions built from
-    the same weight and score tables; reserved value 0 = the family's no-deal 0, and every
-    utility is >= 0, so its drop of outcomes below the reservation values drops nothing (its
-    frontier is then the same set as dealopt's frontier and zone)."""
-    try:
-        import negmas
-        from negmas import make_issue, make_os
-        from negmas.preferences import LinearAdditiveUtilityFunction
-        from negmas.preferences.ops import pareto_frontier
-        from negmas.preferences.value_fun import TableFun
-    except ImportError as e:
-        return {"status": f"skipped: negmas not importable ({e}); pip install negmas"}
-    issues, levels, weights, scores = additive_tables(spec["data"])
+def negmas_additive(data: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+    """negmas ``LinearAdditiveUtilityFunction`` s with the weight and score tables of an
+    additive two-party instance dict, and the issues; raises ImportError without negmas.
+
+    Reserved value 0 = the instance's no-deal 0, and every utility is >= 0, so negmas' drop of
+    outcomes below the reservation values drops nothing (its frontier is then the same set as
+    dealopt's frontier and zone)."""
+    from negmas import make_issue, make_os
+    from negmas.preferences import LinearAdditiveUtilityFunction
+    from negmas.preferences.value_fun import TableFun
+
+    issues, levels, weights, scores = additive_tables(data)
     space = [make_issue(values=levels, name=x) for x in issues]
     outcome_space = make_os(space)
     ufuns = [
@@ -143,6 +141,18 @@ def run_negmas(spec: dict[str, Any], limit: float) -> Answer:
         )
         for p in PARTIES
     ]
+    return ufuns, space
+
+
+def run_negmas(spec: dict[str, Any], limit: float) -> Answer:
+    """negmas' ``pareto_frontier`` (enumeration) on :func:`negmas_additive` utilities."""
+    try:
+        import negmas
+        from negmas.preferences.ops import pareto_frontier
+
+        ufuns, space = negmas_additive(spec["data"])
+    except ImportError as e:
+        return {"status": f"skipped: negmas not importable ({e}); pip install negmas"}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # negmas warns that the space is large
         started = time.perf_counter()
@@ -317,6 +327,15 @@ def run_nsga2(spec: dict[str, Any], limit: float) -> Answer:
 
 DRIVER = r"""
 import json, resource, sys, time
+
+
+def hwm_kib():  # peak RSS of this exec'd image (ru_maxrss would include the parent's at fork)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 import multiprocessing as mp
 mp.set_start_method("spawn", force=True)  # 2.0.1 on 3.12 crashes with fork and >1 worker
 import pyomo.environ as pyo
@@ -349,8 +368,7 @@ wall = time.perf_counter() - t
 out = dict(version=__version__, seconds=wall,
            points=[[round(float(v)) for v in p] for p in res.points],
            models_solved=res.models_solved, models_infeasible=res.models_infeasible,
-           maxrss_kib=max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                          resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+           maxrss_kib=max(hwm_kib(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
 print("RESULT " + json.dumps(out), flush=True)
 """
 
@@ -406,6 +424,19 @@ METHODS = {
 }
 
 
+def peak_mib() -> float:
+    """This process's peak resident memory in MiB.
+
+    Linux's ``VmHWM``, which starts afresh at ``exec``; ``ru_maxrss`` does not: a spawned child
+    (fork, then exec) would report at least its parent's size at the fork.
+    """
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _child(conn: Any, method: str, args: tuple) -> None:
     try:
         answer = METHODS[method](*args)
@@ -415,7 +446,7 @@ def _child(conn: Any, method: str, args: tuple) -> None:
         where = traceback.extract_tb(e.__traceback__)[-1]
         place = f"{Path(where.filename).name}:{where.lineno}"
         answer = {"status": f"error: {type(e).__name__}: {e} at {place}"[:300]}
-    answer.setdefault("peak_mib", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    answer.setdefault("peak_mib", peak_mib())
     conn.send(answer)
     conn.close()
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import dealopt
-from benchmarks.families import PARTIES, additive_tables, two_party
+from benchmarks.families import two_party
 from benchmarks.record import ROOT, Row, load1, median, seconds, table
 
 HELSINKI = ROOT / "instances" / "helsinki2018.yaml"
@@ -405,30 +405,17 @@ _SKIP = "negmas is not importable: pip install negmas"
 
 def _negmas(data: dict) -> tuple[str, Callable[[], Any], float] | None:
     """negmas' name, a call computing its frontier, and the seconds building its ufuns took."""
+    from benchmarks.peers import negmas_additive
+
     try:
         import negmas
-        from negmas import make_issue, make_os
-        from negmas.preferences import LinearAdditiveUtilityFunction
         from negmas.preferences.ops import pareto_frontier
-        from negmas.preferences.value_fun import TableFun
+
+        start = time.perf_counter()
+        ufuns, space = negmas_additive(data)
+        build = time.perf_counter() - start
     except ImportError:
         return None
-    issues, levels, weights, scores = additive_tables(data)
-    start = time.perf_counter()
-    space = [make_issue(values=levels, name=x) for x in issues]
-    outcome_space = make_os(space)
-    # The same tables; reserved value 0 = dealopt's no-deal 0, so negmas' filter of outcomes
-    # below the reservation values drops nothing (every utility here is >= 0).
-    ufuns = [
-        LinearAdditiveUtilityFunction(
-            values={x: TableFun(dict(scores[p][x])) for x in issues},
-            weights={x: float(weights[p][x]) for x in issues},
-            outcome_space=outcome_space,
-            reserved_value=0.0,
-        )
-        for p in PARTIES
-    ]
-    build = time.perf_counter() - start
     return (
         f"negmas {negmas.__version__} pareto_frontier",
         lambda: pareto_frontier(ufuns, issues=space),
