@@ -40,6 +40,15 @@ from dealopt.compile.model import (
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
+PRESOLVE_SAFE = 2**32
+"""Largest coefficient or objective magnitude with which CP-SAT's presolve stays on.
+
+CP-SAT 9.15's presolve returned wrong optima marked OPTIMAL (and a lexicographic stage
+INFEASIBLE although its previous optimum satisfies it) on models whose objective coefficients
+reach about 10**11; with presolve off the same random models were exact up to 10**17
+(decision 26). The benchmark families stay far below this, so they keep presolve.
+"""
+
 # CP-SAT's status names -> ours. MODEL_INVALID is missing on purpose: it is a bug, and raises.
 _STATUS = {
     "OPTIMAL": SolveStatus.OPTIMAL,
@@ -107,6 +116,7 @@ class CpSatSession:
             self._obj.append(y)
         self._solver = cp_model.CpSolver()
         self._no_presolve = False  # set for core extraction (see infeasible_core)
+        self._large = _magnitude(model) > PRESOLVE_SAFE
 
     # Building -----------------------------------------------------------------------------
 
@@ -178,7 +188,7 @@ class CpSatSession:
             domain.extend([lo, hi])
         return ok
 
-    def _params(self, time_limit: float | None) -> None:
+    def _params(self, time_limit: float | None, large: bool = False) -> None:
         p = self._solver.parameters
         # A frontier is many short solves: one worker beat CP-SAT's default portfolio on every
         # benchmark family here (benchmarks/README.md), so more workers only on request.
@@ -187,7 +197,7 @@ class CpSatSession:
         # without presolve and with full linearization; pure linear knapsack-like models
         # slower, so they keep the defaults. Speed only: both settings are exact.
         logical = bool(self.model.definitions)
-        p.cp_model_presolve = not logical and not self._no_presolve
+        p.cp_model_presolve = not (logical or self._no_presolve or self._large or large)
         p.linearization_level = 2 if logical else 1
         if self._options.seed is not None:
             p.random_seed = self._options.seed
@@ -222,7 +232,9 @@ class CpSatSession:
                 m.add_hint(x, bool(v))
         m.clear_assumptions()
         m.add_assumptions([self._lit(a) for a in assumptions])
-        self._params(time_limit)
+        # A weighted objective can reach past PRESOLVE_SAFE on a model that does not.
+        reach = sum(abs(w) * max(map(abs, self._obj_domain[k])) for k, w in weights.items())
+        self._params(time_limit, large=reach > PRESOLVE_SAFE)
         status = self._status(self._solver.solve(m))
         if status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):
             return BackendSolution(status)
@@ -324,3 +336,16 @@ class CpSatSession:
         if not found or any(i not in by_index for i in found):
             return solution, tuple(assumptions)
         return solution, tuple(dict.fromkeys(by_index[i] for i in found))
+
+
+def _magnitude(model: CompiledModel) -> int:
+    """The largest objective value or linear coefficient of the model, in absolute value."""
+    out = max(
+        (max(abs(lo), abs(hi)) for lo, hi in map(lambda e: expr_range(e, model), model.objectives)),
+        default=0,
+    )
+    exprs = [c.expr for c in model.constraints if isinstance(c, LinearConstraint)]
+    exprs += [d.expr for d in model.definitions if isinstance(d, ReifiedLinear)]
+    for e in exprs:
+        out = max(out, abs(e.constant), *(abs(c) for _, c in e.terms))
+    return out

@@ -21,8 +21,11 @@ from dealopt.compile.model import (
 
 # The HiGHS backend -------------------------------------------------------------------------
 
-# (mip_feasibility_tolerance, primal_feasibility_tolerance, presolve) per attempt.
-_TOLERANCES = ((1e-7, 1e-8, "choose"), (1e-9, 1e-9, "off"))
+# (mip_feasibility_tolerance, primal_feasibility_tolerance, presolve) per attempt. Presolve is
+# off: HiGHS's presolve declared feasible models infeasible, stopped with kSolveError and lost
+# optima on the repro inputs (decision 27); the integrality tolerance keeps one unit of every
+# coefficient up to MILP_EXACT far above it.
+_TOLERANCES = ((1e-9, 1e-9, "off"), (1e-10, 1e-9, "off"))
 
 # HiGHS's model statuses -> ours ("limit": FEASIBLE with a solution, UNKNOWN without). Every
 # column is bounded, so "unbounded or infeasible" can only be infeasible. Anything missing

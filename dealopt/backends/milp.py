@@ -55,7 +55,7 @@ from dealopt.compile.model import (
     ReifiedLinear,
     Require,
 )
-from dealopt.errors import OracleRejectedError
+from dealopt.errors import OracleRejectedError, UsageError
 
 # The MILP form ------------------------------------------------------------------------------
 
@@ -364,6 +364,14 @@ def silenced_stdout() -> Iterator[None]:
 
 # The shared MILP session ------------------------------------------------------------------
 
+MILP_EXACT = 2**28
+"""Largest objective value or coefficient a float MILP solver is trusted to resolve to one unit.
+
+With an integrality tolerance of 1e-9 a coefficient below 2**28 moves a row by at most a quarter
+of a unit; past it a "relaxed" 0/1 column could hide a better deal or fake a bound. Models that
+reach further (long decimals, rounded utilities) are refused before solving (decision 27).
+"""
+
 EXACT_OBJECTIVE = 2**24
 """Weighted objectives reaching beyond this are split into lexicographic stages when they can be.
 
@@ -395,6 +403,7 @@ class MilpSession:
         self.model = model
         self.calls = 0
         self._options = options
+        check_exact_range(model, self.name)
         self.form = linear_form(model)
 
     # Hooks ----------------------------------------------------------------------------------
@@ -570,3 +579,26 @@ class MilpSession:
             self._release(fixed)
         found.sort(key=lambda v: deal_key(self.model, v))
         return found[:limit], len(found) <= limit
+
+
+def check_exact_range(model: CompiledModel, backend: str) -> None:
+    """Refuse, before solving, a model a float MILP solver cannot prove exactly.
+
+    Raises :class:`~dealopt.errors.UsageError` naming the backends that can: the utilities were
+    rounded to fit an integer range (``model.resolution``), or a value or coefficient reaches
+    past :data:`MILP_EXACT`.
+    """
+    reach = max((max(abs(lo), abs(hi)) for lo, hi in model.objective_bounds), default=0)
+    for e in (
+        *(c.expr for c in model.constraints if isinstance(c, LinearConstraint)),
+        *(d.expr for d in model.definitions if isinstance(d, ReifiedLinear)),
+        *model.objectives,
+    ):
+        reach = max(reach, abs(e.constant), *(abs(c) for _, c in e.terms))
+    if any(model.resolution) or reach > MILP_EXACT:
+        raise UsageError(
+            f"the {backend} backend cannot prove this frontier exactly: its exact integer form "
+            f"reaches {reach:.3g} (long decimals in weights, scores or rules), and a float "
+            f"MILP solver resolves one unit only up to 2**28; use --backend cpsat or "
+            f"--backend enumerate (or auto), which are exact at this scale"
+        )

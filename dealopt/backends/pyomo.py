@@ -74,6 +74,7 @@ _OPTIONS: dict[str, dict[str, str]] = {
         "abs_gap": "mip_abs_gap",
         "int_tol": "mip_feasibility_tolerance",
         "feas_tol": "primal_feasibility_tolerance",
+        "presolve": "presolve",
         "time": "time_limit",
         "seed": "random_seed",
     },
@@ -114,7 +115,7 @@ _OPTIONS: dict[str, dict[str, str]] = {
     },
 }
 # (integrality, primal feasibility) tolerance per attempt, as for ``highs``.
-_TOLERANCES = ((1e-7, 1e-8), (1e-9, 1e-9))
+_TOLERANCES = ((1e-9, 1e-9), (1e-10, 1e-9))
 
 # Pyomo's (legacy) termination conditions -> "optimal" / "infeasible" / "limit". Every column
 # is bounded, so "infeasible or unbounded" is infeasible. Anything else raises.
@@ -215,8 +216,9 @@ class PyomoSession(MilpSession):
     ):
         import pyomo.environ as pyo
 
+        self.name = name  # before the base class, whose range check names the backend
         super().__init__(model, options)
-        self.name, self.features, self.solver = name, features, solver
+        self.features, self.solver = features, solver
         form = self.form
         m = self.pyomo_model = pyo.ConcreteModel(name="dealopt")
 
@@ -254,7 +256,13 @@ class PyomoSession(MilpSession):
     def _solver_options(self, attempt: int, time_limit: float | None) -> dict[str, Any]:
         names, opts = self._names, self._options
         int_tol, feas_tol = _TOLERANCES[attempt]
-        wanted = {"rel_gap": 0.0, "abs_gap": 0.5, "int_tol": int_tol, "feas_tol": feas_tol}
+        wanted: dict[str, Any] = {
+            "rel_gap": 0.0,
+            "abs_gap": 0.5,
+            "int_tol": int_tol,
+            "feas_tol": feas_tol,
+            "presolve": "off",  # as for ``highs``: HiGHS's presolve lost feasible deals
+        }
         if time_limit is not None and not self._appsi:
             # GLPK takes whole seconds.
             wanted["time"] = math.ceil(time_limit) if names.get("time") == "tmlim" else time_limit
