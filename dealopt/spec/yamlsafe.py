@@ -18,7 +18,9 @@ this module turns nodes into data itself, so that:
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -227,29 +229,67 @@ class _Converter:
         return value
 
 
-def read_text(path: Path) -> str:
-    """The file's text, refusing files that are too large or not UTF-8."""
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, refusing anything else or more than ``limit``.
+
+    A device (``/dev/zero``) or a FIFO has no size to check beforehand, and a FIFO without a
+    writer blocks ``open`` itself: so the file is opened without blocking, must be a regular
+    file, and is read in chunks up to ``limit`` + 1 bytes whatever its size claims to be.
+    Raises :class:`SpecError` at ``path:1:1``.
+    """
+
+    def fail(message: str) -> SpecError:
+        return SpecError([Problem(Source(str(path), 1, 1), message)])
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        size = path.stat().st_size
+        fd = os.open(path, flags)
     except (OSError, ValueError) as exc:
         why = exc.strerror if isinstance(exc, OSError) else str(exc)
-        raise SpecError([Problem(Source(str(path), 1, 1), f"cannot read file: {why}")]) from None
-    if size > MAX_FILE_BYTES:
-        raise SpecError(
-            [
-                Problem(
-                    Source(str(path), 1, 1), f"file is {size} bytes; the limit is {MAX_FILE_BYTES}"
-                )
-            ]
-        )
+        raise fail(f"cannot read file: {why}") from None
     try:
-        return path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise SpecError([Problem(Source(str(path), 1, 1), f"cannot read file: {exc.strerror}")])
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                kind = next((name for test, name in _KINDS if test(info.st_mode)), "special")
+                raise fail(f"not a regular file (it is {kind}); dealopt reads regular files only")
+            if info.st_size > limit:
+                raise fail(f"file is {info.st_size} bytes; the limit is {limit}")
+            chunks: list[bytes] = []
+            total = 0
+            while total <= limit:
+                chunk = os.read(fd, min(limit + 1 - total, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+        except OSError as exc:
+            raise fail(f"cannot read file: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    if total > limit:  # it grew after the size check
+        raise fail(f"file is larger than the limit of {limit} bytes")
+    return b"".join(chunks)
+
+
+def read_text(path: Path) -> str:
+    """The file's text, refusing files that are too large, not regular files or not UTF-8."""
+    raw = read_bounded(path, MAX_FILE_BYTES)
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SpecError(
             [Problem(Source(str(path), 1, 1), f"file is not UTF-8 text (byte {exc.start})")]
-        )
+        ) from None
 
 
 def _compose(text: str) -> yaml.Node | None:

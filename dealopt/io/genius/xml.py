@@ -17,6 +17,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 from defusedxml.ElementTree import ParseError as DefusedParseError
 
 from dealopt.errors import Problem, Source, SpecError
+from dealopt.spec.yamlsafe import read_bounded
 
 MAX_FILE_BYTES = 64 * 2**20
 #: At most this many deals may sit above GENIUS's cap of 1 (one term each); more is refused.
@@ -98,12 +99,7 @@ class _Xml:
 
 def _read_xml(path: Path) -> _Xml:
     name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SpecError([Problem(None, f"cannot read {name}: {exc.strerror or exc}")]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise SpecError([Problem(None, f"{name} is larger than {MAX_FILE_BYTES} bytes")])
+    raw = read_bounded(path, MAX_FILE_BYTES)
     lines = raw.decode("utf-8", errors="replace").splitlines()
     builder = _Builder()
     parser = DefusedXMLParser(
