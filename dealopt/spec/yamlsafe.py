@@ -128,20 +128,22 @@ def scalar_value(text: str, style: str | None) -> Any:
 
 # The C composer (libyaml) when PyYAML was built with it: about 10x faster on large files.
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# Resolves the tag a node would get with no explicit tag; any other tag was written by hand.
-_RESOLVER = yaml.resolver.Resolver()
 
 
-def _explicit_tag(node: yaml.Node) -> str | None:
-    """The node's tag if the file wrote one (``!!str 3``, ``!!python/object``), else None."""
-    if isinstance(node, yaml.ScalarNode):
-        plain = not node.style  # the C composer gives '' for plain scalars, PyYAML None
-        implicit = _RESOLVER.resolve(yaml.ScalarNode, node.value, (plain, not plain))
-    elif isinstance(node, yaml.SequenceNode):
-        implicit = "tag:yaml.org,2002:seq"
-    else:
-        implicit = "tag:yaml.org,2002:map"
-    return None if node.tag == implicit else node.tag
+def _first_tag(text: str) -> yaml.Event | None:
+    """The first event that carries a tag written in the file, if any.
+
+    Tags are looked for in the event stream, where a written tag is still distinguishable:
+    on a node, ``!!float 1.5`` and ``!<tag:yaml.org,2002:int> 3`` carry the very tag the
+    plain value would resolve to, and ``! 3`` none at all. Every tag starts with ``!``, so a
+    file without one needs no second pass.
+    """
+    if "!" not in text:
+        return None
+    for event in yaml.parse(text, Loader=_COMPOSER):
+        if getattr(event, "tag", None) is not None:
+            return event
+    return None
 
 
 _TOO_MANY = (
@@ -167,7 +169,6 @@ class _Converter:
             raise self.error(node.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
         if id(node) in stack:
             raise self.error(node.start_mark, "an alias refers to a node that contains it")
-        self.refuse_tag(node)
         self.located.positions[path] = _source(self.located.path, node.start_mark)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
@@ -184,7 +185,6 @@ class _Converter:
                 raise self.error(key_node.start_mark, "YAML merge keys ('<<') are not supported")
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.error(key_node.start_mark, "a mapping key must be a plain name")
-            self.refuse_tag(key_node)
             key = self.scalar_of(key_node)
             if isinstance(key, Decimal) and key == key.to_integral_value():
                 key = int(key)
@@ -200,15 +200,6 @@ class _Converter:
             )
             out[key] = self.convert(value_node, (*path, key), depth + 1, stack)
         return out
-
-    def refuse_tag(self, node: yaml.Node) -> None:
-        tag = _explicit_tag(node)
-        if tag is not None:
-            shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
-            raise self.error(
-                node.start_mark,
-                f"tag '{shown}' is not allowed in instance files (no tags: write plain values)",
-            )
 
     def scalar_of(self, node: yaml.ScalarNode) -> Any:
         try:
@@ -333,6 +324,13 @@ def parse_text(text: str, path: str) -> Located:
     if node is None:
         raise SpecError([Problem(Source(path, 1, 1), "the file is empty")])
     converter = _Converter(located)
+    tagged = _first_tag(text)
+    if tagged is not None:
+        shown = tagged.tag.replace("tag:yaml.org,2002:", "!!", 1)
+        raise converter.error(
+            tagged.start_mark,
+            f"tag '{shown}' is not allowed in instance files (no tags: write plain values)",
+        )
     sizes: dict[int, int] = {}
     if _expanded_size(node, sizes, set(), 0) > MAX_NODES:
         # Name the innermost value that is too big alone: usually the line of the bomb.

@@ -72,3 +72,9 @@ def test_genius_import_refuses_a_fifo_without_hanging(tmp_path):
     done = dealopt_subprocess("import", "genius", str(fifo), str(fifo), "-o", str(tmp_path / "o"))
     assert done.returncode == 1, done.stderr
     assert done.stderr.startswith(f"{fifo}:1:1: error: not a regular file"), done.stderr
+
+
+def test_check_refuses_a_tag_that_names_the_plain_type():
+    result = runner.invoke(app, ["check", str(FIXTURES / "tag_accepted.yaml")])
+    assert result.exit_code == 1
+    assert "tag_accepted.yaml:4:16: error: tag '!!float' is not allowed" in result.output

@@ -249,7 +249,15 @@ def test_recursive_mapping_alias():
         ("a: !!str 3\n", (1, 4), "!!str"),
         ("a: !!binary aGVsbG8=\n", (1, 4), "!!binary"),
         ("a: !custom x\n", (1, 4), "!custom"),
-        # (`! 3`, the non-specific tag, is dropped by libyaml and reads as the plain 3.)
+        # Tags that name the type the plain value has anyway, and the non-specific tag
+        ("a: !!float 1.5\n", (1, 4), "!!float"),
+        ("a: !!int 3\n", (1, 4), "!!int"),
+        ("a: !<tag:yaml.org,2002:float> 2.5\n", (1, 4), "!!float"),
+        ("a: !!str x\n", (1, 4), "!!str"),
+        ("!!map {a: 1}\n", (1, 1), "!!map"),
+        ("a: [1, !!seq []]\n", (1, 8), "!!seq"),
+        ("a: ! 3\n", (1, 4), "!"),
+        ("{!!str a: 1}\n", (1, 2), "!!str"),
         ("%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n", (3, 4), "tag:example.com,2000:x"),
     ],
 )
