@@ -303,9 +303,14 @@ def _compose(text: str) -> yaml.Node | None:
 
 
 def parse_text(text: str, path: str) -> Located:
-    """Parse YAML (or JSON, a subset of it) text into :class:`Located` data."""
+    """Parse text into :class:`Located` data: strict JSON when ``path`` ends in ``.json``
+    (:mod:`dealopt.spec.jsonsafe`), YAML otherwise."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise SpecError([Problem(Source(path, 1, 1), f"text longer than {MAX_FILE_BYTES} bytes")])
+    if path.lower().endswith(".json"):
+        from dealopt.spec.jsonsafe import parse_json  # imports this module for its limits
+
+        return parse_json(text, path)
     lines = text.splitlines()
     located = Located(data=None, path=path, lines=lines, file_lines={path: lines})
     try:
