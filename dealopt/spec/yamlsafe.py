@@ -117,7 +117,9 @@ def scalar_value(text: str, style: str | None) -> Any:
             value = Decimal(text.replace("_", ""))
         except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
             return text
-        if value and abs(value.adjusted()) > MAX_EXPONENT:
+        # A zero's exponent counts too: format(Decimal("0e-999999999"), "f") is 1 GB long.
+        exponent = value.adjusted() if value else value.as_tuple().exponent
+        if abs(exponent) > MAX_EXPONENT:  # type: ignore[arg-type]
             raise ValueError(
                 f"the number {text} is out of range (its decimal exponent must lie between "
                 f"-{MAX_EXPONENT} and {MAX_EXPONENT})"

@@ -78,3 +78,14 @@ def test_check_refuses_a_tag_that_names_the_plain_type():
     result = runner.invoke(app, ["check", str(FIXTURES / "tag_accepted.yaml")])
     assert result.exit_code == 1
     assert "tag_accepted.yaml:4:16: error: tag '!!float' is not allowed" in result.output
+
+
+def test_import_of_objectives_nested_a_thousand_deep_exits_1(tmp_path):
+    nested = FIXTURES / "genius_nested"
+    files = [nested / f"Laptop-C-{part}.xml" for part in ("domain", "prof1", "prof2")]
+    done = dealopt_subprocess("import", "genius", *map(str, files), "-o", str(tmp_path / "o.yaml"))
+    assert done.returncode == 1, done.stderr
+    assert "Laptop-C-domain.xml:28:4261: error: XML elements nested deeper than 64 levels" in (
+        done.stderr
+    )
+    assert "Traceback" not in done.stderr and "recursion" not in done.stderr

@@ -103,6 +103,11 @@ def test_int_keys_and_integral_decimal_keys_are_ints():
             "the number 1e-1001 is out of range "
             "(its decimal exponent must lie between -1000 and 1000)",
         ),
+        (  # a zero: "f" formatting of Decimal("0E-99999999") is 100 million characters
+            "0e-99999999",
+            "the number 0e-99999999 is out of range "
+            "(its decimal exponent must lie between -1000 and 1000)",
+        ),
     ],
 )
 def test_absurd_numbers_are_refused(value, message):
