@@ -132,17 +132,18 @@ def scalar_value(text: str, style: str | None) -> Any:
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _first_tag(text: str) -> yaml.Event | None:
+def _first_tag(text: str, loader: type) -> yaml.Event | None:
     """The first event that carries a tag written in the file, if any.
 
     Tags are looked for in the event stream, where a written tag is still distinguishable:
     on a node, ``!!float 1.5`` and ``!<tag:yaml.org,2002:int> 3`` carry the very tag the
     plain value would resolve to, and ``! 3`` none at all. Every tag starts with ``!``, so a
-    file without one needs no second pass.
+    file without one needs no second pass. ``loader`` must be the one that composed the text:
+    libyaml refuses some files PyYAML reads (``!!fl[oat 1.5``).
     """
     if "!" not in text:
         return None
-    for event in yaml.parse(text, Loader=_COMPOSER):
+    for event in yaml.parse(text, Loader=loader):
         if getattr(event, "tag", None) is not None:
             return event
     return None
@@ -285,11 +286,12 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def _compose(text: str) -> yaml.Node | None:
+def _compose(text: str) -> tuple[yaml.Node | None, type]:
+    """The text's node graph, and the loader class that composed it."""
     try:
         loader = _COMPOSER(text)
         try:
-            return loader.get_single_node()
+            return loader.get_single_node(), _COMPOSER
         finally:
             loader.dispose()
     except yaml.YAMLError:
@@ -299,7 +301,7 @@ def _compose(text: str) -> yaml.Node | None:
     # one line later): re-read the bad file with PyYAML's composer for its precise message.
     loader = yaml.SafeLoader(text)
     try:
-        return loader.get_single_node()
+        return loader.get_single_node(), yaml.SafeLoader
     finally:
         loader.dispose()
 
@@ -316,7 +318,7 @@ def parse_text(text: str, path: str) -> Located:
     lines = text.splitlines()
     located = Located(data=None, path=path, lines=lines, file_lines={path: lines})
     try:
-        node = _compose(text)
+        node, loader = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         source = _source(path, mark) if mark else Source(path, 1, 1)
@@ -331,7 +333,7 @@ def parse_text(text: str, path: str) -> Located:
     if node is None:
         raise SpecError([Problem(Source(path, 1, 1), "the file is empty")])
     converter = _Converter(located)
-    tagged = _first_tag(text)
+    tagged = _first_tag(text, loader)
     if tagged is not None:
         shown = tagged.tag.replace("tag:yaml.org,2002:", "!!", 1)
         raise converter.error(
