@@ -44,8 +44,25 @@ class Problem:
         if self.hint:
             out += f" ({self.hint})"
         if self.line_text is not None and self.source is not None:
-            out += f"\n    {self.line_text}\n    {' ' * (self.source.col - 1)}^"
+            text, col = _window(self.line_text, self.source.col)
+            out += f"\n    {text}\n    {' ' * (col - 1)}^"
         return out
+
+
+#: Characters of a long line shown around the caret (a machine-written file may hold
+#: megabytes on one line).
+LINE_WINDOW = 100
+
+
+def _window(text: str, col: int) -> tuple[str, int]:
+    """At most :data:`LINE_WINDOW` characters of ``text`` around column ``col``, marked with
+    '...' where cut, and the column in what is shown."""
+    if len(text) <= LINE_WINDOW:
+        return text, col
+    start = max(0, min(col - 1 - LINE_WINDOW // 2, len(text) - LINE_WINDOW))
+    prefix = "..." if start else ""
+    suffix = "..." if start + LINE_WINDOW < len(text) else ""
+    return prefix + text[start : start + LINE_WINDOW] + suffix, col - start + len(prefix)
 
 
 class DealoptError(Exception):

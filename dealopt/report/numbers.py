@@ -2,22 +2,40 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from fractions import Fraction
 
 
+def _decimal_places(denominator: int) -> int | None:
+    """The fewest decimal places that write 1/denominator exactly, or None if it recurs."""
+    twos = fives = 0
+    d = denominator
+    while d % 2 == 0:
+        d //= 2
+        twos += 1
+    while d % 5 == 0:
+        d //= 5
+        fives += 1
+    return max(twos, fives) if d == 1 else None
+
+
+def _scaled_text(digits: int, places: int) -> str:
+    """``digits`` × 10^-places as plain decimal text, without trailing zeros."""
+    sign = "-" if digits < 0 else ""
+    text = str(abs(digits)).rjust(places + 1, "0")
+    whole, fraction = (text[:-places], text[-places:]) if places else (text, "")
+    fraction = fraction.rstrip("0")
+    return f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"
+
+
 def exact_text(x: Fraction) -> str:
-    """The exact value as text: a decimal when it terminates ("57.5"), else "a/b"."""
-    d = x.denominator
-    for p in (2, 5):
-        while d % p == 0:
-            d //= p
-    if d != 1:
+    """The exact value as text: a decimal when it terminates ("57.5"), else "a/b".
+
+    Integer arithmetic only: a Decimal division would round to the context's 28 digits.
+    """
+    places = _decimal_places(x.denominator)
+    if places is None:
         return f"{x.numerator}/{x.denominator}"
-    value = Decimal(x.numerator) / Decimal(x.denominator)
-    # Enough precision for any terminating decimal of this size, then drop trailing zeros.
-    text = format(value.normalize(), "f")
-    return text
+    return _scaled_text(x.numerator * 10**places // x.denominator, places)
 
 
 def short_text(x: Fraction, places: int = 2) -> str:
@@ -25,9 +43,20 @@ def short_text(x: Fraction, places: int = 2) -> str:
     text = exact_text(x)
     if "/" not in text and len(text.partition(".")[2]) <= places:
         return text
-    return "~" + format(float(x), f".{places}f")
+    # Rounded half to even in integers: a float would overflow beyond 1e308.
+    n = round(x * 10**places)
+    sign = "-" if n < 0 else ""
+    digits = str(abs(n)).rjust(places + 1, "0")
+    if not places:
+        return f"~{sign}{digits}"
+    return f"~{sign}{digits[:-places]}.{digits[-places:]}"
 
 
 def json_number(x: Fraction) -> int | float:
     """The value as a JSON number (an int when integral; the nearest double otherwise)."""
-    return x.numerator if x.denominator == 1 else float(x)
+    if x.denominator == 1:
+        return x.numerator
+    try:
+        return float(x)
+    except OverflowError:  # beyond a double's range, the nearest integer is closer anyway
+        return round(x)

@@ -18,7 +18,9 @@ this module turns nodes into data itself, so that:
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -115,7 +117,9 @@ def scalar_value(text: str, style: str | None) -> Any:
             value = Decimal(text.replace("_", ""))
         except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
             return text
-        if value and abs(value.adjusted()) > MAX_EXPONENT:
+        # A zero's exponent counts too: format(Decimal("0e-999999999"), "f") is 1 GB long.
+        exponent = value.adjusted() if value else value.as_tuple().exponent
+        if abs(exponent) > MAX_EXPONENT:  # type: ignore[arg-type]
             raise ValueError(
                 f"the number {text} is out of range (its decimal exponent must lie between "
                 f"-{MAX_EXPONENT} and {MAX_EXPONENT})"
@@ -126,20 +130,23 @@ def scalar_value(text: str, style: str | None) -> Any:
 
 # The C composer (libyaml) when PyYAML was built with it: about 10x faster on large files.
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# Resolves the tag a node would get with no explicit tag; any other tag was written by hand.
-_RESOLVER = yaml.resolver.Resolver()
 
 
-def _explicit_tag(node: yaml.Node) -> str | None:
-    """The node's tag if the file wrote one (``!!str 3``, ``!!python/object``), else None."""
-    if isinstance(node, yaml.ScalarNode):
-        plain = not node.style  # the C composer gives '' for plain scalars, PyYAML None
-        implicit = _RESOLVER.resolve(yaml.ScalarNode, node.value, (plain, not plain))
-    elif isinstance(node, yaml.SequenceNode):
-        implicit = "tag:yaml.org,2002:seq"
-    else:
-        implicit = "tag:yaml.org,2002:map"
-    return None if node.tag == implicit else node.tag
+def _first_tag(text: str, loader: type) -> yaml.Event | None:
+    """The first event that carries a tag written in the file, if any.
+
+    Tags are looked for in the event stream, where a written tag is still distinguishable:
+    on a node, ``!!float 1.5`` and ``!<tag:yaml.org,2002:int> 3`` carry the very tag the
+    plain value would resolve to, and ``! 3`` none at all. Every tag starts with ``!``, so a
+    file without one needs no second pass. ``loader`` must be the one that composed the text:
+    libyaml refuses some files PyYAML reads (``!!fl[oat 1.5``).
+    """
+    if "!" not in text:
+        return None
+    for event in yaml.parse(text, Loader=loader):
+        if getattr(event, "tag", None) is not None:
+            return event
+    return None
 
 
 _TOO_MANY = (
@@ -165,7 +172,6 @@ class _Converter:
             raise self.error(node.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
         if id(node) in stack:
             raise self.error(node.start_mark, "an alias refers to a node that contains it")
-        self.refuse_tag(node)
         self.located.positions[path] = _source(self.located.path, node.start_mark)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
@@ -182,7 +188,6 @@ class _Converter:
                 raise self.error(key_node.start_mark, "YAML merge keys ('<<') are not supported")
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.error(key_node.start_mark, "a mapping key must be a plain name")
-            self.refuse_tag(key_node)
             key = self.scalar_of(key_node)
             if isinstance(key, Decimal) and key == key.to_integral_value():
                 key = int(key)
@@ -198,15 +203,6 @@ class _Converter:
             )
             out[key] = self.convert(value_node, (*path, key), depth + 1, stack)
         return out
-
-    def refuse_tag(self, node: yaml.Node) -> None:
-        tag = _explicit_tag(node)
-        if tag is not None:
-            shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
-            raise self.error(
-                node.start_mark,
-                f"tag '{shown}' is not allowed in instance files (no tags: write plain values)",
-            )
 
     def scalar_of(self, node: yaml.ScalarNode) -> Any:
         try:
@@ -227,36 +223,75 @@ class _Converter:
         return value
 
 
-def read_text(path: Path) -> str:
-    """The file's text, refusing files that are too large or not UTF-8."""
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, refusing anything else or more than ``limit``.
+
+    A device (``/dev/zero``) or a FIFO has no size to check beforehand, and a FIFO without a
+    writer blocks ``open`` itself: so the file is opened without blocking, must be a regular
+    file, and is read in chunks up to ``limit`` + 1 bytes whatever its size claims to be.
+    Raises :class:`SpecError` at ``path:1:1``.
+    """
+
+    def fail(message: str) -> SpecError:
+        return SpecError([Problem(Source(str(path), 1, 1), message)])
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        size = path.stat().st_size
+        fd = os.open(path, flags)
     except (OSError, ValueError) as exc:
         why = exc.strerror if isinstance(exc, OSError) else str(exc)
-        raise SpecError([Problem(Source(str(path), 1, 1), f"cannot read file: {why}")]) from None
-    if size > MAX_FILE_BYTES:
-        raise SpecError(
-            [
-                Problem(
-                    Source(str(path), 1, 1), f"file is {size} bytes; the limit is {MAX_FILE_BYTES}"
-                )
-            ]
-        )
+        raise fail(f"cannot read file: {why}") from None
     try:
-        return path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise SpecError([Problem(Source(str(path), 1, 1), f"cannot read file: {exc.strerror}")])
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                kind = next((name for test, name in _KINDS if test(info.st_mode)), "special")
+                raise fail(f"not a regular file (it is {kind}); dealopt reads regular files only")
+            if info.st_size > limit:
+                raise fail(f"file is {info.st_size} bytes; the limit is {limit}")
+            chunks: list[bytes] = []
+            total = 0
+            while total <= limit:
+                chunk = os.read(fd, min(limit + 1 - total, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+        except OSError as exc:
+            raise fail(f"cannot read file: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    if total > limit:  # it grew after the size check
+        raise fail(f"file is larger than the limit of {limit} bytes")
+    return b"".join(chunks)
+
+
+def read_text(path: Path) -> str:
+    """The file's text, refusing files that are too large, not regular files or not UTF-8."""
+    raw = read_bounded(path, MAX_FILE_BYTES)
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SpecError(
             [Problem(Source(str(path), 1, 1), f"file is not UTF-8 text (byte {exc.start})")]
-        )
+        ) from None
 
 
-def _compose(text: str) -> yaml.Node | None:
+def _compose(text: str) -> tuple[yaml.Node | None, type]:
+    """The text's node graph, and the loader class that composed it."""
     try:
         loader = _COMPOSER(text)
         try:
-            return loader.get_single_node()
+            return loader.get_single_node(), _COMPOSER
         finally:
             loader.dispose()
     except yaml.YAMLError:
@@ -266,19 +301,24 @@ def _compose(text: str) -> yaml.Node | None:
     # one line later): re-read the bad file with PyYAML's composer for its precise message.
     loader = yaml.SafeLoader(text)
     try:
-        return loader.get_single_node()
+        return loader.get_single_node(), yaml.SafeLoader
     finally:
         loader.dispose()
 
 
 def parse_text(text: str, path: str) -> Located:
-    """Parse YAML (or JSON, a subset of it) text into :class:`Located` data."""
+    """Parse text into :class:`Located` data: strict JSON when ``path`` ends in ``.json``
+    (:mod:`dealopt.spec.jsonsafe`), YAML otherwise."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise SpecError([Problem(Source(path, 1, 1), f"text longer than {MAX_FILE_BYTES} bytes")])
+    if path.lower().endswith(".json"):
+        from dealopt.spec.jsonsafe import parse_json  # imports this module for its limits
+
+        return parse_json(text, path)
     lines = text.splitlines()
     located = Located(data=None, path=path, lines=lines, file_lines={path: lines})
     try:
-        node = _compose(text)
+        node, loader = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         source = _source(path, mark) if mark else Source(path, 1, 1)
@@ -293,6 +333,13 @@ def parse_text(text: str, path: str) -> Located:
     if node is None:
         raise SpecError([Problem(Source(path, 1, 1), "the file is empty")])
     converter = _Converter(located)
+    tagged = _first_tag(text, loader)
+    if tagged is not None:
+        shown = tagged.tag.replace("tag:yaml.org,2002:", "!!", 1)
+        raise converter.error(
+            tagged.start_mark,
+            f"tag '{shown}' is not allowed in instance files (no tags: write plain values)",
+        )
     sizes: dict[int, int] = {}
     if _expanded_size(node, sizes, set(), 0) > MAX_NODES:
         # Name the innermost value that is too big alone: usually the line of the bomb.

@@ -139,3 +139,14 @@ def test_mutations_of_a_valid_instance(text):
 @given(mutated(VALID_JSON))
 def test_mutations_of_a_valid_json_instance(text):
     load_or_spec_error(text)
+
+
+@FUZZ
+@given(mutated(VALID_JSON))
+def test_mutations_of_a_valid_json_instance_as_strict_json(text):
+    try:
+        spec.loads(text, str(SANDBOX / "fuzz.json"))
+    except SpecError as exc:
+        assert exc.problems
+        assert all(p.source is not None and p.source.line >= 1 for p in exc.problems)
+        str(exc)

@@ -3,6 +3,8 @@ hostile file (alias bombs, tags, size, depth, encoding)."""
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -99,6 +101,11 @@ def test_int_keys_and_integral_decimal_keys_are_ints():
         (
             "1e-1001",
             "the number 1e-1001 is out of range "
+            "(its decimal exponent must lie between -1000 and 1000)",
+        ),
+        (  # a zero: "f" formatting of Decimal("0E-99999999") is 100 million characters
+            "0e-99999999",
+            "the number 0e-99999999 is out of range "
             "(its decimal exponent must lie between -1000 and 1000)",
         ),
     ],
@@ -247,7 +254,17 @@ def test_recursive_mapping_alias():
         ("a: !!str 3\n", (1, 4), "!!str"),
         ("a: !!binary aGVsbG8=\n", (1, 4), "!!binary"),
         ("a: !custom x\n", (1, 4), "!custom"),
-        # (`! 3`, the non-specific tag, is dropped by libyaml and reads as the plain 3.)
+        # Tags that name the type the plain value has anyway, and the non-specific tag
+        ("a: !!float 1.5\n", (1, 4), "!!float"),
+        ("a: !!int 3\n", (1, 4), "!!int"),
+        ("a: !<tag:yaml.org,2002:float> 2.5\n", (1, 4), "!!float"),
+        ("a: !!str x\n", (1, 4), "!!str"),
+        ("!!map {a: 1}\n", (1, 1), "!!map"),
+        ("a: [1, !!seq []]\n", (1, 8), "!!seq"),
+        ("a: ! 3\n", (1, 4), "!"),
+        ("{!!str a: 1}\n", (1, 2), "!!str"),
+        # libyaml refuses this tag, PyYAML (the fallback) reads it: found by the fuzz test
+        ("a: {b: !!fl[oat 1.5}\n", (1, 8), "!!fl[oat"),
         ("%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n", (3, 4), "tag:example.com,2000:x"),
     ],
 )
@@ -321,7 +338,61 @@ def test_missing_file(tmp_path):
 
 def test_a_directory_is_not_a_file(tmp_path):
     p = fail_file(tmp_path)
-    assert p.message.startswith("cannot read file: ")
+    assert (at(p), p.message) == (
+        (1, 1),
+        "not a regular file (it is a directory); dealopt reads regular files only",
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_fifo_without_a_writer_is_refused_at_once(tmp_path):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    # Opening it for reading would block until a writer came: load in a thread, and on a
+    # hang open the writing end to release it, so the test fails instead of hanging.
+    outcome: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            spec.load(fifo)
+        except BaseException as exc:  # handed to the test thread
+            outcome.append(exc)
+
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    thread.join(5)
+    if thread.is_alive():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        thread.join(5)
+        pytest.fail("reading a FIFO without a writer blocked")
+    (error,) = outcome
+    assert isinstance(error, SpecError)
+    (p,) = error.problems
+    assert (at(p), p.message) == (
+        (1, 1),
+        "not a regular file (it is a named pipe); dealopt reads regular files only",
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null here")
+def test_a_device_is_refused():
+    # /dev/null, not /dev/zero: in-process, an endless device would eat memory on failure
+    # (tests/integration/test_exact_inputs.py runs /dev/zero in a bounded subprocess).
+    p = fail_file(Path("/dev/null"))
+    assert p.source is not None and p.source.path == "/dev/null"
+    assert p.message == (
+        "not a regular file (it is a character device); dealopt reads regular files only"
+    )
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="no /proc here")
+def test_reading_stops_past_the_cap_whatever_the_size_claims():
+    # /proc files are regular but claim 0 bytes: the cap must hold while reading.
+    assert Path("/proc/self/maps").stat().st_size == 0
+    with pytest.raises(SpecError) as info:
+        yamlsafe.read_bounded(Path("/proc/self/maps"), 10)
+    (p,) = info.value.problems
+    assert (at(p), p.message) == ((1, 1), "file is larger than the limit of 10 bytes")
 
 
 def test_positions_of_every_node_are_recorded():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from dealopt.io.genius.xml import (
     GENIUS_EVAL_FLOOR,
     MAX_NAME,
     _decimal,
+    _exact,
     _integer,
     _Node,
     _read_xml,
@@ -269,14 +271,17 @@ def _grid(issue: _GIssue, real_step: Decimal | None, xml: _Xml) -> tuple[Any, ..
             "discrete options: pass --real-step STEP (real_step=...) to discretise it at "
             "lowerbound, lowerbound + STEP, ..., upperbound",
         )
-    count = int((issue.hi - issue.lo) / real_step) + 1
+    # In fractions: Decimal arithmetic rounds to 28 significant digits, which could drop or
+    # shift a grid value of long decimals.
+    lo, step = Fraction(issue.lo), Fraction(real_step)
+    count = math.floor((Fraction(issue.hi) - lo) / step) + 1
     if count > MAX_RANGE_VALUES:
         raise xml.error(
             issue.node,
             f"issue '{issue.name}' would have {count} values at step {real_step} "
             f"(more than {MAX_RANGE_VALUES})",
         )
-    values = [issue.lo + k * real_step for k in range(count)]
+    values = [_exact(lo + k * step) for k in range(count)]
     if values[-1] != issue.hi:
         values.append(issue.hi)
     return tuple(values)

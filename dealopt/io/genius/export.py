@@ -210,6 +210,13 @@ def _serialise(root: ET.Element) -> str:
     return ET.tostring(root, encoding="unicode") + "\n"
 
 
+def _exponent(q: Fraction) -> int:
+    """The decimal exponent of ``q`` > 0: the ``e`` with 10^e <= q < 10^(e+1), found exactly
+    (a Decimal division would round to 28 digits and could land on the next power of ten)."""
+    e = len(str(q.numerator)) - len(str(q.denominator))
+    return e - 1 if Fraction(10) ** e > q else e
+
+
 def _exact_or_rounded(q: Fraction) -> Decimal:
     if _terminates(q) and _places(q) <= MAX_EXACT_PLACES:
         return _exact(q)
@@ -358,7 +365,7 @@ def _party_numbers(
             raw, factor, shift = [c - low for _, c in row], Fraction(1), low
         top = max(raw)
         if 0 < top < GENIUS_EVAL_FLOOR:  # GENIUS would count the issue as all zero
-            lift = 10 ** (-(Decimal(top.numerator) / top.denominator).adjusted())
+            lift = Fraction(10) ** -_exponent(top)
             raw = [x * lift for x in raw]
             factor, top = factor / lift, top * lift
         evaluations[k] = {_value_text(v): _exact(x) for v, x in zip(issue.values, raw, strict=True)}

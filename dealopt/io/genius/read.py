@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,14 @@ from dealopt.io.genius.domain import (
     _scenario_name,
 )
 from dealopt.io.genius.restore import _has_metadata, _restore
-from dealopt.io.genius.xml import MAX_CAP_DEALS, _number, _odd_part, _rounded, _text
+from dealopt.io.genius.xml import (
+    MAX_CAP_DEALS,
+    _number,
+    _odd_part,
+    _parse_number,
+    _rounded,
+    _text,
+)
 from dealopt.spec.loader import KEYWORDS, RESERVED
 from dealopt.spec.model import Instance, Value
 
@@ -78,10 +85,10 @@ def _step(real_step: str | Decimal | None) -> Decimal | None:
     if real_step is None:
         return None
     try:
-        step = Decimal(str(real_step).strip())
-    except InvalidOperation:
-        step = Decimal("NaN")
-    if not step.is_finite() or step <= 0:
+        step = _parse_number(str(real_step))
+    except ValueError:
+        step = Decimal(0)
+    if step <= 0:
         raise SpecError([Problem(None, f"--real-step must be a positive number, got {real_step}")])
     return step
 
@@ -220,8 +227,9 @@ def _plain(
     }
 
 
-def _weight_sum(profile: _GProfile) -> Decimal:
-    return sum((w for w, _ in profile.weights.values()), Decimal(0))
+def _weight_sum(profile: _GProfile) -> Fraction:
+    # In fractions: a Decimal sum would round to 28 significant digits.
+    return sum((Fraction(w) for w, _ in profile.weights.values()), Fraction(0))
 
 
 def _quote(value: Any) -> str:

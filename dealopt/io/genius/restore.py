@@ -11,7 +11,7 @@ from dealopt.errors import SpecError
 from dealopt.io.genius.caps import _cap_terms
 from dealopt.io.genius.domain import _GDomain, _GProfile
 from dealopt.io.genius.export import _numbers, _PartyNumbers
-from dealopt.io.genius.xml import META, _number
+from dealopt.io.genius.xml import META, _number, _parse_int, _parse_number
 from dealopt.spec.model import LINEAR, Value
 
 # ---------------------------------------------------------------------------- restoring
@@ -32,9 +32,10 @@ def _restore(domain: _GDomain, profiles: Sequence[_GProfile]) -> dict[str, Any] 
         data = _restored_data(domain, profiles)
         restored = build(data, domain.xml.path)
         files = _numbers(restored)
+        # The attributes are untrusted too: a missing or malformed one means "no match".
+        held = {p: n.key() for p, n in _file_numbers(domain, profiles).items()}
     except (SpecError, ValueError, KeyError, InvalidOperation):
         return None
-    held = {p: n.key() for p, n in _file_numbers(domain, profiles).items()}
     if held != {p: n.key() for p, n in files.items()}:
         return None
     return data
@@ -52,13 +53,13 @@ def _restored_data(domain: _GDomain, profiles: Sequence[_GProfile]) -> dict[str,
         if f"{META}description" in a:
             doc["description"] = a[f"{META}description"]
         if f"{META}range" in a:
-            lo, hi, step = (int(x) for x in a[f"{META}range"].split())
+            lo, hi, step = (_parse_int(x) for x in a[f"{META}range"].split())
             doc["range"] = [lo, hi, step]
         else:
             doc["options"] = list(issue.values)
         sq = a.get(f"{META}status_quo")
         if sq is not None:
-            doc["status_quo"] = int(sq) if "range" in doc else sq
+            doc["status_quo"] = _parse_int(sq) if "range" in doc else sq
         issues[name] = doc
         names.append(name)
         kinds.append("range" in doc)
@@ -72,7 +73,7 @@ def _restored_data(domain: _GDomain, profiles: Sequence[_GProfile]) -> dict[str,
             if f"{META}{key}" in a:
                 pdoc[key] = a[f"{META}{key}"]
         if f"{META}no_deal" in a:
-            pdoc["no_deal"] = _number(Decimal(a[f"{META}no_deal"]))
+            pdoc["no_deal"] = _number(_parse_number(a[f"{META}no_deal"]))
         parties[party] = pdoc
         weights: dict[str, Any] = {}
         scores: dict[str, Any] = {}
@@ -80,19 +81,19 @@ def _restored_data(domain: _GDomain, profiles: Sequence[_GProfile]) -> dict[str,
             node = profile.issues[issue.index]
             if f"{META}weight" not in node.attrs:
                 continue
-            weights[name] = _number(Decimal(node.attrs[f"{META}weight"]))
+            weights[name] = _number(_parse_number(node.attrs[f"{META}weight"]))
             if node.attrs.get(f"{META}scores") == LINEAR:
                 scores[name] = LINEAR
                 continue
             table: dict[Any, Any] = {}
             for item in node.kids("item"):
                 if f"{META}score" in item.attrs:
-                    key = int(item.attrs["value"]) if is_range else item.attrs["value"]
-                    table[key] = _number(Decimal(item.attrs[f"{META}score"]))
+                    key = _parse_int(item.attrs["value"]) if is_range else item.attrs["value"]
+                    table[key] = _number(_parse_number(item.attrs[f"{META}score"]))
             scores[name] = table
         interest: dict[str, Any] = {"weights": weights, "scores": scores}
         if f"{META}cap" in a:
-            cap = Fraction(Decimal(a[f"{META}cap"]))
+            cap = Fraction(_parse_number(a[f"{META}cap"]))
             contributions = _contributions_from(issues, names, weights, scores)
             terms = _cap_terms(names, contributions, cap)
             if terms:
@@ -135,7 +136,8 @@ def _file_numbers(domain: _GDomain, profiles: Sequence[_GProfile]) -> dict[str, 
         for issue in domain.issues:
             node = profile.issues[issue.index]
             evaluations[issue.index] = {
-                item.attrs["value"]: Decimal(item.attrs["evaluation"]) for item in node.kids("item")
+                item.attrs["value"]: _parse_number(item.attrs["evaluation"])
+                for item in node.kids("item")
             }
         reservation = profile.reservation if profile.reservation is not None else Decimal(0)
         out[profile.xml.root.attrs[f"{META}party"]] = _PartyNumbers(

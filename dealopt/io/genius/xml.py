@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET  # writing only; reading goes through defusedxml
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 from defusedxml.ElementTree import ParseError as DefusedParseError
 
 from dealopt.errors import Problem, Source, SpecError
+from dealopt.spec.yamlsafe import MAX_EXPONENT, MAX_NUMBER_CHARS, read_bounded
 
 MAX_FILE_BYTES = 64 * 2**20
 #: At most this many deals may sit above GENIUS's cap of 1 (one term each); more is refused.
@@ -30,6 +31,13 @@ MAX_EXACT_PLACES = 50
 GENIUS_EVAL_FLOOR = Decimal("0.00001")
 MAX_NAME = 64
 META = "dealopt_"
+#: Elements may nest at most this deep (GENIUS files nest about 5 deep).
+MAX_XML_DEPTH = 64
+#: A file may have at most this many elements (the largest ANAC domains have a few thousand).
+MAX_XML_ELEMENTS = 200_000
+# A GENIUS number: ASCII digits only (Python's Decimal() and int() accept any Unicode digit,
+# '1_000' and 'Infinity'; Java's Double.parseDouble, which GENIUS uses, none of them).
+_NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 # ============================================================================ XML reading
 
@@ -47,10 +55,21 @@ class _Node:
 
     def descendants(self, tag: str) -> Iterator[_Node]:
         """Every element below this one named ``tag``, in document order."""
-        for c in self.children:
+        # An explicit stack, not recursion: depth must never meet Python's recursion limit.
+        stack = list(reversed(self.children))
+        while stack:
+            c = stack.pop()
             if c.tag == tag:
                 yield c
-            yield from c.descendants(tag)
+            stack.extend(reversed(c.children))
+
+
+class _TooBig(Exception):
+    """Raised from the parser's callbacks: the file nests too deep or has too many elements."""
+
+    def __init__(self, line: int, col: int, message: str):
+        super().__init__(message)
+        self.line, self.col, self.message = line, col, message
 
 
 class _Builder:
@@ -60,10 +79,17 @@ class _Builder:
         self.parser: Any = None
         self.stack: list[_Node] = []
         self.root: _Node | None = None
+        self.count = 0
 
     def start(self, tag: str, attrs: Mapping[str, str]) -> None:
         expat = self.parser.parser
-        node = _Node(tag, dict(attrs), expat.CurrentLineNumber, expat.CurrentColumnNumber + 1)
+        line, col = expat.CurrentLineNumber, expat.CurrentColumnNumber + 1
+        self.count += 1
+        if len(self.stack) >= MAX_XML_DEPTH:
+            raise _TooBig(line, col, f"XML elements nested deeper than {MAX_XML_DEPTH} levels")
+        if self.count > MAX_XML_ELEMENTS:
+            raise _TooBig(line, col, f"more than {MAX_XML_ELEMENTS} XML elements")
+        node = _Node(tag, dict(attrs), line, col)
         if self.stack:
             self.stack[-1].children.append(node)
         else:
@@ -98,12 +124,7 @@ class _Xml:
 
 def _read_xml(path: Path) -> _Xml:
     name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SpecError([Problem(None, f"cannot read {name}: {exc.strerror or exc}")]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise SpecError([Problem(None, f"{name} is larger than {MAX_FILE_BYTES} bytes")])
+    raw = read_bounded(path, MAX_FILE_BYTES)
     lines = raw.decode("utf-8", errors="replace").splitlines()
     builder = _Builder()
     parser = DefusedXMLParser(
@@ -118,6 +139,8 @@ def _read_xml(path: Path) -> _Xml:
     try:
         parser.feed(raw)
         root = parser.close()
+    except _TooBig as exc:
+        raise fail(exc.line, exc.col, exc.message) from None
     except EntitiesForbidden as exc:
         expat = parser.parser
         raise fail(
@@ -156,14 +179,40 @@ def _decimal(xml: _Xml, node: _Node, attr: str, what: str | None = None) -> Deci
     if text is None:
         raise xml.error(node, f"<{node.tag}> has no '{attr}' attribute{_for(what)}")
     try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite():
-        raise xml.error(
-            node, f"'{attr}' of <{node.tag}>{_for(what)} must be a number, got {text!r}"
+        return _parse_number(text)
+    except ValueError as exc:
+        raise xml.error(node, f"'{attr}' of <{node.tag}>{_for(what)} {exc}") from None
+
+
+def _parse_number(text: str) -> Decimal:
+    """A number written in ASCII as GENIUS writes them (``0.25``, ``1.0E-5``), exactly.
+
+    Raises :class:`ValueError` saying what is wrong: not a number, non-ASCII digits, or too
+    long or too large/small to be safe (the limits of instance files).
+    """
+    stripped = text.strip(" \t\r\n")
+    if not _NUMBER.fullmatch(stripped):
+        if any(c.isdigit() and not c.isascii() for c in stripped):
+            raise ValueError(f"must be a number in ASCII digits (0-9), got {text!r}")
+        raise ValueError(f"must be a number, got {text!r}")
+    if len(stripped) > MAX_NUMBER_CHARS:
+        raise ValueError(f"must be a number of at most {MAX_NUMBER_CHARS} characters")
+    value = Decimal(stripped)
+    exponent = value.adjusted() if value else value.as_tuple().exponent  # a zero's too
+    if abs(exponent) > MAX_EXPONENT:  # type: ignore[arg-type]
+        raise ValueError(
+            f"must lie within 1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT} in magnitude, got {text!r}"
         )
     return value
+
+
+def _parse_int(text: str) -> int:
+    """A whole number in ASCII digits; :class:`ValueError` otherwise (``int()`` would take
+    '١٢' and '1_000')."""
+    value = _parse_number(text)
+    if value != value.to_integral_value():
+        raise ValueError(f"must be a whole number, got {text!r}")
+    return int(value)
 
 
 def _integer(xml: _Xml, node: _Node, attr: str, what: str | None = None) -> int:
