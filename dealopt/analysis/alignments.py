@@ -53,11 +53,14 @@ class IssueMove:
 Structure = tuple[IssueMove, ...]
 
 
-def structure(instance: Instance, deal: Mapping[str, Value]) -> Structure:
-    """The exchange structure of ``deal`` (see the module docstring)."""
+def structure(
+    instance: Instance, deal: Mapping[str, Value], base: Mapping[str, Value] | None = None
+) -> Structure:
+    """The exchange structure of ``deal`` (see the module docstring): its moves from the
+    status quo, or from ``base`` when given (a deal on the table, for its improvements)."""
     out = []
     for name, issue in instance.issues.items():
-        value, sq = deal[name], issue.status_quo
+        value, sq = deal[name], issue.status_quo if base is None else base[name]
         if value == sq:
             out.append(IssueMove(name, False))
             continue
