@@ -241,6 +241,7 @@ def render_deal(ev: Evaluation, d: DealEvaluation) -> str:
     from dealopt.analysis.evaluate import moves_in_words
 
     labels = dict(ev.parties)
+    names = {p: p for p in labels}  # party names keep the lines short; the head has the labels
     where = f" ({d.source})" if d.source else ""
     head = f"{d.name}" + (f": {d.label}" if d.label != d.name else "") + where
     lines = [head]
@@ -279,8 +280,14 @@ def render_deal(ev: Evaluation, d: DealEvaluation) -> str:
         lines.append("  for every other.")
     else:
         lines.append("  Improvements (feasible deals no party likes less):")
+        shown: dict[str, str] = {}
         for name, alt in d.improvements.items():
             title = RULE_NAMES[name]
+            same = [k for k, other in d.improvements.items() if k in shown and other == alt]
+            if alt is not None and same:
+                lines.append(f"    {title}: the same deal as {shown[same[0]]}.")
+                continue
+            shown[name] = title
             if alt is None:
                 why = "not computed (time limit)" if not d.frontier_complete else "none"
                 lines.append(f"    {title}: {why}")
@@ -289,7 +296,7 @@ def render_deal(ev: Evaluation, d: DealEvaluation) -> str:
                 _fill(
                     f"{title}: {_changes(alt, labels)}; {alt.issues_changed} issue"
                     f"{'s' if alt.issues_changed != 1 else ''} change: "
-                    + moves_in_words(alt.moves, labels)
+                    + moves_in_words(alt.moves, names)
                     + ".",
                     "    ",
                 )
@@ -297,11 +304,15 @@ def render_deal(ev: Evaluation, d: DealEvaluation) -> str:
             lines.append(_fill(f"moves: {_options(alt)}", "      "))
     if d.nearest_dominating is not None:
         alt = d.nearest_dominating
-        lines.append(
-            _fill(
-                f"Nearest dominating frontier point: {_changes(alt, labels)} ({_options(alt)}).",
+        same = [RULE_NAMES[k] for k, other in d.improvements.items() if other == alt]
+        if same:
+            lines.append(f"  Nearest dominating frontier point: the {same[0]} improvement.")
+        else:
+            lines.append(
+                _fill(
+                    f"Nearest dominating frontier point: {_changes(alt, labels)} ({_options(alt)})."
+                )
             )
-        )
     if not d.feasible:
         if d.nearest_distance is None:
             what = "none found" if not d.nearest_complete else "none: no deal is feasible"
