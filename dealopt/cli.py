@@ -157,10 +157,12 @@ def solve(
         text = render(result) + "\n"
     _emit(text, output)
     if plot is not None:
+        from dealopt.analysis.evaluate import named_points
         from dealopt.analysis.sample import feasible_sample
         from dealopt.report.plot import save_plot
 
-        save_plot(result, plot, feasible_sample(instance, PLOT_SAMPLE))
+        sample = feasible_sample(instance, PLOT_SAMPLE)
+        save_plot(result, plot, sample, deals=named_points(instance))
 
 
 PLOT_SAMPLE = 2000

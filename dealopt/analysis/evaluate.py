@@ -51,6 +51,7 @@ from dealopt.analysis.space import Space, TimeUp
 from dealopt.backends.base import deal_key
 from dealopt.compile.model import LinExpr
 from dealopt.errors import UsageError
+from dealopt.rules.oracle import Oracle
 from dealopt.rules.oracle import evaluate as rules_evaluate
 from dealopt.spec.model import Instance, NamedDeal, Value, frozen_map
 
@@ -250,6 +251,33 @@ def evaluate(
             for k, p in enumerate(parties)
         },
     )
+
+
+@dataclass(frozen=True)
+class NamedPoint:
+    """A named deal where the plots and tables show it: exact utilities and verdicts from the
+    rules oracle alone (no solver)."""
+
+    name: str
+    label: str
+    deal: Mapping[str, Value]
+    utilities: Mapping[str, Fraction]
+    feasible: bool
+    acceptable: bool
+
+
+def named_points(instance: Instance, oracle: Oracle | None = None) -> tuple[NamedPoint, ...]:
+    """Every named deal of ``instance`` with its exact utilities, feasibility and
+    acceptability, for markers on the frontier plots; no solver runs."""
+    oracle = oracle or Oracle(instance)
+    out = []
+    for named in instance.deals.values():
+        deal = named.deal(instance.issues)
+        utilities = oracle.utilities(deal)
+        feasible = oracle.is_feasible(deal)
+        acceptable = feasible and all(u >= oracle.no_deal(p) for p, u in utilities.items())
+        out.append(NamedPoint(named.name, named.label, deal, utilities, feasible, acceptable))
+    return tuple(out)
 
 
 def _named(instance: Instance, deal: DealLike | Sequence[DealLike] | None) -> list[NamedDeal]:
