@@ -195,3 +195,32 @@ def test_library_takes_mappings_and_texts(sale):
     assert ev.deals[1].utilities == {"buyer": Fraction(10), "seller": Fraction(1)}
     with pytest.raises(dealopt.DealoptError, match="did you mean 'price'"):
         dealopt.evaluate(instance, {"prize": 3})
+
+
+def test_explain_names_the_alignment_of_each_named_deal(sale):
+    from dealopt.analysis.explain import explain
+
+    ex = explain(dealopt.load(sale), backend="enumerate")
+    # Feasible deals (buyer, seller): warranty none, price 2-4: (8,2) (7,3) (6,4); short,
+    # 2-5: (11,0) (10,1) (9,2) (8,3); long, 2-5: (14,-2) (13,-1) (12,0) (11,1). No-deal 0, 0.
+    # Zone: (12,0) = 4/long, (11,1) = 5/long, (9,2) = 4/short, (8,3) = 5/short, (6,4) = 4/none.
+    # From the status quo (5, none): A = price and warranty move (2 deals, first in the
+    # zone's order), B = only the warranty moves (2), C = only the price moves (1).
+    structures = [[m.issue for m in a.structure if m.moved] for a in ex.alignments.zone]
+    assert structures == [["price", "warranty"], ["warranty"], ["price"]]
+    named = {n.name: n for n in ex.named}
+    # asking (5, short): only the warranty moves -> B; cheap (1, none): only the price -> C,
+    # although it breaks the seller's red line (an alignment is a structure).
+    assert (named["asking"].zone, named["asking"].differs) == (1, ())
+    assert (named["cheap"].zone, named["cheap"].closest) == (2, 2)
+    text = ex.text()
+    assert "Named deal asking (The asking price): alignment B" in text
+    assert "Named deal cheap: alignment C" in text
+    assert ex.to_dict()["named_deals"][0] == {
+        "name": "asking",
+        "label": "The asking price",
+        "zone_alignment": 1,
+        "acceptable_structure": named["asking"].acceptable,
+        "closest_alignment": 1,
+        "differs": [],
+    }
