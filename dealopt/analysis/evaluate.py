@@ -131,6 +131,8 @@ class DealEvaluation:
     the Nash improvement is then None too. ``improvements`` maps ``max_min_gain`` and
     ``nash`` to an :class:`Alternative` or None (no feasible deal is at least as good for
     every party, or, for a feasible deal, none is better for anyone: it is Pareto-optimal).
+    ``max_min_complete`` is False when the time limit ended the search for the largest
+    minimum gain (``max_min_gain`` and the max-min improvement are then None).
     ``nearest_feasible`` is empty for a feasible deal; ``nearest_distance`` is the number
     of issues its nearest feasible deals change (None: feasible, or no feasible deal at all).
     """
@@ -148,6 +150,7 @@ class DealEvaluation:
     acceptable: bool
     pareto_optimal: bool
     max_min_gain: Fraction | None
+    max_min_complete: bool
     dominated_by: int | None
     nearest_dominating: Alternative | None
     frontier_complete: bool
@@ -321,6 +324,7 @@ class _Judge:
         self.deal: Deal = named.deal(self.instance.issues)
         space.oracle.validate_deal(self.deal)
         self.u: Utilities = space.oracle.utilities(self.deal)
+        self.stopped = False  # the time limit ended the max-min-gain search
 
     # ------------------------------------------------------------------ the deal itself
 
@@ -373,6 +377,7 @@ class _Judge:
             acceptable=acceptable,
             pareto_optimal=pareto,
             max_min_gain=best,
+            max_min_complete=not self.stopped,
             dominated_by=dominated_by,
             nearest_dominating=nearest_dom,
             frontier_complete=complete,
@@ -462,6 +467,7 @@ class _Judge:
             floor = {p: self.u[p] + lo for p in self.parties}
             return lo, space.zone(no_deal=floor)
         except TimeUp:
+            self.stopped = True
             return None, None
 
     def alternative(self, zone: Zone, k: int) -> Alternative:

@@ -92,6 +92,7 @@ def _deal(d: DealEvaluation) -> dict[str, Any]:
         "pareto_optimal": d.pareto_optimal,
         "max_min_gain": None if d.max_min_gain is None else json_number(d.max_min_gain),
         "max_min_gain_exact": None if d.max_min_gain is None else exact_text(d.max_min_gain),
+        "max_min_complete": d.max_min_complete,
         "frontier_complete": d.frontier_complete,
         "dominated_by": d.dominated_by,
         "nearest_dominating": _alternative(d.nearest_dominating),
@@ -231,6 +232,8 @@ def verdict(d: DealEvaluation) -> str:
             )
         else:
             parts.append("no frontier point dominates its utilities")
+    elif d.feasible and not d.max_min_complete:
+        parts.append("Pareto-optimality not decided (time limit)")
     elif d.feasible and d.max_min_gain is not None:
         parts.append("not Pareto-optimal (dominating points not counted: time limit)")
     return "; ".join(parts) + "."
@@ -273,7 +276,9 @@ def render_deal(ev: Evaluation, d: DealEvaluation) -> str:
             who = f"{labels.get(b.owner, b.owner)} red line" if b.owner else "rule"
             src = f" ({b.source})" if b.source else ""
             lines.append(_fill(f"{who} '{b.label}': {b.text}{src}", "    "))
-    if d.max_min_gain is None and not d.improvements.get("max_min_gain"):
+    if not d.max_min_complete:
+        lines.append("  Improvements: not computed (time limit).")
+    elif d.max_min_gain is None and not d.improvements.get("max_min_gain"):
         lines.append("  Improvements: no feasible deal is at least as good for every party.")
     elif not any(d.improvements.values()):
         lines.append("  Improvements: none; no feasible deal is better for one party and as good")

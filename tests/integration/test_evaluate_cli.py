@@ -224,3 +224,16 @@ def test_explain_names_the_alignment_of_each_named_deal(sale):
         "closest_alignment": 1,
         "differs": [],
     }
+
+
+def test_a_time_limit_reports_what_it_cut(sale):
+    ev = dealopt.evaluate(dealopt.load(sale), backend="cpsat", time_limit=1e-9)
+    for d in ev.deals:
+        # what needs no solver is always there
+        assert d.utilities and d.parts
+        assert not d.max_min_complete and not d.frontier_complete
+        assert d.max_min_gain is None and d.dominated_by is None
+        assert d.improvements == {"max_min_gain": None, "nash": None}
+        assert not d.pareto_optimal
+    jsonschema.validate(ev.to_dict(), SCHEMA)
+    assert "Improvements: not computed (time limit)." in ev.text()
