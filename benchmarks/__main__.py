@@ -2,8 +2,8 @@
 
 Two kinds of benchmark run in turn:
 
-* dealopt on its own (``cli``, ``family``, ``negmas``, ``profile``, ``knobs``; ``suite.py``,
-  ``knobs.py``): markdown tables, one CSV row per case in
+* dealopt on its own (``cli``, ``family``, ``negmas``, ``profile``, ``knobs``, ``evaluate``;
+  ``suite.py``, ``knobs.py``, ``evaluate.py``): markdown tables, one CSV row per case in
   ``benchmarks/results/<date>-<machine>.csv`` (``...-quick.csv`` with ``--quick``);
 * dealopt side by side with its peers (``additive``, ``families``, ``anchors``, ``genius``;
   ``compare.py``): every method of an instance in a fresh process, interleaved round by round,
@@ -32,6 +32,7 @@ BENCHMARKS = {
     "negmas": "benchmarks.suite:bench_negmas",
     "profile": "benchmarks.suite:bench_profile",
     "knobs": "benchmarks.knobs:bench_knobs",
+    "evaluate": "benchmarks.evaluate:bench_evaluate",
 }
 PEER_GROUPS = ("additive", "families", "anchors", "genius")  # benchmarks.compare.GROUPS
 NAMES = (*BENCHMARKS, *PEER_GROUPS)

@@ -11,6 +11,7 @@ from dealopt.api import instance, load
 from dealopt.errors import DealoptError, SpecError
 
 if TYPE_CHECKING:
+    from dealopt.analysis.evaluate import Evaluation, evaluate
     from dealopt.pipeline import solve
     from dealopt.result import FrontierDeal, Result, Status
 
@@ -18,17 +19,21 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DealoptError",
+    "Evaluation",
     "FrontierDeal",
     "Result",
     "SpecError",
     "Status",
     "__version__",
+    "evaluate",
     "instance",
     "load",
     "solve",
 ]
 
 _LAZY = {
+    "evaluate": "dealopt.analysis.evaluate",
+    "Evaluation": "dealopt.analysis.evaluate",
     "solve": "dealopt.pipeline",
     "Result": "dealopt.result",
     "FrontierDeal": "dealopt.result",

@@ -157,10 +157,12 @@ def solve(
         text = render(result) + "\n"
     _emit(text, output)
     if plot is not None:
+        from dealopt.analysis.evaluate import named_points
         from dealopt.analysis.sample import feasible_sample
         from dealopt.report.plot import save_plot
 
-        save_plot(result, plot, feasible_sample(instance, PLOT_SAMPLE))
+        sample = feasible_sample(instance, PLOT_SAMPLE)
+        save_plot(result, plot, sample, deals=named_points(instance))
 
 
 PLOT_SAMPLE = 2000
@@ -250,6 +252,49 @@ def explain(
     )
     text = result.to_json() if fmt is ExplainFormat.json else result.text()
     _emit(text + "\n", output)
+
+
+@app.command()
+def evaluate(
+    file: Annotated[Path, typer.Argument(help="Instance file (YAML or JSON).")],
+    deal: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--deal",
+            "-d",
+            help="A named deal of the file, or 'issue=option, ...' (other issues: status quo). "
+            "Repeat for several; default: every named deal.",
+        ),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    output: OutputOption = None,
+    backend: BackendOption = "auto",
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit",
+            "-t",
+            help="Seconds for the whole evaluation; what it cuts short is reported as such.",
+        ),
+    ] = None,
+    threads: ThreadsOption = None,
+    seed: SeedOption = None,
+) -> None:
+    """Judge deals on the table: utilities, broken red lines, dominance, improvements."""
+    from dealopt.analysis.evaluate import evaluate as run
+    from dealopt.api import load
+
+    instance = load(file)
+    result = run(
+        instance, deal or None, backend=backend, time_limit=time_limit, threads=threads, seed=seed
+    )
+    if fmt is Format.json:
+        text = result.to_json() + "\n"
+    elif fmt is Format.csv:
+        text = result.to_csv()
+    else:
+        text = result.text() + "\n"
+    _emit(text, output)
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -3,7 +3,7 @@ picture (docs/helsinki-frontier.png).
 
 Each block sits between ``<!-- OUTPUT:name -->`` and ``<!-- /OUTPUT:name -->``; run
 ``python scripts/update_readme.py`` after changing anything that alters what they show.
-tests/integration/test_readme.py checks that the solve block is still true.
+tests/integration/test_readme.py checks that the solve and evaluate blocks are still true.
 """
 
 from __future__ import annotations
@@ -50,7 +50,11 @@ def explain_block() -> str:
     return f"{answer}\n\n{details}{fenced(full)}\n\n</details>"
 
 
-BLOCKS = {"solve": solve_block, "explain": explain_block}
+def evaluate_block() -> str:
+    return fenced(f"$ dealopt evaluate {HELSINKI}\n" + run("evaluate", HELSINKI))
+
+
+BLOCKS = {"solve": solve_block, "explain": explain_block, "evaluate": evaluate_block}
 
 
 def render(name: str) -> str:

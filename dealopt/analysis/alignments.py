@@ -53,11 +53,14 @@ class IssueMove:
 Structure = tuple[IssueMove, ...]
 
 
-def structure(instance: Instance, deal: Mapping[str, Value]) -> Structure:
-    """The exchange structure of ``deal`` (see the module docstring)."""
+def structure(
+    instance: Instance, deal: Mapping[str, Value], base: Mapping[str, Value] | None = None
+) -> Structure:
+    """The exchange structure of ``deal`` (see the module docstring): its moves from the
+    status quo, or from ``base`` when given (a deal on the table, for its improvements)."""
     out = []
     for name, issue in instance.issues.items():
-        value, sq = deal[name], issue.status_quo
+        value, sq = deal[name], issue.status_quo if base is None else base[name]
         if value == sq:
             out.append(IssueMove(name, False))
             continue
@@ -222,3 +225,38 @@ def alignments(space, zone, *, cap: int = 10_000, per_point: int = 1_000) -> Ali
         acceptable_complete=acceptable_complete,
         cap=cap,
     )
+
+
+@dataclass(frozen=True)
+class NamedAlignment:
+    """Where a named deal sits among the alignments: ``zone`` is the index of the zone
+    alignment with its exchange structure (None: none has it); ``acceptable`` the index of the
+    acceptable deals' structure it shares (None: none enumerated); ``closest`` the zone
+    alignment whose structure differs from it on the fewest issues, and ``differs`` those
+    issues (empty when it belongs to ``closest``)."""
+
+    name: str
+    label: str
+    zone: int | None
+    acceptable: int | None
+    closest: int | None
+    differs: tuple[str, ...]
+
+
+def named_alignments(instance: Instance, found: Alignments) -> tuple[NamedAlignment, ...]:
+    """The alignment of each named deal of ``instance`` (by its exchange structure)."""
+    out = []
+    for named in instance.deals.values():
+        mine = structure(instance, named.deal(instance.issues))
+        zone = next((k for k, a in enumerate(found.zone) if a.structure == mine), None)
+        acceptable = next((k for k, a in enumerate(found.acceptable) if a.structure == mine), None)
+        closest, differs = None, ()
+        if found.zone:
+            gaps = [
+                tuple(m.issue for m, n in zip(mine, a.structure, strict=True) if m != n)
+                for a in found.zone
+            ]
+            closest = min(range(len(gaps)), key=lambda k: (len(gaps[k]), k))
+            differs = gaps[closest]
+        out.append(NamedAlignment(named.name, named.label, zone, acceptable, closest, differs))
+    return tuple(out)

@@ -24,7 +24,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from dealopt.analysis.alignments import Alignments, alignments
+from dealopt.analysis.alignments import Alignments, NamedAlignment, alignments, named_alignments
 from dealopt.analysis.backbone import Backbone, backbone
 from dealopt.analysis.conflicts import Conflicts, find_conflicts
 from dealopt.analysis.linkage import Linkage, linkage
@@ -65,6 +65,8 @@ class Explanation:
     resolution: dict[str, Fraction]
     no_deal: dict[str, Fraction]
     stopped: dict[str, str] = field(default_factory=dict)
+    #: The alignment of each named deal of the instance (empty without alignments).
+    named: tuple[NamedAlignment, ...] = ()
 
     @property
     def parties(self) -> dict[str, str]:
@@ -206,4 +208,5 @@ def explain(
         resolution=dict(zip(space.parties, space.model.resolution, strict=False)),
         no_deal=space.no_deal,
         stopped=stopped,
+        named=named_alignments(instance, out["alignments"]) if out["alignments"] else (),
     )

@@ -204,7 +204,24 @@ def _zone_section(ex: Explanation, w: int) -> str:
         out.append(fill(head, w, "  "))
         out.append(fill(words(a.structure, labels, _options(ex, a)) + ".", w, "    "))
     out.append(_zone_table(ex, zone, letter, w))
+    for n in ex.named:
+        out.append(fill(_named_words(ex, n), w, "  "))
     return "\n".join(out)
+
+
+def _named_words(ex: Explanation, n) -> str:
+    """Which alignment a named deal of the file belongs to, in one sentence."""
+    head = f"Named deal {n.name}" + (f" ({n.label})" if n.label != n.name else "")
+    if n.zone is not None:
+        return f"{head}: alignment {LETTERS[n.zone % 26]} (its exchange structure)."
+    text = f"{head}: in no alignment of the zone"
+    if n.closest is not None:
+        text += f"; closest is {LETTERS[n.closest % 26]}, which differs in " + ", ".join(n.differs)
+    al = ex.alignments
+    if n.acceptable is not None and al is not None:
+        many = plural(al.acceptable[n.acceptable].size, "acceptable deal")
+        text += f"; its structure is that of {many}, all Pareto-dominated"
+    return text + "."
 
 
 def _key(deal) -> tuple:

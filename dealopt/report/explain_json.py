@@ -148,6 +148,17 @@ def explanation_to_dict(ex: Explanation) -> dict[str, Any]:
                 ],
             },
         }
+    out["named_deals"] = [
+        {
+            "name": n.name,
+            "label": n.label,
+            "zone_alignment": n.zone,
+            "acceptable_structure": n.acceptable,
+            "closest_alignment": n.closest,
+            "differs": list(n.differs),
+        }
+        for n in ex.named
+    ]
     bb = ex.backbone
     if bb is not None:
         out["backbone"] = {

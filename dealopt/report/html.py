@@ -34,6 +34,7 @@ def html(
     *,
     sample: FeasibleSample | Iterable[SampledDeal] | None = None,
     explanation: Any = True,
+    evaluation: Any = True,
 ) -> str:
     """The report page as HTML text.
 
@@ -51,11 +52,24 @@ def html(
         True (default): explain ``instance`` with :func:`dealopt.analysis.explain.explain`
         when that layer is installed (it runs its own solves); False: leave it out; or an
         explanation already computed, or its :func:`explanation_sections`.
+    evaluation
+        True (default): evaluate the instance's named deals with
+        :func:`dealopt.analysis.evaluate.evaluate` when it names any (it runs its own solves);
+        False: leave them out; or an :class:`~dealopt.analysis.evaluate.Evaluation` already
+        computed. Named deals are marked on the plot, listed under the zone table, and
+        judged in a section "Deals on the table".
     """
     from dealopt import __version__
 
     points = list(sample) if sample is not None else []
-    plot, traces = figure(result, points, getattr(sample, "complete", False))
+    if evaluation is True:
+        evaluation = None
+        if instance is not None and instance.deals:
+            from dealopt.analysis.evaluate import evaluate
+
+            evaluation = evaluate(instance)
+    deals = list(evaluation.deals) if evaluation else []
+    plot, traces = figure(result, points, getattr(sample, "complete", False), deals)
     data = {
         "figure": plot,
         "config": {
@@ -66,12 +80,14 @@ def html(
         },
         "frontierTraces": traces.get("frontier", []),
         "solutionTraces": traces.get("solutions", []),
+        "dealTraces": traces.get("deals", []),
         "points": [_point_detail(result, i) for i in range(len(result.frontier))],
     }
     body = [
         _header(result, instance),
         _frontier_section(result),
-        _table_section(result),
+        _table_section(result, deals),
+        _deals_section(evaluation) if deals else "",
         _explanation_section(instance, explanation),
         _instance_section(instance),
         _stats_section(result),
@@ -180,7 +196,7 @@ def _frontier_section(result: Result) -> str:
     )
 
 
-def _table_section(result: Result) -> str:
+def _table_section(result: Result, deals: Iterable[Any] = ()) -> str:
     if not result.frontier:
         return ""
     has_zone = bool(result.zone)
@@ -227,6 +243,26 @@ def _table_section(result: Result) -> str:
     else:
         title = "The frontier"
         text = "No frontier deal is acceptable to every party; all are listed."
+    named = []
+    for d in deals:
+        cells = ["<td>named</td>", f"<td class='sol'>{escape(d.label)}</td>"]
+        for p in result.parties:
+            cells.append(f"<td class='num'>{escape(short_text(d.utilities[p]))}</td>")
+        for issue in result.issues:
+            value = str(d.deal[issue])
+            same = d.deal[issue] == result.status_quo[issue]
+            extra = " class='sq' title='status quo'" if same else ""
+            cells.append(f"<td{extra}>{escape(value)}</td>")
+        named.append(f"<tr class='named' id='named-{escape(d.name)}'>{''.join(cells)}</tr>")
+    named_body = ""
+    if named:
+        width = 2 + len(result.parties) + len(result.issues)
+        named_body = (
+            "<tfoot class='named-deals'><tr><th scope='rowgroup' colspan='"
+            f"{width}'>Deals on the table (named in the instance; see below)</th></tr>"
+            + "\n".join(named)
+            + "</tfoot>"
+        )
     toggle = ""
     if has_zone and outside:
         toggle = (
@@ -239,8 +275,72 @@ def _table_section(result: Result) -> str:
         + "".join(head)
         + "</tr></thead><tbody>"
         + "\n".join(rows)
-        + "</tbody></table></div></section>"
+        + "</tbody>"
+        + named_body
+        + "</table></div></section>"
     )
+
+
+def _deals_section(evaluation: Any) -> str:
+    """Each named deal judged: its verdict, utilities, what it breaks, its improvements."""
+    from dealopt.report.evaluation import RULE_NAMES, verdict
+
+    parties = dict(evaluation.parties)
+    parts = [
+        "<section id='deals'><h2>Deals on the table</h2><p class='hint'>From "
+        "<code>dealopt evaluate</code>: the instance's named deals against the exact frontier. "
+        "An improvement is a feasible deal no party likes less; changes are in each party's "
+        "own utility units.</p>"
+    ]
+    for d in evaluation.deals:
+        parts.append(f"<h3 id='deal-{escape(d.name)}'>{escape(d.label)}</h3>")
+        if d.description:
+            parts.append(f"<p>{escape(d.description)}</p>")
+        if d.sources:
+            items = "".join(f"<li>{escape(x)}</li>" for x in d.sources)
+            parts.append(f"<p class='hint'>Sources:</p><ul class='sources'>{items}</ul>")
+        parts.append(f"<p><strong>{escape(verdict(d))}</strong></p>")
+        rows = "".join(
+            f"<tr><th scope='row'>{escape(label)}</th>"
+            f"<td class='num'>{escape(short_text(d.utilities[p]))}</td>"
+            f"<td class='num'>{escape(short_text(evaluation.no_deal[p]))}</td>"
+            + "".join(
+                "<td class='num'>"
+                + (
+                    ""
+                    if alt is None
+                    else escape(("+" if alt.changes[p] > 0 else "") + short_text(alt.changes[p]))
+                )
+                + "</td>"
+                for alt in d.improvements.values()
+            )
+            + "</tr>"
+            for p, label in parties.items()
+        )
+        heads = "".join(f"<th class='num' scope='col'>{RULE_NAMES[n]}</th>" for n in d.improvements)
+        parts.append(
+            "<table class='deal-judged'><thead><tr><th scope='col'>party</th>"
+            "<th class='num' scope='col'>utility</th><th class='num' scope='col'>no deal</th>"
+            f"{heads}</tr></thead><tbody>{rows}</tbody></table>"
+        )
+        if d.broken:
+            items = "".join(
+                f"<li>{escape(b.label)}: <code>{escape(b.text)}</code>"
+                + (f" <span class='where'>{escape(b.source)}</span>" if b.source else "")
+                + "</li>"
+                for b in d.broken
+            )
+            parts.append(f"<p>It breaks:</p><ul>{items}</ul>")
+        for name, alt in d.improvements.items():
+            if alt is None:
+                continue
+            moves = "; ".join(f"{m.issue}: {m.before} → {m.after}" for m in alt.moves)
+            parts.append(
+                f"<p>{escape(RULE_NAMES[name])} improvement changes {alt.issues_changed} "
+                f"issue{'s' * (alt.issues_changed != 1)}: {escape(moves)}.</p>"
+            )
+    parts.append("</section>")
+    return "".join(parts)
 
 
 def _explanation_section(instance: Instance | None, explanation: Any) -> str:

@@ -8,6 +8,7 @@ renders a subset of HTML in hover text and labels.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ FRONTIER = "#0072B2"
 SOLUTION = "#D55E00"
 SAMPLE = "#b5b5b5"
 NO_DEAL = "#444444"
+NAMED = "#000000"
 ZONE_FILL = "rgba(86, 180, 233, 0.22)"
 
 
@@ -61,14 +63,15 @@ def hover(result: Result, i: int) -> str:
 
 
 def figure(
-    result: Result, sample: list, complete: bool
+    result: Result, sample: list, complete: bool, deals: Sequence[Any] = ()
 ) -> tuple[dict[str, Any] | None, dict[str, list[int]]]:
     """The plotly figure as JSON-ready data, and the indices of the frontier and solution
     traces (one of each per panel).
 
     Two parties: one panel. More: the lower triangle of a scatter matrix, one panel per pair
     of parties. SVG scatter traces only (no WebGL), so the plot draws in any browser, in
-    print, and headless.
+    print, and headless. ``deals``: named deals (``.name``, ``.label``, ``.utilities``,
+    ``.feasible``) drawn as labelled diamonds, one trace named "named deal" per panel.
     """
     parties = list(result.parties)
     if not result.frontier or len(parties) < 2:
@@ -84,7 +87,7 @@ def figure(
         horizontal_spacing=0.04 if k > 1 else 0.02,
         vertical_spacing=0.04 if k > 1 else 0.02,
     )
-    plot = _Panels(result, sample, complete, fig)
+    plot = _Panels(result, sample, complete, fig, deals)
     for row in range(k):
         for col in range(row + 1):
             plot.panel(col, row + 1, row + 1, col + 1)
@@ -106,8 +109,12 @@ def figure(
 class _Panels:
     """Adds one projection panel at a time to a plotly subplot grid."""
 
-    def __init__(self, result: Result, sample: list, complete: bool, fig: Any):
+    def __init__(
+        self, result: Result, sample: list, complete: bool, fig: Any, deals: Sequence[Any] = ()
+    ):
         self.result, self.fig = result, fig
+        self.deals = list(deals)
+        self.n = [[float(d.utilities[q]) for q in result.parties] for d in self.deals]
         self.parties = list(result.parties)
         self.two = len(self.parties) == 2
         self.u = [[float(p.utilities[q]) for q in self.parties] for p in result.frontier]
@@ -119,7 +126,7 @@ class _Panels:
         what = "all" if complete else "a sample of"
         self.sample_name = f"feasible deals, dominated or not ({what} {len(sample):,})"
         self.spots = sorted(solution_names(result).items(), key=lambda item: self.u[item[0]][0])
-        self.traces: dict[str, list[int]] = {"frontier": [], "solutions": []}
+        self.traces: dict[str, list[int]] = {"frontier": [], "solutions": [], "deals": []}
         self.first = True
 
     def _add(self, trace: Any, row: int, col: int, kind: str | None = None) -> None:
@@ -148,8 +155,8 @@ class _Panels:
                 row,
                 col,
             )
-        x_range = _range([v[i] for v in u + s] + [d[i]], 0.12 if self.two else 0.0)
-        y_range = _range([v[j] for v in u + s] + [d[j]], 0.25 if self.two else 0.0)
+        x_range = _range([v[i] for v in u + s + self.n] + [d[i]], 0.12 if self.two else 0.0)
+        y_range = _range([v[j] for v in u + s + self.n] + [d[j]], 0.25 if self.two else 0.0)
         if self.two:
             self._zone(row, col)
             ordered = sorted(u)
@@ -218,6 +225,36 @@ class _Panels:
             col,
             "solutions",
         )
+        if self.deals:
+            named = self.n
+            self._add(
+                go.Scatter(
+                    x=[v[i] for v in named],
+                    y=[v[j] for v in named],
+                    mode="markers+text",
+                    text=[escape(d.label if self.two else d.name) for d in self.deals],
+                    textposition="bottom right",
+                    textfont={"size": 12, "color": "black"},
+                    name="named deal (open: breaks a rule or red line)",
+                    legendgroup="deals",
+                    showlegend=legend,
+                    customdata=[d.name for d in self.deals],
+                    hovertext=[_deal_hover(self.result, d) for d in self.deals],
+                    hoverinfo="text",
+                    marker={
+                        "symbol": [
+                            "diamond" if getattr(d, "feasible", True) else "diamond-open"
+                            for d in self.deals
+                        ],
+                        "size": 13 if self.two else 10,
+                        "color": NAMED,
+                        "line": {"width": 2, "color": NAMED},
+                    },
+                ),
+                row,
+                col,
+                "deals",
+            )
         for axis, party in (("x", i), ("y", j)):
             line = self.fig.add_vline if axis == "x" else self.fig.add_hline
             note = {}
@@ -297,6 +334,18 @@ class _Panels:
             row,
             col,
         )
+
+
+def _deal_hover(result: Result, deal: Any) -> str:
+    """A named deal's label, utilities and verdict, for its hover box."""
+    lines = [f"<b>{escape(deal.label)}</b> (named deal {escape(deal.name)})"]
+    for party, label in result.parties.items():
+        lines.append(f"{escape(label)}: {short_text(deal.utilities[party])}")
+    if not getattr(deal, "feasible", True):
+        lines.append("breaks a rule or red line")
+    elif getattr(deal, "acceptable", False):
+        lines.append("acceptable to every party")
+    return "<br>".join(lines)
 
 
 def _range(values: list[float], top: float) -> tuple[float, float]:

@@ -80,6 +80,8 @@ th[aria-sort="ascending"] button::after { content: " \\25B2"; font-size: .7em; }
 th[aria-sort="descending"] button::after { content: " \\25BC"; font-size: .7em; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.sq { color: #8a8a8a; font-style: italic; }
+tfoot.named-deals th { text-align: left; padding-top: 0.8em; border-top: 2px solid #ccc; }
+table.deal-judged { margin: 0.4em 0 0.8em; }
 tr.deal { cursor: pointer; }
 tr.deal:hover { background: #f4f8fb; }
 tr.deal.outside td:first-child::after { content: " (outside)"; color: var(--muted);

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from dealopt.analysis.evaluate import NamedPoint
     from dealopt.analysis.sample import FeasibleSample, SampledDeal
     from dealopt.result import Result
 
@@ -38,6 +39,7 @@ ZONE_FILL = "#56B4E9"
 SAMPLE = "#b0b0b0"
 NO_DEAL = "#444444"
 SOLUTION = "#D55E00"
+NAMED = "#000000"
 BASE_FONT = 10
 
 
@@ -46,6 +48,7 @@ def frontier_figure(
     sample: FeasibleSample | Iterable[SampledDeal] | None = None,
     *,
     title: str | None = None,
+    deals: Iterable[NamedPoint] = (),
 ) -> Figure:
     """The frontier of ``result`` as a matplotlib figure.
 
@@ -58,15 +61,20 @@ def frontier_figure(
         :func:`dealopt.analysis.sample.feasible_sample`; anything with ``.utilities``.
     title
         Replaces the instance name as the title.
+    deals
+        Named deals to mark (diamonds, filled when feasible, labelled): anything with
+        ``.name``, ``.label`` and ``.utilities``, e.g.
+        :func:`dealopt.analysis.evaluate.named_points` or an evaluation's deals.
 
     Every frontier point is one marker of the scatter whose ``gid`` is ``"frontier"``; each
     distinct solution point carries an annotation whose ``gid`` is ``"solutions:"`` followed
-    by the comma-separated names of the solutions at that point.
+    by the comma-separated names of the solutions at that point. Named deals are one scatter
+    with ``gid`` ``"named-deals"`` and one annotation each with ``gid`` ``"deal:"`` + its name.
     """
     from matplotlib.figure import Figure
 
     parties = list(result.parties)
-    points = _Points(result, sample)
+    points = _Points(result, sample, deals)
     heading = _plain(title or result.instance_name)
     n, z = len(result.frontier), len(result.zone)
     sub = f"{n} Pareto-optimal point{'s' * (n != 1)}, {z} in the zone ({result.status})"
@@ -121,6 +129,7 @@ def save_plot(
     sample: FeasibleSample | Iterable[SampledDeal] | None = None,
     *,
     dpi: int = 150,
+    deals: Iterable[NamedPoint] = (),
 ) -> Path:
     """Write the frontier figure to ``path``; the suffix picks the format (png, svg, pdf)."""
     path = Path(path)
@@ -131,7 +140,7 @@ def save_plot(
         )
     from matplotlib import rc_context
 
-    fig = frontier_figure(result, sample)
+    fig = frontier_figure(result, sample, deals=deals)
     # No creation dates and no random ids in the files: the same result, the same bytes.
     metadata = {"Date": None} if fmt == "svg" else {"CreationDate": None} if fmt == "pdf" else {}
     with rc_context({"svg.hashsalt": "dealopt"}):
@@ -145,7 +154,7 @@ def save_plot(
 class _Points:
     """The numbers every panel draws, as floats (exact values only in labels)."""
 
-    def __init__(self, result: Result, sample: object):
+    def __init__(self, result: Result, sample: object, named_deals: Iterable[object] = ()):
         self.result = result
         self.parties = list(result.parties)
         self.frontier = [_vector(p.utilities, self.parties) for p in result.frontier]
@@ -154,6 +163,9 @@ class _Points:
         self.sample = [_vector(s.utilities, self.parties) for s in deals]
         self.sample_complete = bool(getattr(sample, "complete", False))
         self.no_deal = _vector(result.no_deal, self.parties)
+        named = list(named_deals)
+        self.named = [(d.name, d.label, _vector(d.utilities, self.parties)) for d in named]  # type: ignore[attr-defined]
+        self.named_feasible = [bool(getattr(d, "feasible", True)) for d in named]
         # One entry per distinct frontier index: the solution names there, in the usual order.
         self.solutions: dict[int, list[str]] = {}
         for name, index in result.solutions.items():
@@ -162,6 +174,7 @@ class _Points:
 
     def limits(self, i: int) -> tuple[float, float]:
         values = [v[i] for v in self.frontier] + [v[i] for v in self.sample] + [self.no_deal[i]]
+        values += [v[i] for _, _, v in self.named]
         lo, hi = min(values), max(values)
         pad = (hi - lo) * 0.06 or 1.0
         return lo - pad, hi + pad
@@ -249,6 +262,36 @@ def _panel(ax: Axes, points: _Points, i: int, j: int, *, long_labels: bool) -> N
     if long_labels:
         ax.set_xlim(*_top_room(points.limits(i), 0.12))
     _solutions(ax, points, i, j, long_labels=long_labels)
+    _named(ax, points, i, j, long_labels=long_labels)
+
+
+def _named(ax: Axes, points: _Points, i: int, j: int, *, long_labels: bool) -> None:
+    """Mark each named deal with a diamond (filled: feasible; open: it breaks a rule) and its
+    label (its name in a scatter matrix)."""
+    if not points.named:
+        return
+    ax.scatter(
+        [v[i] for _, _, v in points.named],
+        [v[j] for _, _, v in points.named],
+        s=90 if long_labels else 50,
+        marker="D",
+        facecolors=[NAMED if f else "white" for f in points.named_feasible],
+        edgecolors=NAMED,
+        linewidths=1.5,
+        zorder=7,
+        gid="named-deals",
+    )
+    for k, (name, label, v) in enumerate(points.named):
+        ax.annotate(
+            _wrap(label, 28) if long_labels else name,
+            xy=(v[i], v[j]),
+            xytext=(8, -12 - 10 * (k % 2)) if long_labels else (6, -10),
+            textcoords="offset points",
+            fontsize=BASE_FONT - 1 if long_labels else BASE_FONT - 2,
+            fontstyle="italic",
+            zorder=7,
+            gid=f"deal:{name}",
+        )
 
 
 def _top_room(limits: tuple[float, float], share: float) -> tuple[float, float]:
@@ -354,6 +397,9 @@ def _legend(where: object, points: _Points, *, ncols: int, keys: bool = False) -
     if len(points.parties) == 2 and zone:
         handles.append(Patch(facecolor=ZONE_FILL, alpha=0.35, hatch="///", edgecolor=FRONTIER))
         labels.append("zone of possible agreement")
+    if points.named:
+        handles.append(Line2D([], [], ls="", marker="D", ms=7, mfc=NAMED, mec=NAMED))
+        labels.append("named deal (open: breaks a rule or red line)")
     if points.sample:
         handles.append(Line2D([], [], ls="", marker="o", ms=4, mfc=SAMPLE, mec=SAMPLE))
         what = "all" if points.sample_complete else "a sample of"

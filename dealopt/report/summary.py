@@ -35,4 +35,6 @@ def instance_summary(instance: Instance, path: str | None = None) -> str:
         lines.append(f"  attributes  {len(instance.attributes)}: " + ", ".join(instance.attributes))
     if instance.groups:
         lines.append(f"  groups      {len(instance.groups)}: " + ", ".join(instance.groups))
+    if instance.deals:
+        lines.append(f"  named deals {len(instance.deals)}: " + ", ".join(instance.deals))
     return "\n".join(lines)

@@ -95,6 +95,20 @@ class RuleDoc(_Node):
     description: StrictStr | None = None
 
 
+class DealDoc(_Node):
+    """A named deal: a proposal on the table, a deal signed, a sketch to evaluate."""
+
+    label: StrictStr | None = Field(None, description="Display name; defaults to the key.")
+    description: StrictStr | None = None
+    sources: list[StrictStr] = Field(
+        default_factory=list, description="Where the deal is stated (citations, links)."
+    )
+    choose: dict[Name, Name | StrictInt] = Field(
+        default_factory=dict,
+        description="The option chosen on each issue; issues left out take the status quo.",
+    )
+
+
 class InstanceDoc(_Node):
     """A dealopt instance file, format version 1."""
 
@@ -117,6 +131,9 @@ class InstanceDoc(_Node):
     rules: list[RuleDoc] = Field(default_factory=list)
     groups: dict[Name, list[Name]] = Field(
         default_factory=dict, description="Named issue groups, for linkage analysis."
+    )
+    deals: dict[Name, DealDoc] = Field(
+        default_factory=dict, description="Named deals to evaluate (`dealopt evaluate`)."
     )
 
 

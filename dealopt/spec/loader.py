@@ -25,6 +25,7 @@ from dealopt.spec.model import (
     Instance,
     Interest,
     Issue,
+    NamedDeal,
     Party,
     Quantity,
     Rule,
@@ -187,6 +188,7 @@ class _Builder:
             if len(set(members)) != len(members):
                 self.problems.add(("groups", group), f"group '{group}' lists an issue twice")
             groups[group] = tuple(members)
+        deals = {name: self.named_deal(name, d, issues) for name, d in doc.deals.items()}
         self.problems.raise_if_any()
         return Instance(
             name=doc.name,
@@ -199,6 +201,7 @@ class _Builder:
             red_lines=frozen_map(red_lines),
             rules=rules,
             groups=frozen_map(groups),
+            deals=frozen_map(deals),
             path=self.located.path,
         )
 
@@ -305,6 +308,31 @@ class _Builder:
     def rule(self, doc: RuleDoc, at: PathKey, owner: str | None = None) -> Rule:
         text = self.text(doc.rule, *at, "rule")
         return Rule(doc.label or doc.rule, text, owner, doc.description, self.src(*at))
+
+    def named_deal(self, name: str, doc: Any, issues: Mapping[str, Issue]) -> NamedDeal:
+        at = ("deals", name)
+        choices: dict[str, Value] = {}
+        for issue_name, value in doc.choose.items():
+            if not self.known(issue_name, issues, "issue", (*at, "choose", issue_name), key=True):
+                continue
+            issue = issues[issue_name]
+            if value not in issue.values or isinstance(value, bool):
+                self.problems.add(
+                    (*at, "choose", issue_name),
+                    f"{value!r} is not {'a value' if issue.is_range else 'an option'} "
+                    f"of issue '{issue_name}'",
+                    _value_hint(issue, str(value)),
+                )
+                continue
+            choices[issue_name] = value
+        return NamedDeal(
+            name,
+            doc.label or name,
+            frozen_map(choices),
+            doc.description,
+            tuple(doc.sources),
+            self.src(*at),
+        )
 
     def known(self, name: str, table: Mapping, what: str, at: PathKey, key: bool = False) -> bool:
         if name in table:

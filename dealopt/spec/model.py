@@ -154,6 +154,26 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class NamedDeal:
+    """A deal written in the instance: a proposal on the table, a deal signed, a sketch.
+
+    ``choices`` holds the options the file states; :meth:`deal` fills every other issue with
+    its status quo.
+    """
+
+    name: str
+    label: str
+    choices: Mapping[str, Value]
+    description: str | None = None
+    sources: tuple[str, ...] = ()
+    source: Source | None = field(default=None, compare=False)
+
+    def deal(self, issues: Mapping[str, Issue]) -> dict[str, Value]:
+        """The whole deal: the stated options, the status quo on every other issue."""
+        return {name: self.choices.get(name, issue.status_quo) for name, issue in issues.items()}
+
+
+@dataclass(frozen=True)
 class Instance:
     """A whole negotiation: parties, issues, interests, red lines and rules.
 
@@ -170,6 +190,7 @@ class Instance:
     red_lines: Mapping[str, tuple[Rule, ...]] = field(default_factory=frozen_map)
     rules: tuple[Rule, ...] = ()
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
+    deals: Mapping[str, NamedDeal] = field(default_factory=frozen_map)
     description: str | None = None
     path: str | None = field(default=None, compare=False)
 

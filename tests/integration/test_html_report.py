@@ -8,6 +8,7 @@ both. A screenshot of the Helsinki report is saved under tests/artifacts/ (gitig
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 from pathlib import Path
@@ -359,3 +360,45 @@ def test_hostile_text_stays_text(browser, tmp_path):
         assert view.page.evaluate("() => document.querySelectorAll('main img').length") == 0
     finally:
         view.page.close()
+
+
+# Named deals -----------------------------------------------------------------------------------
+
+
+def test_named_deals_in_the_page_data(helsinki):
+    _, path = helsinki
+    page = path.read_text(encoding="utf-8")
+    found = re.search(r"<script id=.report-data.[^>]*>(.*?)</script>", page, re.S)
+    assert found
+    data = json.loads(found.group(1))
+    (k,) = data["dealTraces"]
+    trace = data["figure"]["data"][k]
+    # Helsinki's hand check: the status quo is (22.1, 48.2); the op-ed's bargain (30.3, 62.4)
+    # is checked in tests/integration/test_evaluate_cli.py's way, from its parts.
+    assert trace["customdata"] == ["oped_bargain", "helsinki_outcome"]
+    assert trace["x"][1] == 22.1 and trace["y"][1] == 48.2
+    assert trace["marker"]["symbol"] == ["diamond-open", "diamond-open"]  # both infeasible
+    assert "<section id='deals'><h2>Deals on the table</h2>" in page
+    assert "id='named-oped_bargain'" in page and "id='named-helsinki_outcome'" in page
+    assert "Not seen as a Russian puppet" in page
+
+
+def test_named_deals_drawn_in_the_browser(opened):
+    _, view = opened
+    drawn = view.page.evaluate(
+        """() => {
+          const gd = document.getElementById('frontier-plot');
+          const data = JSON.parse(document.getElementById('report-data').textContent);
+          const t = gd._fullData[data.dealTraces[0]];
+          return {points: gd.querySelectorAll('.trace' + t.uid + ' path.point').length,
+                  labels: Array.from(gd.querySelectorAll('.trace' + t.uid + ' text'))
+                    .map(e => e.textContent)};
+        }"""
+    )
+    assert drawn["points"] == 2
+    assert drawn["labels"] == ["The op-ed's bargain", "What Helsinki agreed"]
+    assert view.page.locator("#deals h3").all_text_contents() == [
+        "The op-ed's bargain",
+        "What Helsinki agreed",
+    ]
+    assert view.page.locator("#deals").is_visible()

@@ -21,6 +21,17 @@ def test_readme_solve_block_is_the_real_output(monkeypatch):
     assert result.stdout.rstrip() == shown
 
 
+def test_readme_evaluate_block_is_the_real_output(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- OUTPUT:evaluate -->\n```text\n(.*?)\n```", readme, re.S)
+    assert block, "README.md lost its OUTPUT:evaluate block"
+    shown = block.group(1).split("\n", 1)[1]  # drop the "$ dealopt evaluate ..." line
+    result = CliRunner().invoke(app, ["evaluate", "instances/helsinki2018.yaml"])
+    assert result.exit_code == 0
+    assert result.stdout.rstrip() == shown
+
+
 def test_readme_set_up_commands_name_real_things():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "dealopt solve instances/helsinki2018.yaml" in readme

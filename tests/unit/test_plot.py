@@ -260,3 +260,40 @@ def test_cli_solve_writes_the_plot(tmp_path):
     assert run.exit_code == 0, run.output
     assert target.read_bytes().startswith(b"\x89PNG")
     assert "zone" in run.output  # the usual table still prints
+
+
+def test_named_deals_are_labelled_diamonds(two, three):
+    from dealopt.analysis.evaluate import named_points
+
+    # Seller: price + delivery - 2 warranty; buyer: price + delivery + 3 warranty (tables above).
+    # "list": p6, slow, warranty 0 -> seller 78 + 20 = 98, buyer 0 + 0 = 0, feasible.
+    # "cut": p0 (the seller's red line), express, warranty 0 -> infeasible twice over;
+    # seller 0 + 0 = 0, buyer 60 + 24 = 84.
+    data = {
+        **TWO,
+        "deals": {
+            "list": {"label": "List price", "choose": {"price": "p6"}},
+            "cut": {"choose": {"price": "p0", "delivery": "express"}},
+        },
+    }
+    instance = dealopt.instance(data)
+    points = named_points(instance)
+    assert [(p.name, p.feasible) for p in points] == [("list", True), ("cut", False)]
+    _, result = two
+    fig = result.plot(deals=points)
+    (marks,) = _artists(fig, "named-deals")
+    assert marks.get_offsets().tolist() == [[98.0, 0.0], [0.0, 84.0]]
+    faces = marks.get_facecolors().tolist()
+    assert faces[0][:3] == [0.0, 0.0, 0.0] and faces[1][:3] == [1.0, 1.0, 1.0]
+    (first,) = _artists(fig, "deal:list")
+    (second,) = _artists(fig, "deal:cut")
+    assert first.get_text() == "List price" and second.get_text() == "cut"
+    # the axes stretch to show a named deal far from the frontier
+    ax = fig.axes[0]
+    assert ax.get_xlim()[0] < 0 and ax.get_ylim()[1] > 84
+    # three parties: one diamond per panel, labelled by name
+    _, three_result = three
+    named3 = dealopt.instance({**THREE, "deals": {"mid": {"choose": {"x": 3, "y": "mid"}}}})
+    fig = three_result.plot(deals=named_points(named3))
+    assert len(_artists(fig, "named-deals")) == 3
+    assert {a.get_text() for a in _artists(fig, "deal:mid")} == {"mid"}
