@@ -345,3 +345,26 @@ def check_deal(m: CompiledModel, values: Sequence[int], objectives: Sequence[int
     """A feasible deal of ``m`` (every definition consistent) whose objectives are exact."""
     assert violation(m, values) is None, violation(m, values)
     assert tuple(objectives) == tuple(e.value(values) for e in m.objectives)
+
+
+def brute_frontier(instance) -> set[tuple[Fraction, ...]]:
+    """The nondominated utility vectors of every feasible deal of a small instance, found with
+    the rules oracle alone (no compiler, no backend)."""
+    import itertools
+
+    from dealopt.rules.oracle import Oracle
+
+    oracle = Oracle(instance)
+    names = list(instance.issues)
+    vectors = set()
+    for values in itertools.product(*(instance.issues[i].values for i in names)):
+        deal = dict(zip(names, values, strict=True))
+        if oracle.violations(deal):
+            continue
+        u = oracle.utilities(deal)
+        vectors.add(tuple(u[p] for p in instance.parties))
+    return {
+        v
+        for v in vectors
+        if not any(w != v and all(a >= b for a, b in zip(w, v, strict=True)) for w in vectors)
+    }

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
-from dealopt.compile.model import CompiledModel, LinExpr, Lit
+from dealopt.compile.model import CompiledModel, LinearConstraint, LinExpr, Lit, ReifiedLinear
 from dealopt.errors import UsageError
 
 Bounds = Mapping[int, tuple[int | None, int | None]]
@@ -171,6 +171,21 @@ def expr_range(expr: LinExpr, model: CompiledModel | None = None) -> tuple[int, 
 def objective_range(model: CompiledModel, k: int) -> tuple[int, int]:
     """Valid ``(min, max)`` of objective ``k`` over all deals, ignoring constraints."""
     return expr_range(model.objectives[k], model)
+
+
+def model_reach(model: CompiledModel) -> int:
+    """The largest absolute objective value, constant or coefficient anywhere in the model: the
+    integer size a backend must resolve exactly (see the cpsat and MILP range checks)."""
+    reach = max(
+        (max(map(abs, objective_range(model, k))) for k in range(len(model.objectives))), default=0
+    )
+    for e in (
+        *(c.expr for c in model.constraints if isinstance(c, LinearConstraint)),
+        *(d.expr for d in model.definitions if isinstance(d, ReifiedLinear)),
+        *model.objectives,
+    ):
+        reach = max(reach, abs(e.constant), *(abs(c) for _, c in e.terms))
+    return reach
 
 
 def deal_key(model: CompiledModel, values: Sequence[int]) -> tuple[int, ...]:

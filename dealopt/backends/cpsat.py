@@ -25,6 +25,7 @@ from dealopt.backends.base import (
     check_request,
     deal_key,
     expr_range,
+    model_reach,
 )
 from dealopt.compile.model import (
     BoolAnd,
@@ -116,7 +117,7 @@ class CpSatSession:
             self._obj.append(y)
         self._solver = cp_model.CpSolver()
         self._no_presolve = False  # set for core extraction (see infeasible_core)
-        self._large = _magnitude(model) > PRESOLVE_SAFE
+        self._large = model_reach(model) > PRESOLVE_SAFE
 
     # Building -----------------------------------------------------------------------------
 
@@ -336,16 +337,3 @@ class CpSatSession:
         if not found or any(i not in by_index for i in found):
             return solution, tuple(assumptions)
         return solution, tuple(dict.fromkeys(by_index[i] for i in found))
-
-
-def _magnitude(model: CompiledModel) -> int:
-    """The largest objective value or linear coefficient of the model, in absolute value."""
-    out = max(
-        (max(abs(lo), abs(hi)) for lo, hi in map(lambda e: expr_range(e, model), model.objectives)),
-        default=0,
-    )
-    exprs = [c.expr for c in model.constraints if isinstance(c, LinearConstraint)]
-    exprs += [d.expr for d in model.definitions if isinstance(d, ReifiedLinear)]
-    for e in exprs:
-        out = max(out, abs(e.constant), *(abs(c) for _, c in e.terms))
-    return out

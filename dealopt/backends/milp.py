@@ -44,6 +44,7 @@ from dealopt.backends.base import (
     check_request,
     deal_key,
     expr_range,
+    model_reach,
 )
 from dealopt.compile.model import (
     BoolAnd,
@@ -588,13 +589,7 @@ def check_exact_range(model: CompiledModel, backend: str) -> None:
     rounded to fit an integer range (``model.resolution``), or a value or coefficient reaches
     past :data:`MILP_EXACT`.
     """
-    reach = max((max(abs(lo), abs(hi)) for lo, hi in model.objective_bounds), default=0)
-    for e in (
-        *(c.expr for c in model.constraints if isinstance(c, LinearConstraint)),
-        *(d.expr for d in model.definitions if isinstance(d, ReifiedLinear)),
-        *model.objectives,
-    ):
-        reach = max(reach, abs(e.constant), *(abs(c) for _, c in e.terms))
+    reach = model_reach(model)
     if any(model.resolution) or reach > MILP_EXACT:
         raise UsageError(
             f"the {backend} backend cannot prove this frontier exactly: its exact integer form "

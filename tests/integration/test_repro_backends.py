@@ -8,44 +8,24 @@ a clear message naming the backends that are exact at the instance's scale.
 
 from __future__ import annotations
 
-import itertools
-from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from conformance import brute_frontier
 
 import dealopt
 from dealopt.errors import UsageError
-from dealopt.rules.oracle import Oracle
 
 REPRO = Path(__file__).parent / "repro"
 FILES = sorted(REPRO.glob("*.yaml"))
 BACKENDS = ["enumerate", "cpsat", "highs", "pyomo"]
 
 
-def brute_force(instance) -> set[tuple[Fraction, ...]]:
-    """The nondominated utility vectors of every feasible deal, by the oracle alone."""
-    oracle = Oracle(instance)
-    names = list(instance.issues)
-    vectors = set()
-    for values in itertools.product(*(instance.issues[i].values for i in names)):
-        deal = dict(zip(names, values, strict=True))
-        if oracle.violations(deal):
-            continue
-        u = oracle.utilities(deal)
-        vectors.add(tuple(u[p] for p in instance.parties))
-    return {
-        v
-        for v in vectors
-        if not any(w != v and all(a >= b for a, b in zip(w, v, strict=True)) for w in vectors)
-    }
-
-
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_every_backend_is_exact_or_refuses(path: Path, backend: str) -> None:
     instance = dealopt.load(path)
-    expected = brute_force(instance)
+    expected = brute_frontier(instance)
     try:
         result = dealopt.solve(instance, backend=backend)
     except UsageError as exc:

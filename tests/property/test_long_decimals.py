@@ -8,17 +8,15 @@ yet exact, so the frontier must equal the brute force's exactly.
 
 from __future__ import annotations
 
-import itertools
 from decimal import Decimal
-from fractions import Fraction
 
 import pytest
+from conformance import brute_frontier
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dealopt
 from dealopt.errors import UsageError
-from dealopt.rules.oracle import Oracle
 
 
 @st.composite
@@ -49,25 +47,11 @@ def long_weight_instances(draw):
     )
 
 
-def _frontier(instance) -> set[tuple[Fraction, ...]]:
-    oracle = Oracle(instance)
-    names = list(instance.issues)
-    vectors = set()
-    for values in itertools.product(*(instance.issues[i].values for i in names)):
-        u = oracle.utilities(dict(zip(names, values, strict=True)))
-        vectors.add(tuple(u[p] for p in instance.parties))
-    return {
-        v
-        for v in vectors
-        if not any(w != v and all(a >= b for a, b in zip(w, v, strict=True)) for w in vectors)
-    }
-
-
 @pytest.mark.parametrize("backend", ["cpsat", "enumerate", "highs"])
 @settings(max_examples=40)
 @given(instance=long_weight_instances())
 def test_long_decimals_exact_on_every_backend(backend, instance):
-    expected = _frontier(instance)
+    expected = brute_frontier(instance)
     try:
         result = dealopt.solve(instance, backend=backend)
     except UsageError as exc:
