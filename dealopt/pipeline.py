@@ -58,6 +58,7 @@ def solve(
     :class:`~dealopt.errors.OracleRejectedError` (a bug).
     """
     from dealopt.frontier import deals_at, pareto_frontier
+    from dealopt.frontier.settle import settle
 
     if isinstance(instance, str | Path):
         from dealopt.api import load
@@ -72,8 +73,26 @@ def solve(
     found = pareto_frontier(session, time_limit=remaining, progress=progress)
     parties = tuple(instance.parties)
     no_deal = {p: oracle.no_deal(p) for p in parties}
+    resolution = model.resolution
+    settled = None
+    if any(resolution) and found.complete:
+        settled = settle(session, found, lambda v: _exact(oracle, decoder, v))
     frontier = []
-    for point in found.points:
+    if settled is not None:  # exact again: every deal the rounding could hide was weighed
+        resolution = tuple(Fraction(0) for _ in parties)
+        for point in settled.points:
+            deal, utilities = _checked_deal(
+                oracle, decoder, point.values, point.objectives, model.resolution
+            )
+            acceptable = all(utilities[p] >= no_deal[p] for p in parties)
+            ties = settled.ties[point.utilities]
+            extra = (
+                (tuple(decoder.deal(v) for v in ties[:all_deals_cap]), len(ties) <= all_deals_cap)
+                if all_deals
+                else (None, None)
+            )
+            frontier.append(FrontierDeal(deal, utilities, acceptable, *extra))
+    for point in found.points if settled is None else ():
         deal, utilities = _checked_deal(
             oracle, decoder, point.values, point.objectives, model.resolution
         )
@@ -89,7 +108,7 @@ def solve(
                 complete,
             )
         frontier.append(FrontierDeal(deal, utilities, acceptable, *extra))
-    if any(model.resolution):
+    if any(resolution):
         vectors = [tuple(p.utilities[q] for q in parties) for p in frontier]
         frontier = [frontier[i] for i in nondominated(vectors)]
         frontier.sort(key=lambda p: tuple(p.utilities[q] for q in parties), reverse=True)
@@ -111,11 +130,11 @@ def solve(
     stats = Stats(
         backend=ready.backend_name,
         algorithm=found.algorithm,
-        solver_calls=found.solver_calls,
+        solver_calls=found.solver_calls + (settled.calls if settled else 0),
         seconds=time.perf_counter() - started,
         bundle_space_size=instance.bundle_space_size,
         stopped=found.stopped,
-        resolution={p: r for p, r in zip(parties, model.resolution, strict=True)},
+        resolution={p: r for p, r in zip(parties, resolution, strict=True)},
     )
     return Result(
         instance_name=instance.name,
@@ -129,6 +148,12 @@ def solve(
         solutions=solutions,
         stats=stats,
     )
+
+
+def _exact(oracle: Oracle, decoder: Decoder, values: tuple[int, ...]) -> tuple[Fraction, ...]:
+    """A deal's exact utilities by the oracle, in party order."""
+    utilities = oracle.utilities(decoder.deal(values))
+    return tuple(utilities[p] for p in decoder.parties)
 
 
 def _checked_deal(

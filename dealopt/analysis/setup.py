@@ -54,9 +54,13 @@ def setup(
     check_limits(time_limit, threads)
     started = time.perf_counter()
     oracle = Oracle(instance)
-    model, decoder = compile_instance(instance, oracle)
+    chosen = get_backend(backend)
+    # A float MILP backend resolves a smaller integer range: its utilities are rounded to that
+    # range and the frontier settled exactly afterwards (dealopt.frontier.settle).
+    limit = getattr(chosen, "objective_limit", None)
+    model, decoder = compile_instance(instance, oracle, objective_limit=limit)
     options = SolveOptions(threads=threads, seed=seed)
-    session = get_backend(backend).build(model, options)
+    session = chosen.build(model, options)
     name = getattr(session, "backend_name", None) or type(session).__module__.rsplit(".", 1)[-1]
     return Setup(instance, oracle, model, decoder, session, options, name, started)
 

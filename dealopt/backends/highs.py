@@ -14,7 +14,7 @@ from dealopt.backends.base import (
     Feature,
     SolveOptions,
 )
-from dealopt.backends.milp import MilpSession, Outcome, silenced_stdout
+from dealopt.backends.milp import MILP_EXACT, MilpSession, Outcome, silenced_stdout
 from dealopt.compile.model import (
     CompiledModel,
 )
@@ -49,6 +49,8 @@ class HighsBackend:
 
     name = "highs"
     features = frozenset({Feature.HINTS, Feature.ASSUMPTIONS, Feature.TIME_LIMIT})
+    #: Utilities with more digits are compiled rounded to this range and settled exactly.
+    objective_limit = MILP_EXACT
 
     def is_available(self) -> bool:
         """Whether ``highspy`` is installed (not imported)."""

@@ -585,15 +585,16 @@ class MilpSession:
 def check_exact_range(model: CompiledModel, backend: str) -> None:
     """Refuse, before solving, a model a float MILP solver cannot prove exactly.
 
-    Raises :class:`~dealopt.errors.UsageError` naming the backends that can: the utilities were
-    rounded to fit an integer range (``model.resolution``), or a value or coefficient reaches
-    past :data:`MILP_EXACT`.
+    Raises :class:`~dealopt.errors.UsageError` naming the backends that can when a value or
+    coefficient reaches past :data:`MILP_EXACT`. Utilities never do: the compiler rounds them to
+    this range for these backends (``objective_limit``) and the frontier is settled exactly
+    afterwards. Rules can: a comparison of long decimals over too many issues to tabulate.
     """
     reach = model_reach(model)
-    if any(model.resolution) or reach > MILP_EXACT:
+    if reach > MILP_EXACT:
         raise UsageError(
-            f"the {backend} backend cannot prove this frontier exactly: its exact integer form "
-            f"reaches {reach:.3g} (long decimals in weights, scores or rules), and a float "
-            f"MILP solver resolves one unit only up to 2**28; use --backend cpsat or "
+            f"the {backend} backend cannot prove this frontier exactly: the exact integer form "
+            f"of a rule or red line reaches {reach:.3g} (long decimals), and a float MILP "
+            f"solver resolves one unit only up to 2**28; use --backend cpsat or "
             f"--backend enumerate (or auto), which are exact at this scale"
         )

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dealopt.backends.base import DEFAULT_OPTIONS, Feature, SolveOptions
-from dealopt.backends.milp import MilpSession, Outcome, silenced_stdout
+from dealopt.backends.milp import MILP_EXACT, MilpSession, Outcome, silenced_stdout
 from dealopt.compile.model import CompiledModel
 from dealopt.errors import BackendUnavailableError, did_you_mean
 
@@ -145,6 +145,9 @@ def _family(solver: str) -> str:
 
 class PyomoBackend:
     """A Pyomo model of the MILP form, solved by ``appsi_highs`` or a named Pyomo solver."""
+
+    #: Utilities with more digits are compiled rounded to this range and settled exactly.
+    objective_limit = MILP_EXACT
 
     def __init__(self, solver: str | None = None):
         self.solver = _ALIASES.get(solver or DEFAULT_SOLVER, solver or DEFAULT_SOLVER)

@@ -35,15 +35,29 @@ from dealopt.compile.model import (
     ReifiedLinear,
     Require,
 )
-from dealopt.errors import OracleRejectedError
+from dealopt.errors import OracleRejectedError, Problem, SpecError
 from dealopt.rules import ast
 from dealopt.rules.oracle import Oracle
 from dealopt.rules.oracle import evaluate as rules_evaluate
+from dealopt.rules.oracle import joint_table as rules_joint_table
 from dealopt.rules.oracle import table as rules_table
-from dealopt.spec.model import Deal, Instance, Rule, Value
+from dealopt.rules.parser import locate
+from dealopt.spec.model import Deal, Instance, Rule, Text, Value
 
 #: Objectives are kept below this in absolute value (leaves room for sums and combinations).
 SAFE_OBJECTIVE = 2**50
+
+#: A comparison whose exact integer form reaches past this (long decimals in a rule or an
+#: attribute) is compiled as a table over the issues it reads instead, when that table is
+#: small: a table is exact at any magnitude and on every backend (the MILP backends resolve
+#: integers only up to 2**28, decision 27).
+TABLE_FROM = 2**28
+
+#: The most combinations of option values such a table may have.
+TABLE_LIMIT = 16384
+
+#: No linear form may reach past this: every backend holds its sums in 64-bit integers.
+LINEAR_LIMIT = 2**62
 
 Affine = tuple[dict[int, Fraction], Fraction]
 Cond = bool | Lit
@@ -98,6 +112,8 @@ class _Compiler:
         self._numeric_cache: dict[int, Affine] = {}
         self._utility_cache: dict[str, Affine] = {}
         self._group_of: dict[int, int] = {}
+        # The text being compiled (a rule, red line or term), for positions in errors.
+        self.where: Text | None = None
         for g, (name, issue) in enumerate(instance.issues.items()):
             group = []
             for value in issue.values:
@@ -271,10 +287,15 @@ class _Compiler:
                     for v in self.instance.issues[issue].values
                 ]
                 acc = _add(acc, self.table_affine(issue, table), 1)
+            outer = self.where  # a rule may read a utility: restore its position after
             for term in self.checked.terms[party]:
+                value = term.term.value
+                self.where = value if isinstance(value, Text) else None
                 amount = self.numeric(term.value)
+                self.where = term.term.when
                 cond: Cond = True if term.when is None else self.condition(term.when)
                 acc = _add(acc, self.times_cond(amount, cond), 1)
+            self.where = outer
         self._utility_cache[party] = acc
         return acc
 
@@ -328,11 +349,99 @@ class _Compiler:
             holds: Cond = True
         elif (lo is not None and bounds[1] < lo) or (hi is not None and bounds[0] > hi):
             holds = False
+        elif (tabled := self.wide_comparison(expr, linexpr, lo, hi, bounds)) is not None:
+            return tabled  # the whole comparison, `!=` included
         else:
             var = self.new_var()
             self.definitions.append(ReifiedLinear(var, linexpr, lo, hi, bounds))
             holds = (var, True)
         return _neg(holds) if expr.op == "!=" else holds
+
+    def wide_comparison(
+        self,
+        expr: ast.Compare,
+        linexpr: LinExpr,
+        lo: int | None,
+        hi: int | None,
+        bounds: tuple[int, int],
+        tabulate: bool = True,
+    ) -> Cond | None:
+        """The comparison as a table over the issues it reads when its integer form is too
+        wide for a solver to hold exactly; None when the integer form is fine.
+
+        Raises :class:`SpecError` at the rule when the form is beyond every backend and the
+        table too large. With ``tabulate`` False, only says whether to tabulate (True).
+        """
+        reach = max(
+            sum(abs(c) for _, c in linexpr.terms) + abs(linexpr.constant),
+            *(abs(b) for b in (lo, hi, *bounds) if b is not None),
+        )
+        if reach <= TABLE_FROM:
+            return None
+        issues = sorted(self.checked.depends_on(expr), key=list(self.instance.issues).index)
+        size = math.prod(len(self.instance.issues[i].values) for i in issues)
+        if size <= TABLE_LIMIT:
+            return self.joint_cond(expr, issues) if tabulate else True
+        if reach <= LINEAR_LIMIT:
+            return None
+        raise SpecError([self.too_wide(expr, reach, issues, size)])
+
+    def joint_cond(self, expr: ast.Expr, issues: Sequence[str]) -> Cond:
+        """A condition over several issues from its exact value at every combination."""
+        yes: list[list[Cond]] = []
+        no: list[list[Cond]] = []
+        for combo, holds in rules_joint_table(expr, issues, self.checked):
+            lits: list[Cond] = [
+                (self.option_var[(i, v)], True) for i, v in zip(issues, combo, strict=True)
+            ]
+            (yes if holds else no).append(lits)
+        if len(yes) <= len(no):
+            return self.disj([self.conj(lits) for lits in yes])
+        return _neg(self.disj([self.conj(lits) for lits in no]))
+
+    def forbid(self, expr: ast.Expr, label: Label) -> None:
+        """A hard comparison as no-good rows over the issues it reads: one row per smallest
+        forbidden prefix of option values (a prefix all of whose completions break it), so a
+        MILP gets short rows and no auxiliary variables."""
+        issues = sorted(self.checked.depends_on(expr), key=list(self.instance.issues).index)
+        table = dict(rules_joint_table(expr, issues, self.checked))
+        options = [self.instance.issues[i].values for i in issues]
+
+        def visit(prefix: tuple[Value, ...]) -> bool:
+            """Adds the rows below ``prefix``; True when every completion is forbidden (and
+            then leaves the row to the caller, which may forbid a shorter prefix)."""
+            depth = len(prefix)
+            if depth == len(issues):
+                return not table[prefix]
+            below = [v for v in options[depth] if visit((*prefix, v))]
+            if len(below) == len(options[depth]):
+                return True
+            for v in below:
+                self.no_good((*prefix, v), issues, label)
+            return False
+
+        if visit(()):
+            self.constraints.append(LinearConstraint(LinExpr(), 1, None, label, (0, 0)))
+
+    def no_good(self, prefix: Sequence[Value], issues: Sequence[str], label: Label) -> None:
+        terms = tuple(
+            sorted((self.option_var[(i, v)], 1) for i, v in zip(issues, prefix, strict=False))
+        )
+        k = len(terms)
+        self.constraints.append(LinearConstraint(LinExpr(terms, 0), None, k - 1, label, (0, k)))
+
+    def too_wide(self, expr: ast.Expr, reach: int, issues: Sequence[str], size: int) -> Problem:
+        where = self.where
+        source, line = (None, None) if where is None else locate(where, expr.span[0])
+        return Problem(
+            source,
+            f"this comparison needs integers up to {float(reach):.3g} to be stated exactly "
+            f"(more than 64-bit solvers hold), and it reads {len(issues)} issues with {size} "
+            "combinations of options, too many to tabulate",
+            "write its decimals with fewer digits (15 significant digits are exact on every "
+            "backend), or split it into comparisons that read fewer issues",
+            line,
+        )
 
     def expr_bounds(self, expr: LinExpr) -> tuple[int, int]:
         """Min and max of ``expr`` over all deals: per issue the extreme option, exactly."""
@@ -360,11 +469,15 @@ class _Compiler:
             return
         if isinstance(expr, ast.Compare) and expr.op != "!=" and self.single_issue(expr) is False:
             linexpr, lo, hi = self.linear_parts(expr)
-            self.constraints.append(
-                LinearConstraint(linexpr, lo, hi, label, self.expr_bounds(linexpr))
-            )
+            bounds = self.expr_bounds(linexpr)
+            if self.wide_comparison(expr, linexpr, lo, hi, bounds, tabulate=False) is None:
+                self.constraints.append(LinearConstraint(linexpr, lo, hi, label, bounds))
+            else:
+                self.forbid(expr, label)
             return
-        cond = self.condition(expr)
+        self.require_cond(self.condition(expr), label)
+
+    def require_cond(self, cond: Cond, label: Label) -> None:
         if cond is True:
             return
         if cond is False:  # no deal satisfies it: keep it, labelled, so it can be explained
@@ -401,6 +514,26 @@ def _lcm_denominators(values: Sequence[Fraction]) -> int:
     return out
 
 
+def _exact_scale(values: Sequence[Fraction]) -> Fraction:
+    """The smallest scale that makes every value an integer: the least common denominator
+    over the greatest common numerator, so a weight of 1e400 costs one unit, not 400 digits."""
+    lcm = _lcm_denominators(values)
+    gcd = math.gcd(*(int(v * lcm) for v in values))
+    return Fraction(lcm, gcd or 1)
+
+
+def _decimal_scale(magnitude: Fraction, limit: int) -> Fraction:
+    """The largest power of ten (of any sign) keeping ``magnitude`` × it within ``limit``.
+    In integers: a float ratio underflows for weights like 1e400."""
+    # log10 estimated from digit counts, then corrected by exact comparisons.
+    k = len(str(limit)) - (len(str(magnitude.numerator)) - len(str(magnitude.denominator)))
+    while magnitude * Fraction(10) ** k > limit:
+        k -= 1
+    while magnitude * Fraction(10) ** (k + 1) <= limit:
+        k += 1
+    return Fraction(10) ** k
+
+
 def _label(rule: Rule, index: int) -> Label:
     return Label(
         kind=rule.kind,
@@ -411,15 +544,13 @@ def _label(rule: Rule, index: int) -> Label:
     )
 
 
-def _objective(c: _Compiler, affine: Affine) -> tuple[LinExpr, Fraction, Fraction]:
+def _objective(c: _Compiler, affine: Affine, limit: int) -> tuple[LinExpr, Fraction, Fraction]:
     """Scale an affine utility to integers: exact when safe, else rounded with a resolution."""
     terms, const = affine
-    scale = Fraction(_lcm_denominators([*terms.values(), const]))
+    scale = _exact_scale([*terms.values(), const])
     magnitude = sum(abs(x) for x in terms.values()) + abs(const)
-    if magnitude * scale > SAFE_OBJECTIVE:
-        # Largest power of ten that keeps every objective value in the safe range.
-        k = math.floor(math.log10(SAFE_OBJECTIVE / max(magnitude, Fraction(1))))
-        scale = Fraction(10) ** k
+    if magnitude * scale > limit:
+        scale = _decimal_scale(max(magnitude, Fraction(1)), limit)
     scaled = {v: x * scale for v, x in terms.items()}
     rounded = {v: round(x) for v, x in scaled.items()}
     error_by_group: dict[int | None, Fraction] = {}
@@ -438,21 +569,24 @@ def _objective(c: _Compiler, affine: Affine) -> tuple[LinExpr, Fraction, Fractio
 
 
 def compile_instance(
-    instance: Instance, oracle: Oracle | None = None
+    instance: Instance, oracle: Oracle | None = None, *, objective_limit: int | None = None
 ) -> tuple[CompiledModel, Decoder]:
     """Compile an instance to a :class:`CompiledModel` and the :class:`Decoder` that maps
     solutions back to deals. Rules and red lines become labelled hard constraints; each
-    party's utility one integer objective."""
+    party's utility one integer objective, exact when it fits within ``objective_limit``
+    (default :data:`SAFE_OBJECTIVE`) and otherwise rounded with a stated resolution."""
     oracle = oracle or Oracle(instance)
     c = _Compiler(instance, oracle)
     for k, checked in enumerate(c.checked.rules):
+        c.where = checked.rule.rule
         c.require(checked.expr, _label(checked.rule, k))
     for lines in c.checked.red_lines.values():
         for k, checked in enumerate(lines):
+            c.where = checked.rule.rule
             c.require(checked.expr, _label(checked.rule, k))
     objectives, scales, resolution, bounds = [], [], [], []
     for party in instance.parties:
-        expr, scale, res = _objective(c, c.utility(party))
+        expr, scale, res = _objective(c, c.utility(party), objective_limit or SAFE_OBJECTIVE)
         objectives.append(expr)
         scales.append(scale)
         resolution.append(res)

@@ -7,7 +7,8 @@ answers utilities, violations, feasibility and acceptability for concrete deals.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Protocol
 
@@ -15,7 +16,7 @@ from dealopt.errors import UsageError, did_you_mean
 from dealopt.rules import ast
 from dealopt.rules.check import CheckedInstance, CheckedTerm, check, check_expression
 from dealopt.rules.parser import Kind
-from dealopt.spec.model import Deal, Instance, Rule, Text
+from dealopt.spec.model import Deal, Instance, Rule, Text, Value
 
 Result = Fraction | bool
 
@@ -170,6 +171,19 @@ def table(expr: ast.Expr, issue: str, checked: CheckedInstance) -> tuple[Result,
         deal[issue] = value
         out.append(evaluate(expr, deal, checked))
     return tuple(out)
+
+
+def joint_table(
+    expr: ast.Expr, issues: Sequence[str], checked: CheckedInstance
+) -> Iterator[tuple[tuple[Value, ...], Result]]:
+    """``expr`` at every combination of the values of ``issues`` (``itertools.product`` order),
+    the other issues at their status quo. Exact when ``checked.depends_on(expr) <= set(issues)``.
+    """
+    deal = dict(checked.instance.status_quo)
+    options = [checked.instance.issues[i].values for i in issues]
+    for combo in itertools.product(*options):
+        deal.update(zip(issues, combo, strict=True))
+        yield combo, evaluate(expr, deal, checked)
 
 
 class Oracle:

@@ -2,19 +2,20 @@
 
 Each file in ``repro/`` made a backend return a wrong frontier marked complete, report no
 feasible deal while deals exist, or crash. Every backend must now give the frontier that a brute
-force over every deal (written here, with the oracle only) gives, or refuse before solving with
-a clear message naming the backends that are exact at the instance's scale.
+force over every deal (written here, with the oracle only) gives.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conformance import brute_frontier
 
 import dealopt
-from dealopt.errors import UsageError
 
 REPRO = Path(__file__).parent / "repro"
 FILES = sorted(REPRO.glob("*.yaml"))
@@ -23,27 +24,39 @@ BACKENDS = ["enumerate", "cpsat", "highs", "pyomo"]
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_every_backend_is_exact_or_refuses(path: Path, backend: str) -> None:
+def test_every_backend_is_exact(path: Path, backend: str) -> None:
+    """Exact on every backend: long decimals, 1e400 and 1e-400 included, nothing refused."""
     instance = dealopt.load(path)
     expected = brute_frontier(instance)
-    try:
-        result = dealopt.solve(instance, backend=backend)
-    except UsageError as exc:
-        # Only the float MILP backends may refuse, and only for the scale, saying who can solve.
-        assert backend in ("highs", "pyomo")
-        assert "cannot prove this frontier exactly" in str(exc)
-        assert "--backend cpsat" in str(exc)
-        return
+    result = dealopt.solve(instance, backend=backend)
     found = {tuple(p.utilities[q] for q in instance.parties) for p in result.frontier}
     assert found == expected
     assert result.status.value in ("complete", "no-acceptable-deal")
+    # The frontier is exact, so no resolution is claimed.
+    assert not any(result.stats.resolution.values())
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_small_exact_scales_are_solved_by_every_backend(path: Path) -> None:
-    """The three rule-shape inputs have small exact scales: no backend may refuse them."""
-    if path.stem == "long_weights":
-        pytest.skip("16-digit weights: the MILP backends refuse this scale")
-    instance = dealopt.load(path)
-    for backend in BACKENDS:
-        assert dealopt.solve(instance, backend=backend).frontier
+def test_a_comparison_too_wide_to_state_is_refused_at_its_position(tmp_path: Path) -> None:
+    """Long decimals in a rule over too many issues to tabulate: one clear error, exit 1."""
+    issues = {f"i{k}": {"options": ["a", "b", "c", "d"]} for k in range(8)}
+    doc = {
+        "dealopt": 1,
+        "name": "too wide",
+        "parties": {"p": {}, "q": {}},
+        "issues": issues,
+        "attributes": {"vis": {f"i{k}": {"b": 1, "c": 2, "d": 3} for k in range(8)}},
+        "interests": {"p": {"scores": {"i0": {"a": 1}}}, "q": {"scores": {"i1": {"a": 1}}}},
+        "rules": [{"rule": "total(vis) <= 3.1234567890123456789012345678901"}],
+    }
+    path = tmp_path / "wide.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "dealopt.cli", "solve", str(path)], capture_output=True, text=True
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    line = next(
+        n for n, text in enumerate(path.read_text().splitlines(), 1) if "total(vis)" in text
+    )
+    assert f"wide.yaml:{line}:" in done.stderr
+    assert "too many to tabulate" in done.stderr
