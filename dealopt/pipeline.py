@@ -13,6 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from dealopt.analysis.bargaining import SOLUTIONS
+from dealopt.backends.base import BuildStopped
 from dealopt.analysis.setup import nondominated, setup
 from dealopt.compile.compiler import Decoder
 from dealopt.errors import OracleRejectedError
@@ -64,9 +65,14 @@ def solve(
         from dealopt.api import load
 
         instance = load(instance)
-    ready = setup(instance, backend=backend, time_limit=time_limit, threads=threads, seed=seed)
+    started = time.perf_counter()
+    try:
+        ready = setup(instance, backend=backend, time_limit=time_limit, threads=threads, seed=seed)
+    except BuildStopped as stop:  # the time limit passed before any deal could be proven
+        return _nothing_proven(instance, backend, stop.reason, started)
+    except KeyboardInterrupt:
+        return _nothing_proven(instance, backend, "interrupted", started)
     oracle, model, decoder, session = ready.oracle, ready.model, ready.decoder, ready.session
-    started = ready.started
     remaining = (
         None if time_limit is None else max(time_limit - (time.perf_counter() - started), 1e-3)
     )
@@ -147,6 +153,32 @@ def solve(
         zone=zone,
         solutions=solutions,
         stats=stats,
+    )
+
+
+def _nothing_proven(instance: Instance, backend: str, reason: str, started: float) -> Result:
+    """The partial result of a run stopped before its search began: no point proven."""
+    oracle = Oracle(instance)
+    parties = tuple(instance.parties)
+    return Result(
+        instance_name=instance.name,
+        parties={p: instance.parties[p].label for p in parties},
+        issues=tuple(instance.issues),
+        status_quo=instance.status_quo,
+        no_deal={p: oracle.no_deal(p) for p in parties},
+        status=Status.PARTIAL,
+        frontier=(),
+        zone=(),
+        solutions=dict.fromkeys(SOLUTIONS),
+        stats=Stats(
+            backend=backend,
+            algorithm="none",
+            solver_calls=0,
+            seconds=time.perf_counter() - started,
+            bundle_space_size=instance.bundle_space_size,
+            stopped=reason,
+            resolution={},
+        ),
     )
 
 

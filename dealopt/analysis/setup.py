@@ -59,7 +59,8 @@ def setup(
     # range and the frontier settled exactly afterwards (dealopt.frontier.settle).
     limit = getattr(chosen, "objective_limit", None)
     model, decoder = compile_instance(instance, oracle, objective_limit=limit)
-    options = SolveOptions(threads=threads, seed=seed)
+    deadline = None if time_limit is None else started + time_limit
+    options = SolveOptions(threads=threads, seed=seed, deadline=deadline)
     session = chosen.build(model, options)
     name = getattr(session, "backend_name", None) or type(session).__module__.rsplit(".", 1)[-1]
     return Setup(instance, oracle, model, decoder, session, options, name, started)

@@ -51,10 +51,20 @@ class SolveStatus(StrEnum):
 
 @dataclass(frozen=True)
 class SolveOptions:
-    """Options fixed when a session is built: worker threads and random seed (None: default)."""
+    """Options fixed when a session is built: worker threads and random seed (None: default),
+    and the ``time.perf_counter()`` time by which a long build must give up (None: never)."""
 
     threads: int | None = None
     seed: int | None = None
+    deadline: float | None = None
+
+
+class BuildStopped(Exception):
+    """A session's build gave up: its deadline passed (``reason`` "time limit")."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 DEFAULT_OPTIONS = SolveOptions()

@@ -10,12 +10,14 @@ objective matrix and packed 0/1 values. Every solve is then masks and an argmax.
 from __future__ import annotations
 
 import importlib.util
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from dealopt.backends.base import (
+    BuildStopped,
     DEFAULT_OPTIONS,
     NO_BOUNDS,
     BackendSolution,
@@ -115,6 +117,8 @@ class EnumerateSession:
         obj_exprs = [self._linear(e) for e in model.objectives]
         objs, numbers = [], []
         for start in range(0, size, CHUNK):
+            if options.deadline is not None and time.perf_counter() > options.deadline:
+                raise BuildStopped("time limit")  # nothing is proven until every deal is seen
             idx = np.arange(start, min(size, start + CHUNK), dtype=np.int64)
             vals, digits = self._evaluate(idx)
             ok = self._feasible(vals, digits)

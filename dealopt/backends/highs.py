@@ -23,9 +23,10 @@ from dealopt.compile.model import (
 
 # (mip_feasibility_tolerance, primal_feasibility_tolerance, presolve) per attempt. Presolve is
 # off: HiGHS's presolve declared feasible models infeasible, stopped with kSolveError and lost
-# optima on the repro inputs (decision 27); the integrality tolerance keeps one unit of every
-# coefficient up to MILP_EXACT far above it.
-_TOLERANCES = ((1e-9, 1e-9, "off"), (1e-10, 1e-9, "off"))
+# optima on the repro inputs (decision 27). The MIP tolerance (integrality and rows) must stay
+# above the float noise of a row's activity (about 1e-16 x its reach) or HiGHS declares
+# feasible models infeasible (1e-9 did at 5e7), and times MILP_EXACT far below half a unit.
+_TOLERANCES = ((1e-7, 1e-7, "off"), (1e-8, 1e-7, "off"))
 
 # HiGHS's model statuses -> ours ("limit": FEASIBLE with a solution, UNKNOWN without). Every
 # column is bounded, so "unbounded or infeasible" can only be infeasible. Anything missing

@@ -365,12 +365,14 @@ def silenced_stdout() -> Iterator[None]:
 
 # The shared MILP session ------------------------------------------------------------------
 
-MILP_EXACT = 2**28
+MILP_EXACT = 2**18
 """Largest objective value or coefficient a float MILP solver is trusted to resolve to one unit.
 
-With an integrality tolerance of 1e-9 a coefficient below 2**28 moves a row by at most a quarter
-of a unit; past it a "relaxed" 0/1 column could hide a better deal or fake a bound. Models that
-reach further (long decimals, rounded utilities) are refused before solving (decision 27).
+With an integrality tolerance of 1e-7 a row reaching 2**18 moves by at most 0.03 of a unit; past
+it a "relaxed" 0/1 column could hide a better deal or fake a bound. The tolerance cannot be
+tightened instead: below the float noise of a row (1e-9 at 5e7) HiGHS calls feasible models
+infeasible. Utilities are rounded to this range and settled exactly (decision 30); rules that
+reach further are refused before solving (decisions 27, 33).
 """
 
 EXACT_OBJECTIVE = 2**24
@@ -595,6 +597,6 @@ def check_exact_range(model: CompiledModel, backend: str) -> None:
         raise UsageError(
             f"the {backend} backend cannot prove this frontier exactly: the exact integer form "
             f"of a rule or red line reaches {reach:.3g} (long decimals), and a float MILP "
-            f"solver resolves one unit only up to 2**28; use --backend cpsat or "
+            f"solver resolves one unit only up to 2**18; use --backend cpsat or "
             f"--backend enumerate (or auto), which are exact at this scale"
         )

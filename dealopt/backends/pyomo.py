@@ -115,7 +115,7 @@ _OPTIONS: dict[str, dict[str, str]] = {
     },
 }
 # (integrality, primal feasibility) tolerance per attempt, as for ``highs``.
-_TOLERANCES = ((1e-9, 1e-9), (1e-10, 1e-9))
+_TOLERANCES = ((1e-7, 1e-7), (1e-8, 1e-7))
 
 # Pyomo's (legacy) termination conditions -> "optimal" / "infeasible" / "limit". Every column
 # is bounded, so "infeasible or unbounded" is infeasible. Anything else raises.

@@ -50,8 +50,8 @@ SAFE_OBJECTIVE = 2**50
 #: A comparison whose exact integer form reaches past this (long decimals in a rule or an
 #: attribute) is compiled as a table over the issues it reads instead, when that table is
 #: small: a table is exact at any magnitude and on every backend (the MILP backends resolve
-#: integers only up to 2**28, decision 27).
-TABLE_FROM = 2**28
+#: integers only up to 2**18, decision 33).
+TABLE_FROM = 2**18
 
 #: The most combinations of option values such a table may have.
 TABLE_LIMIT = 16384

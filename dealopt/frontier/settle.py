@@ -14,7 +14,7 @@ the search region those points leave (the local lower bounds of Klamroth, Lacour
 Vanderpooten, as in :mod:`dealopt.frontier.search_region`). The settle lists every feasible deal
 in those zones (one ``solutions`` call per zone), evaluates each exactly with the caller's
 evaluator (the rules oracle) and keeps the exactly nondominated ones. The zones are thin bands
-below the rounded frontier: ``⌊2δ⌋ + 1`` units wide, a few units at scales of 2**28 and more.
+below the rounded frontier: ``⌊2δ⌋ + 1`` units wide, a few units at every scale.
 
 When a band holds more than ``limit`` deals the settle gives up (returns None) and the caller
 keeps the rounded frontier with its stated resolution.

@@ -267,9 +267,9 @@ def test_lexicographic_stages():
 
 def test_staged_solves_keep_the_weighted_optimum(monkeypatch):
     # a, b in 0..2 (vars 0-2, 3-5); f0 = B a0 + (B - 1) a1 + b1, f1 = B a1 + B a2 + 2 b0 + 3 b2
-    # with B = 10**7. f1 spans [0, B + 3], so weight B + 4 on f0 is lexicographic: the best is
+    # with B = 10**5. f1 spans [0, B + 3], so weight B + 4 on f0 is lexicographic: the best is
     # a0 b1 with (B + 1, 0), not a1 b1 with (B, B). Two stages of one run each.
-    big = 10**7
+    big = 10**5
     model = build_model(
         [3, 3],
         objectives=[lin((0, big), (1, big - 1), (4, 1)), lin((1, big), (2, big), (3, 2), (5, 3))],
