@@ -290,7 +290,9 @@ class PyomoSession(MilpSession):
         kwargs: dict[str, Any] = {"options": self._solver_options(attempt, time_limit)}
         if self._appsi and time_limit is not None:
             kwargs["timelimit"] = max(time_limit, 1e-3)
-        if self._opt.is_persistent() and not self._appsi:
+        # Shell interfaces (cbc, glpk) have no is_persistent in recent Pyomo releases.
+        persistent = getattr(self._opt, "is_persistent", lambda: False)()
+        if persistent and not self._appsi:
             self._opt.set_instance(m)  # legacy persistent interfaces track no changes
         with silenced_stdout():
             results = self._opt.solve(m, load_solutions=False, **kwargs)
