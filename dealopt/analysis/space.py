@@ -266,6 +266,7 @@ class Space:
         the no-deal bounds. Raises :class:`TimeUp` when the budget runs out.
         """
         from dealopt.frontier import pareto_frontier
+        from dealopt.frontier.settle import settle
 
         s = session or self.session
         if assumptions:
@@ -274,12 +275,23 @@ class Space:
         found = pareto_frontier(s, bounds=self.floors_for(nd), time_limit=self.remaining())
         if not found.complete:
             raise TimeUp(found.stopped or "time limit")
+        candidates = [(p.values, p.objectives) for p in found.points]
+        settled = None
+        if not self.exact:  # rounded utilities: weigh every deal the rounding could hide
+            settled = settle(
+                s,
+                found,
+                lambda v: tuple(self.checked(v, dropped)[1][p] for p in self.parties),
+                bounds=self.floors_for(nd),
+            )
+            if settled is not None:
+                candidates = [(p.values, p.objectives) for p in settled.points]
         points = []
-        for point in found.points:
-            deal, utilities = self.checked(point.values, dropped)
+        for values, objectives in candidates:
+            deal, utilities = self.checked(values, dropped)
             if self.acceptable(utilities, nd):
-                points.append(ZonePoint(deal, utilities, point.objectives))
-        if not self.exact:
+                points.append(ZonePoint(deal, utilities, objectives))
+        if not self.exact and settled is None:
             vectors = [tuple(p.utilities[q] for q in self.parties) for p in points]
             points = [points[i] for i in nondominated(vectors)]
         return make_zone(points, nd, self.parties)
