@@ -47,9 +47,9 @@ class AutoBackend:
         return _require(chosen).build(model, options)
 
 
-NAMES = ("cpsat", "highs", "pyomo", "enumerate", "auto")
+NAMES = ("cpsat", "highs", "pyomo", "enumerate", "merge", "auto")
 """Every backend name :func:`get_backend` knows (and ``pyomo:<solver>``, e.g. ``pyomo:cbc``)."""
-_INSTALL = {"cpsat": "ortools", "enumerate": "numpy", "highs": "highspy"}
+_INSTALL = {"cpsat": "ortools", "enumerate": "numpy", "highs": "highspy", "merge": "ortools"}
 
 
 def _make(name: str) -> Backend:
@@ -61,6 +61,10 @@ def _make(name: str) -> Backend:
         from dealopt.backends.enumerate import EnumerateBackend
 
         return EnumerateBackend()
+    if name == "merge":
+        from dealopt.backends.merge import MergeBackend
+
+        return MergeBackend()
     if name == "highs":
         from dealopt.backends.highs import HighsBackend
 

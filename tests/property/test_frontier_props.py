@@ -44,6 +44,18 @@ def _check_points(model, result, expected, same_representative: bool) -> None:
             assert p.values == expected[p.objectives]
 
 
+@settings(QUICK, max_examples=examples(200))
+@given(models_with_bounds())
+def test_frontier_merge_equals_brute_force(case):
+    """The solver-free merge of independent components: the brute-force frontier, bounds
+    (lower bounds only, as drawn) included, each point with a feasible deal attaining it."""
+    model, bounds = case
+    session = get_backend("merge").build(model)
+    result = pareto_frontier(session, bounds=bounds)
+    assert result.algorithm == "enumerate"  # the session's nondominated(): no solver call
+    _check_points(model, result, brute_frontier(model, bounds), same_representative=False)
+
+
 @settings(QUICK, max_examples=examples(150))
 @given(models_with_bounds())
 def test_frontier_cpsat_equals_brute_force(case):

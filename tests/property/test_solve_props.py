@@ -33,6 +33,7 @@ from hypothesis import HealthCheck, event, given, settings
 from strategies_instances import instance_data, long_decimal_data
 
 import dealopt
+import dealopt.compile.compiler
 from dealopt.report.csv import result_to_csv
 from dealopt.rules.oracle import Oracle
 
@@ -267,18 +268,14 @@ NEAR_TIE = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: with rounded utilities (resolution > 0) exact nondominated points closer than "
-    "the resolution are lost while the status says complete; the pipeline only settles the "
-    "points found, it never looks for the deals the rounding merged or hid",
-)
-@pytest.mark.parametrize("backend", ["cpsat", "enumerate"])
+@pytest.mark.parametrize("backend", ["cpsat", "enumerate", "highs", "pyomo", "merge"])
 def test_rounded_utilities_still_give_the_exact_frontier(backend):
     # x=a gives (1.0000000000000001, 0), x=b gives (1, 0.0000000000000001): both nondominated
     instance = dealopt.instance(NEAR_TIE)
     result = dealopt.solve(instance, backend=backend, threads=1)
-    assert any(result.stats.resolution.values())  # the case in point: the run was rounded
+    # The compiled model was rounded (the case in point), and the settle made it exact again.
+    assert any(dealopt.compile.compiler.compile_instance(instance)[0].resolution)
+    assert not any(result.stats.resolution.values())
     got = [tuple(p.utilities.values()) for p in result.frontier]
     assert result.status == "complete"
     assert got == brute_force(instance).frontier
