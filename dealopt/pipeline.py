@@ -13,8 +13,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from dealopt.analysis.bargaining import SOLUTIONS
-from dealopt.backends.base import BuildStopped
 from dealopt.analysis.setup import nondominated, setup
+from dealopt.backends.base import BuildStopped
 from dealopt.compile.compiler import Decoder
 from dealopt.errors import OracleRejectedError
 from dealopt.result import FrontierDeal, Result, Stats, Status

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from dealopt.backends.base import (
-    BuildStopped,
     DEFAULT_OPTIONS,
     NO_BOUNDS,
     BackendSolution,
     Bounds,
+    BuildStopped,
     Feature,
     SolveOptions,
     SolveStatus,
