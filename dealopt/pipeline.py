@@ -12,7 +12,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
-from dealopt.analysis.bargaining import SOLUTIONS
+from dealopt.analysis import acceptance as acc
 from dealopt.analysis.setup import nondominated, setup
 from dealopt.compile.compiler import Decoder
 from dealopt.errors import OracleRejectedError
@@ -72,12 +72,20 @@ def solve(
     found = pareto_frontier(session, time_limit=remaining, progress=progress)
     parties = tuple(instance.parties)
     no_deal = {p: oracle.no_deal(p) for p in parties}
+    rule = instance.acceptance
     frontier = []
     for point in found.points:
         deal, utilities = _checked_deal(
             oracle, decoder, point.values, point.objectives, model.resolution
         )
-        acceptable = all(utilities[p] >= no_deal[p] for p in parties)
+        accepted = acc.accepting(utilities, no_deal)
+        acceptable = rule.passes(accepted, parties)
+        # Who decides is said only when the instance states an acceptance rule.
+        pivotal = blockers = None
+        if not rule.unanimous and acceptable:
+            pivotal = acc.pivotal(rule, accepted, parties)
+        elif not rule.unanimous:
+            blockers = acc.blockers(rule, accepted, parties)
         extra = None, None
         if all_deals:
             values, complete = deals_at(session, point, all_deals_cap)
@@ -88,7 +96,7 @@ def solve(
                 ),
                 complete,
             )
-        frontier.append(FrontierDeal(deal, utilities, acceptable, *extra))
+        frontier.append(FrontierDeal(deal, utilities, acceptable, *extra, pivotal, blockers))
     if any(model.resolution):
         vectors = [tuple(p.utilities[q] for q in parties) for p in frontier]
         frontier = [frontier[i] for i in nondominated(vectors)]
@@ -96,10 +104,16 @@ def solve(
     zone = tuple(i for i, p in enumerate(frontier) if p.acceptable)
     d = [no_deal[p] for p in parties]
     zone_vectors = [[frontier[i].utilities[p] for p in parties] for i in zone]
-    solutions = {}
-    for name, pick in SOLUTIONS.items():
-        k = pick(zone_vectors, d)
-        solutions[name] = None if k is None else zone[k]
+    picked = acc.solutions(rule, zone_vectors, d, parties)
+    solutions = {name: None if k is None else zone[k] for name, k in picked.items()}
+    summary = None
+    if not rule.unanimous:
+        zone_pivotal = {p for i in zone for p in frontier[i].pivotal or ()}
+        summary = acc.AcceptanceSummary(
+            acc.describe(rule),
+            acc.veto_players(rule, parties),
+            tuple(p for p in parties if p in zone_pivotal),
+        )
     if not found.complete:
         status = Status.PARTIAL
     elif not frontier:
@@ -128,6 +142,7 @@ def solve(
         zone=zone,
         solutions=solutions,
         stats=stats,
+        acceptance=summary,
     )
 
 

@@ -24,13 +24,17 @@ def _deal(point: FrontierDeal) -> dict[str, Any]:
     if point.all_deals is not None:
         out["all_deals"] = [dict(d) for d in point.all_deals]
         out["all_deals_complete"] = point.all_deals_complete
+    if point.pivotal is not None:
+        out["pivotal"] = list(point.pivotal)
+    if point.blockers is not None:
+        out["blockers"] = list(point.blockers)
     return out
 
 
 def result_to_dict(result: Result) -> dict[str, Any]:
     """See the module docstring and ``docs/result-schema.json``."""
     stats = result.stats
-    return {
+    out: dict[str, Any] = {
         "schema": "dealopt.result/1",
         "instance": result.instance_name,
         "parties": [
@@ -58,3 +62,10 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "resolution": {p: json_number(r) for p, r in stats.resolution.items()},
         },
     }
+    if result.acceptance is not None:
+        out["acceptance"] = {
+            "rule": list(result.acceptance.clauses),
+            "veto_players": list(result.acceptance.veto_players),
+            "pivotal": list(result.acceptance.pivotal),
+        }
+    return out

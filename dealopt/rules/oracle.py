@@ -251,11 +251,16 @@ class Oracle:
         """True if ``deal`` breaks no rule and no red line."""
         return not self.violations(deal)
 
+    def accepting(self, deal: Deal) -> tuple[str, ...]:
+        """The parties whose utility of ``deal`` is at least their no-deal value."""
+        return tuple(p for p, u in self.utilities(deal).items() if u >= self.no_deal(p))
+
     def is_acceptable(self, deal: Deal) -> bool:
-        """Feasible, and every party's utility at least its no-deal value."""
+        """Feasible, and passed by the instance's acceptance rule (default: every party's
+        utility at least its no-deal value)."""
         if not self.is_feasible(deal):
             return False
-        return all(u >= self.no_deal(p) for p, u in self.utilities(deal).items())
+        return self.instance.acceptance.passes(self.accepting(deal), self.instance.parties)
 
     def _party(self, party: str):
         if party not in self.instance.parties:

@@ -109,6 +109,34 @@ class DealDoc(_Node):
     )
 
 
+class AtLeastDoc(_Node):
+    """At least `count` of the listed parties must accept."""
+
+    label: StrictStr | None = None
+    count: StrictInt = Field(description="How many of `of` must accept (at least 1).")
+    of: list[Name] = Field(min_length=1, description="The parties counted.")
+
+
+class WeightedDoc(_Node):
+    """The accepting parties must hold at least `share` of the total weight, including every
+    party in `including`."""
+
+    label: StrictStr | None = None
+    weights: dict[Name, Number] = Field(min_length=1, description="Each counted party's weight.")
+    share: Number = Field(description="Least share of the total weight, in (0, 1].")
+    including: list[Name] = Field(
+        default_factory=list, description="Parties that must be among those accepting."
+    )
+
+
+class AcceptanceDoc(_Node):
+    """Who must prefer a deal to no deal for it to pass; every clause must hold."""
+
+    veto: list[Name] = Field(default_factory=list, description="Parties that must each accept.")
+    at_least: list[AtLeastDoc] = Field(default_factory=list)
+    weighted: list[WeightedDoc] = Field(default_factory=list)
+
+
 class InstanceDoc(_Node):
     """A dealopt instance file, format version 1."""
 
@@ -134,6 +162,9 @@ class InstanceDoc(_Node):
     )
     deals: dict[Name, DealDoc] = Field(
         default_factory=dict, description="Named deals to evaluate (`dealopt evaluate`)."
+    )
+    acceptance: AcceptanceDoc | None = Field(
+        None, description="Who must accept a deal (default: every party)."
     )
 
 

@@ -21,6 +21,8 @@ from dealopt.spec.document import InstanceDoc, IssueDoc, RuleDoc
 from dealopt.spec.extends import check_version, read_chain, resolve_extends
 from dealopt.spec.model import (
     LINEAR,
+    Acceptance,
+    AtLeast,
     Attribute,
     Instance,
     Interest,
@@ -32,6 +34,7 @@ from dealopt.spec.model import (
     Term,
     Text,
     Value,
+    Weighted,
     frozen_map,
 )
 from dealopt.spec.problems import ProblemCollector, structure_problems
@@ -189,6 +192,7 @@ class _Builder:
                 self.problems.add(("groups", group), f"group '{group}' lists an issue twice")
             groups[group] = tuple(members)
         deals = {name: self.named_deal(name, d, issues) for name, d in doc.deals.items()}
+        acceptance = self.acceptance(parties)
         self.problems.raise_if_any()
         return Instance(
             name=doc.name,
@@ -202,6 +206,7 @@ class _Builder:
             rules=rules,
             groups=frozen_map(groups),
             deals=frozen_map(deals),
+            acceptance=acceptance,
             path=self.located.path,
         )
 
@@ -308,6 +313,64 @@ class _Builder:
     def rule(self, doc: RuleDoc, at: PathKey, owner: str | None = None) -> Rule:
         text = self.text(doc.rule, *at, "rule")
         return Rule(doc.label or doc.rule, text, owner, doc.description, self.src(*at))
+
+    def acceptance(self, parties: Mapping[str, Party]) -> Acceptance:
+        """The ``acceptance`` section: every party named must exist, counts and shares must
+        be reachable; no section is unanimity."""
+        doc = self.doc.acceptance
+        if doc is None:
+            return Acceptance()
+        at: PathKey = ("acceptance",)
+        for k, party in enumerate(doc.veto):
+            self.known(party, parties, "party", (*at, "veto", k))
+        at_least = []
+        for k, c in enumerate(doc.at_least):
+            where = (*at, "at_least", k)
+            for j, party in enumerate(c.of):
+                self.known(party, parties, "party", (*where, "of", j))
+            if len(set(c.of)) != len(c.of):
+                self.problems.add((*where, "of"), "a party is listed twice in 'of'")
+            if not 1 <= c.count <= len(c.of):
+                self.problems.add(
+                    (*where, "count"),
+                    f"'count' must be between 1 and the {len(c.of)} parties of 'of', got {c.count}",
+                )
+            label = c.label or f"at least {c.count} of {', '.join(c.of)}"
+            at_least.append(AtLeast(c.count, tuple(c.of), label, self.src(*where)))
+        weighted = []
+        for k, w in enumerate(doc.weighted):
+            where = (*at, "weighted", k)
+            for party, x in w.weights.items():
+                self.known(party, parties, "party", (*where, "weights", party), key=True)
+                if x < 0:
+                    self.problems.add(
+                        (*where, "weights", party), f"a weight must not be negative, got {x}"
+                    )
+            for j, party in enumerate(w.including):
+                self.known(party, parties, "party", (*where, "including", j))
+            share = Decimal(w.share)
+            if not 0 < share <= 1:
+                self.problems.add(
+                    (*where, "share"),
+                    f"'share' is a fraction of the total weight: more than 0, at most 1; "
+                    f"got {share} (write 55% as 0.55)",
+                )
+            if sum(Decimal(x) for x in w.weights.values()) <= 0:
+                self.problems.add((*where, "weights"), "the weights must not all be 0")
+            label = w.label or (
+                f"at least {share} of the weight"
+                + (f", including {', '.join(w.including)}" if w.including else "")
+            )
+            weighted.append(
+                Weighted(
+                    frozen_map({p: Decimal(x) for p, x in w.weights.items()}),
+                    share,
+                    tuple(w.including),
+                    label,
+                    self.src(*where),
+                )
+            )
+        return Acceptance(tuple(doc.veto), tuple(at_least), tuple(weighted), False, self.src(*at))
 
     def named_deal(self, name: str, doc: Any, issues: Mapping[str, Issue]) -> NamedDeal:
         at = ("deals", name)

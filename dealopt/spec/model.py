@@ -7,7 +7,7 @@ All numbers are exact :class:`~decimal.Decimal` s read from the file's own text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
@@ -174,6 +174,77 @@ class NamedDeal:
 
 
 @dataclass(frozen=True)
+class AtLeast:
+    """At least ``count`` of ``parties`` must accept."""
+
+    count: int
+    parties: tuple[str, ...]
+    label: str
+    source: Source | None = field(default=None, compare=False)
+
+    def holds(self, accepting: Collection[str]) -> bool:
+        return sum(p in accepting for p in self.parties) >= self.count
+
+
+@dataclass(frozen=True)
+class Weighted:
+    """The accepting parties hold at least ``share`` of the total weight, ``including`` all
+    of the parties listed there."""
+
+    weights: Mapping[str, Decimal]
+    share: Decimal
+    including: tuple[str, ...]
+    label: str
+    source: Source | None = field(default=None, compare=False)
+
+    def holds(self, accepting: Collection[str]) -> bool:
+        if not all(p in accepting for p in self.including):
+            return False
+        total = sum(self.weights.values(), Decimal(0))
+        held = sum((w for p, w in self.weights.items() if p in accepting), Decimal(0))
+        return held >= self.share * total  # exact: Decimals of the file, no rounding
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """Who must prefer a deal to no deal for it to pass: every clause must hold.
+
+    ``unanimous`` (no ``acceptance`` section): every party. A party "accepts" a feasible
+    deal when its utility is at least its no-deal value. The rule is monotone (a larger set
+    of accepting parties never fails where a smaller one passes), which is what keeps the
+    zone equal to the Pareto-optimal deals the rule passes.
+    """
+
+    veto: tuple[str, ...] = ()
+    at_least: tuple[AtLeast, ...] = ()
+    weighted: tuple[Weighted, ...] = ()
+    unanimous: bool = True
+    source: Source | None = field(default=None, compare=False)
+
+    def passes(self, accepting: Collection[str], parties: Collection[str]) -> bool:
+        """True when a deal that exactly ``accepting`` accept (among ``parties``) passes."""
+        if self.unanimous:
+            return all(p in accepting for p in parties)
+        return (
+            all(p in accepting for p in self.veto)
+            and all(c.holds(accepting) for c in self.at_least)
+            and all(c.holds(accepting) for c in self.weighted)
+        )
+
+    def counted(self, parties: Collection[str]) -> tuple[str, ...]:
+        """The parties whose acceptance the rule looks at (in ``parties``' order)."""
+        if self.unanimous:
+            return tuple(parties)
+        named = set(self.veto)
+        for c in self.at_least:
+            named.update(c.parties)
+        for w in self.weighted:
+            named.update(p for p, x in w.weights.items() if x)
+            named.update(w.including)
+        return tuple(p for p in parties if p in named)
+
+
+@dataclass(frozen=True)
 class Instance:
     """A whole negotiation: parties, issues, interests, red lines and rules.
 
@@ -191,6 +262,7 @@ class Instance:
     rules: tuple[Rule, ...] = ()
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
     deals: Mapping[str, NamedDeal] = field(default_factory=frozen_map)
+    acceptance: Acceptance = field(default_factory=Acceptance)
     description: str | None = None
     path: str | None = field(default=None, compare=False)
 
