@@ -37,6 +37,7 @@ from dealopt.compile.model import (
 )
 from dealopt.errors import OracleRejectedError
 from dealopt.rules import ast
+from dealopt.rules.bounds import MAX_TABULATED, value_set
 from dealopt.rules.oracle import Oracle
 from dealopt.rules.oracle import evaluate as rules_evaluate
 from dealopt.rules.oracle import table as rules_table
@@ -222,7 +223,25 @@ class _Compiler:
             for cond in expr.conditions:
                 acc = _add(acc, self.lit_affine(self.condition(cond)), 1)
             return acc
+        if isinstance(expr, ast.Piecewise):
+            return self.piecewise(expr)
         raise OracleRejectedError(f"cannot compile numeric node {type(expr).__name__}")
+
+    def piecewise(self, expr: ast.Piecewise) -> Affine:
+        """``f(arg)`` over several issues, exactly: one reified ``arg == v`` per value ``v`` the
+        argument can take (the checker bounded how many), weighted by ``f(v)``."""
+        values = value_set(expr.arg, self.checked, MAX_TABULATED)
+        assert values is not None and len(values) <= MAX_TABULATED, "the checker refuses this"
+        arg = self.numeric(expr.arg)
+        ordered = sorted(values)
+        base = expr.at(ordered[0])
+        acc: Affine = ({}, base)
+        for v in ordered:
+            y = expr.at(v) - base
+            if y:
+                holds = self.reify(_add(arg, ({}, v), -1), "==")
+                acc = _add(acc, _scale(self.lit_affine(holds), y), 1)
+        return acc
 
     def lit_affine(self, cond: Cond) -> Affine:
         if isinstance(cond, bool):
@@ -303,6 +322,10 @@ class _Compiler:
     def linear_parts(self, expr: ast.Compare) -> tuple[LinExpr, int | None, int | None]:
         """``left op right`` as ``lo <= e <= hi`` with ``e`` integer (``!=`` handled by caller)."""
         diff = _add(self.numeric(expr.left), self.numeric(expr.right), -1)
+        return self.affine_parts(diff, expr.op)
+
+    def affine_parts(self, diff: Affine, op: str) -> tuple[LinExpr, int | None, int | None]:
+        """``diff op 0`` as ``lo <= e <= hi`` with ``e`` integer (``!=`` as ``==``)."""
         terms, const = diff
         scale = _lcm_denominators([*terms.values(), const])
         int_terms = tuple(sorted((v, int(c * scale)) for v, c in terms.items() if c))
@@ -310,7 +333,6 @@ class _Compiler:
         rhs = -const * scale  # e op rhs, rhs an integer
         assert rhs.denominator == 1
         r = int(rhs)
-        op = expr.op
         lo, hi = {
             ">=": (r, None),
             ">": (r + 1, None),
@@ -322,7 +344,12 @@ class _Compiler:
         return linexpr, lo, hi
 
     def compare(self, expr: ast.Compare) -> Cond:
-        linexpr, lo, hi = self.linear_parts(expr)
+        diff = _add(self.numeric(expr.left), self.numeric(expr.right), -1)
+        return self.reify(diff, expr.op)
+
+    def reify(self, diff: Affine, op: str) -> Cond:
+        """The condition ``diff op 0``: a constant when the bounds decide it, else a Boolean."""
+        linexpr, lo, hi = self.affine_parts(diff, op)
         bounds = self.expr_bounds(linexpr)
         if (lo is None or bounds[0] >= lo) and (hi is None or bounds[1] <= hi):
             holds: Cond = True
@@ -332,7 +359,7 @@ class _Compiler:
             var = self.new_var()
             self.definitions.append(ReifiedLinear(var, linexpr, lo, hi, bounds))
             holds = (var, True)
-        return _neg(holds) if expr.op == "!=" else holds
+        return _neg(holds) if op == "!=" else holds
 
     def expr_bounds(self, expr: LinExpr) -> tuple[int, int]:
         """Min and max of ``expr`` over all deals: per issue the extreme option, exactly."""

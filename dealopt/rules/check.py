@@ -51,7 +51,7 @@ def check(instance: Instance) -> CheckedInstance:
     for party in instance.parties:
         red_lines.setdefault(party, [])
     c.raise_problems()
-    return CheckedInstance(
+    checked = CheckedInstance(
         instance=instance,
         quantities=frozen_map({n: c.quantities[n] for n in instance.quantities}),
         rules=tuple(r for r in rules if r is not None),
@@ -60,6 +60,9 @@ def check(instance: Instance) -> CheckedInstance:
         quantity_deps=frozen_map(c.quantity_deps),
         utility_deps=frozen_map({p: c.utility_deps(p) for p in c.terms}),
     )
+    c.check_tabulated(checked)
+    c.raise_problems()
+    return checked
 
 
 def check_expression(
@@ -74,6 +77,8 @@ def check_expression(
     c = _Checker(checked.instance, checked)
     text = text if isinstance(text, Text) else Text(text, source=None)
     typed = c.text(text, kind, "<expression>")
+    c.raise_problems()
+    c.check_tabulated(checked)
     c.raise_problems()
     assert typed is not None
     return typed.expr
@@ -116,6 +121,7 @@ class _Checker:
             {p: list(t) for p, t in seed.terms.items()} if seed else {}
         )
         self.failed_quantities: set[str] = set()
+        self.tabulated: list[tuple[_Scope, ast.Piecewise]] = []
         self.failed_parties: set[str] = set()  # some term did not check
         self._visiting: list[str] = []
         self._owners: dict[str, list[str]] = {}  # option name -> issues having it
@@ -228,6 +234,14 @@ class _Checker:
                 return self.compare(e, s)
             case ast.InSet():
                 return self.in_set(e, s)
+            case ast.ListLit():
+                self.error(
+                    s,
+                    e.span,
+                    "a list [...] is only allowed as the breakpoints of piecewise()",
+                    "write piecewise(quantity, [[x0, y0], [x1, y1], ...])",
+                )
+                return _Typed(e, ERR, _NONE)
             case ast.Sum() | ast.Negate() | ast.BoolOp() | ast.Not() | ast.Implies() | ast.Iff():
                 # Operators whose operands all have the type of the result.
                 want = NUM if isinstance(e, ast.Sum | ast.Negate) else BOOL
@@ -441,6 +455,8 @@ class _Checker:
 
     def call(self, e: ast.Call, s: _Scope) -> _Typed:
         inst, fn = self.instance, e.name
+        if fn == "piecewise":
+            return self.piecewise(e, s)
         if fn == "count":
             if not e.args:
                 self.error(s, e.span, "count() needs at least one condition")
@@ -488,6 +504,80 @@ class _Checker:
         udeps = {names[0]: self.utility_deps(names[0])} if fn == "utility" else {}
         return _Typed(node, NUM, node_deps([node], inst, self.quantity_deps, udeps))  # type: ignore[arg-type]
 
+    def piecewise(self, e: ast.Call, s: _Scope) -> _Typed:
+        """``piecewise(arg, [[x0, y0], ...])``: a numeric ``arg``, at least two breakpoints of
+        constant numbers with strictly increasing ``x``."""
+        usage = "write piecewise(quantity, [[x0, y0], [x1, y1], ...]) with x0 < x1 < ..."
+        if len(e.args) != 2 or not isinstance(e.args[1], ast.ListLit):
+            self.error(
+                s,
+                e.span,
+                "piecewise() takes 2 arguments (a number and a list of [x, y] breakpoints), "
+                f"got {len(e.args) if len(e.args) != 2 else 'no list'}",
+                usage,
+            )
+            return _Typed(e, ERR, _NONE)
+        arg = self.expr(e.args[0], s)
+        if not self.need([arg], NUM, s):
+            return _Typed(e, ERR, _NONE)
+        from dealopt.rules.oracle import evaluate  # the oracle imports this module
+
+        points: list[tuple[Fraction, Fraction]] = []
+        for item in e.args[1].items:
+            if not isinstance(item, ast.ListLit) or len(item.items) != 2:
+                self.error(s, item.span, "expected a breakpoint [x, y] of two numbers", usage)
+                return _Typed(e, ERR, _NONE)
+            pair = [self.expr(x, s) for x in item.items]
+            if not self.need(pair, NUM, s):
+                return _Typed(e, ERR, _NONE)
+            if any(p.deps for p in pair):
+                bad = next(p for p in pair if p.deps)
+                self.error(
+                    s,
+                    bad.expr.span,
+                    f"a breakpoint must be a constant, but '{render(bad.expr)}' depends on "
+                    f"{_issues(bad.deps)}",
+                    usage,
+                )
+                return _Typed(e, ERR, _NONE)
+            x, y = (evaluate(p.expr, self.instance.status_quo, self) for p in pair)
+            assert not isinstance(x, bool) and not isinstance(y, bool)
+            if points and x <= points[-1][0]:
+                self.error(
+                    s,
+                    item.span,
+                    f"breakpoint x values must increase: {_number(x)} comes after "
+                    f"{_number(points[-1][0])}",
+                    usage,
+                )
+                return _Typed(e, ERR, _NONE)
+            points.append((Fraction(x), Fraction(y)))
+        if len(points) < 2:
+            self.error(s, e.args[1].span, "piecewise() needs at least two breakpoints", usage)
+            return _Typed(e, ERR, _NONE)
+        node = ast.Piecewise(arg.expr, tuple(points), span=e.span)
+        if len(arg.deps) > 1:
+            self.tabulated.append((s, node))
+        return _Typed(node, NUM, arg.deps)
+
+    def check_tabulated(self, checked: CheckedInstance) -> None:
+        """Each piecewise() over several issues is compiled by tabulating its argument's
+        values: refuse, at its position, an argument with too many of them."""
+        from dealopt.rules.bounds import MAX_TABULATED, VALUE_SET_CAP, value_set
+
+        for s, node in self.tabulated:
+            values = value_set(node.arg, checked, MAX_TABULATED)
+            if values is None or len(values) > MAX_TABULATED:
+                size = f"more than {VALUE_SET_CAP:,}" if values is None else f"{len(values):,}"
+                self.error(
+                    s,
+                    node.arg.span,
+                    f"piecewise() over '{render(node.arg)}' would tabulate {size} values "
+                    f"(at most {MAX_TABULATED:,})",
+                    "apply piecewise() to fewer issues (one issue is always fine), use a "
+                    "coarser range step, or split the quantity into parts",
+                )
+
     def name_arg(self, arg: ast.Expr, kind: str, s: _Scope) -> str | None:
         """The name ``arg`` gives, if it is the name of a ``kind`` (issue, party, attribute)."""
         inst = self.instance
@@ -511,6 +601,10 @@ def _literal(e: ast.Expr) -> Fraction | None:
     if isinstance(e, ast.Negate) and isinstance(e.operand, ast.Number):
         return -e.operand.value
     return e.value if isinstance(e, ast.Number) else None
+
+
+def _number(value: Fraction) -> str:
+    return render(ast.Number(value)) if value >= 0 else "-" + render(ast.Number(-value))
 
 
 def _union(parts: Iterable[_Typed]) -> frozenset[str]:

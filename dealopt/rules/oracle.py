@@ -131,6 +131,8 @@ class _Evaluation:
                 return Fraction(interest.score(i, deal[i])) if interest else Fraction(0)
             case ast.Count(conditions=conds):
                 return Fraction(sum(self.cond(c) for c in conds))
+            case ast.Piecewise(arg=a):
+                return e.at(self.num(a))
             case ast.QuantityRef(name=n):
                 key = ("quantity", n)
                 if key not in self.cache:

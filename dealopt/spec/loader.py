@@ -45,7 +45,7 @@ MAX_SUGGEST = 1000  # no 'did you mean' among more options than this (difflib is
 _INTEGER_KEY = re.compile(r"[-+]?[0-9]+")
 # Names the rule language gives a meaning of its own; an instance may not reuse them.
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
-RESERVED = KEYWORDS | {"total", "level", "utility", "score", "count"}
+RESERVED = KEYWORDS | {"total", "level", "utility", "score", "count", "piecewise"}
 # Options may use the function names (``x == total`` is unambiguous), not the keywords.
 
 
