@@ -41,7 +41,7 @@ from dealopt.rules.bounds import MAX_TABULATED, value_set
 from dealopt.rules.oracle import Oracle
 from dealopt.rules.oracle import evaluate as rules_evaluate
 from dealopt.rules.oracle import table as rules_table
-from dealopt.spec.model import Deal, Instance, Rule, Value
+from dealopt.spec.model import Deal, Instance, PairTable, Rule, Value, pair_value
 
 #: Objectives are kept below this in absolute value (leaves room for sums and combinations).
 SAFE_OBJECTIVE = 2**50
@@ -217,6 +217,8 @@ class _Compiler:
                     for v in self.instance.issues[issue].values
                 ]
                 acc = _add(acc, self.table_affine(issue, [Fraction(t) for t in table]), 1)
+            for pair, t in self.instance.attributes[expr.attribute].pairs.items():
+                acc = _add(acc, self.pair_affine(pair, t), 1)
             return acc
         if isinstance(expr, ast.Count):
             acc = ({}, Fraction(0))
@@ -225,7 +227,29 @@ class _Compiler:
             return acc
         if isinstance(expr, ast.Piecewise):
             return self.piecewise(expr)
+        if isinstance(expr, ast.AttributeOf) and expr.pair is not None:
+            return self.pair_affine(
+                expr.pair, self.instance.attributes[expr.attribute].pairs[expr.pair]
+            )
         raise OracleRejectedError(f"cannot compile numeric node {type(expr).__name__}")
+
+    def pair_affine(
+        self, pair: tuple[str, str], table: PairTable, weight: Fraction = Fraction(1)
+    ) -> Affine:
+        """A table over two issues, exactly: each nonzero entry on the conjunction of its two
+        options (as a pairwise product is compiled)."""
+        a, b = pair
+        terms: dict[int, Fraction] = {}
+        for va in self.instance.issues[a].values:
+            for vb in self.instance.issues[b].values:
+                x = weight * Fraction(pair_value(table, va, vb))
+                if x:
+                    both = self.conj(
+                        [(self.option_var[(a, va)], True), (self.option_var[(b, vb)], True)]
+                    )
+                    assert not isinstance(both, bool)
+                    terms[both[0]] = terms.get(both[0], Fraction(0)) + x
+        return terms, Fraction(0)
 
     def piecewise(self, expr: ast.Piecewise) -> Affine:
         """``f(arg)`` over several issues, exactly: one reified ``arg == v`` per value ``v`` the
@@ -290,6 +314,9 @@ class _Compiler:
                     for v in self.instance.issues[issue].values
                 ]
                 acc = _add(acc, self.table_affine(issue, table), 1)
+            for pair, t in interest.pairs.items():
+                weight = Fraction(interest.pair_weights[pair])
+                acc = _add(acc, self.pair_affine(pair, t, weight), 1)
             for term in self.checked.terms[party]:
                 amount = self.numeric(term.value)
                 cond: Cond = True if term.when is None else self.condition(term.when)

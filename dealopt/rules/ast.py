@@ -218,10 +218,17 @@ class QuantityRef(Expr):
 
 @dataclass(frozen=True)
 class AttributeOf(Expr):
-    """``attribute(issue)``: the attribute of the chosen value (unlisted values count 0)."""
+    """``attribute(issue)``: the attribute of the chosen value (unlisted values count 0);
+    ``attribute(issue, second)``: the entry of its table over the two issues (``pair``, the
+    issues in the order the table is written)."""
 
     attribute: str
     issue: str
+    second: str | None = None
+
+    @property
+    def pair(self) -> tuple[str, str] | None:
+        return None if self.second is None else (self.issue, self.second)
 
 
 @dataclass(frozen=True)
@@ -401,12 +408,16 @@ def node_deps(
         match node:
             case Level(issue=i) | IssueValue(issue=i) | OptionTest(issue=i):
                 out.add(i)
+            case AttributeOf(attribute=a, issue=i, second=j) if j is not None:
+                out.update((i, j))
             case AttributeOf(attribute=a, issue=i):
                 attr, issue = instance.attributes[a], instance.issues[i]
                 if varies(attr.of(i, v) for v in issue.values):
                     out.add(i)
             case Total(attribute=a):
                 attr = instance.attributes[a]
+                for pair in attr.pairs:
+                    out.update(pair)
                 out.update(
                     i
                     for i in attr.tables

@@ -15,6 +15,7 @@ from fractions import Fraction
 from dealopt.rules import ast
 from dealopt.rules.check import CheckedInstance
 from dealopt.rules.oracle import evaluate, table
+from dealopt.spec.model import pair_value
 
 Interval = tuple[Fraction, Fraction]
 #: A piecewise() over several issues is compiled with one Boolean per value of its argument:
@@ -27,6 +28,12 @@ VALUE_SET_CAP = 100_000
 def bounds(expr: ast.Expr, checked: CheckedInstance) -> Interval:
     """``(min, max)`` of checked ``expr`` over all deals; a condition counts as 0 or 1."""
     return _Bounds(checked).of(expr)
+
+
+def _pair_values(instance, table, pair) -> list[Fraction]:
+    """Every entry of a two-issue table over all pairs of values (unlisted pairs count 0)."""
+    first, second = instance.issues[pair[0]].values, instance.issues[pair[1]].values
+    return [Fraction(pair_value(table, a, b)) for a in first for b in second]
 
 
 def _point(value: Fraction | bool) -> Fraction:
@@ -83,6 +90,10 @@ class _Bounds:
                 return self._cached(("quantity", n), lambda: self.of(checked.quantities[n]))
             case ast.UtilityOf(party=p):
                 return self._cached(("utility", p), lambda: self._utility(p))
+            case ast.AttributeOf(attribute=a, second=j) if j is not None:
+                t = checked.instance.attributes[a].pairs[e.pair]  # type: ignore[index]
+                vals = _pair_values(checked.instance, t, e.pair)
+                return min(vals), max(vals)
             case ast.Piecewise(arg=a, points=points):
                 lo, hi = self.of(a)
                 # A piecewise-linear function's extremes on [lo, hi] lie at the ends or at a
@@ -100,6 +111,9 @@ class _Bounds:
                             for v in checked.instance.issues[issue].values
                         ]
                         lo, hi = lo + min(vals), hi + max(vals)
+                for pair, t in attr.pairs.items():
+                    vals = _pair_values(checked.instance, t, pair)
+                    lo, hi = lo + min(vals), hi + max(vals)
                 return lo, hi
         # Any other condition on several issues: true or false.
         return Fraction(0), Fraction(1)
@@ -119,6 +133,10 @@ class _Bounds:
                     Fraction(weight) * Fraction(interest.score(issue, v))
                     for v in inst.issues[issue].values
                 ]
+                lo, hi = lo + min(vals), hi + max(vals)
+            for pair, t in interest.pairs.items():
+                w = Fraction(interest.pair_weights[pair])
+                vals = [w * x for x in _pair_values(inst, t, pair)]
                 lo, hi = lo + min(vals), hi + max(vals)
         for term in self.checked.terms.get(party, ()):
             value = self.of(term.value)
@@ -197,6 +215,9 @@ class _Values:
                 return self.of(checked.quantities[n])
             case ast.Piecewise(arg=a):
                 return {e.at(x) for x in self.of(a)}
+            case ast.AttributeOf(attribute=a, second=j) if j is not None:
+                t = checked.instance.attributes[a].pairs[e.pair]  # type: ignore[index]
+                return set(_pair_values(checked.instance, t, e.pair))
             case ast.Total(attribute=a):
                 attr = checked.instance.attributes[a]
                 acc = {Fraction(0)}
@@ -207,6 +228,9 @@ class _Values:
                             for v in checked.instance.issues[issue].values
                         }
                         acc = self.combine(acc, vals, lambda x, y: x + y)
+                for pair, t in attr.pairs.items():
+                    vals = set(_pair_values(checked.instance, t, pair))
+                    acc = self.combine(acc, vals, lambda x, y: x + y)
                 return acc
             case ast.UtilityOf(party=p):
                 return self._utility(p)
@@ -223,6 +247,10 @@ class _Values:
                     Fraction(weight) * Fraction(interest.score(issue, v))
                     for v in inst.issues[issue].values
                 }
+                acc = self.combine(acc, vals, lambda x, y: x + y)
+            for pair, t in interest.pairs.items():
+                w = Fraction(interest.pair_weights[pair])
+                vals = {w * x for x in _pair_values(inst, t, pair)}
                 acc = self.combine(acc, vals, lambda x, y: x + y)
         for term in self.checked.terms.get(party, ()):
             value = self.of(term.value)

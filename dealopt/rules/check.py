@@ -209,6 +209,8 @@ class _Checker:
                 values = self.instance.issues[issue].values
                 if weight != 0 and ast.varies(interest.score(issue, v) for v in values):
                     out.add(issue)
+            for pair in interest.pairs:
+                out.update(pair)
         for t in self.terms.get(party, ()):
             nodes = ast.walk(t.value) + (ast.walk(t.when) if t.when is not None else [])
             out |= node_deps(nodes, self.instance, self.quantity_deps, {})
@@ -474,6 +476,8 @@ class _Checker:
             hint = did_you_mean(fn, [*ast.BUILTINS, *inst.attributes])
             self.error(s, e.span, message, hint)
             return _Typed(e, ERR, _NONE)
+        if fn in inst.attributes and len(e.args) == 2:
+            return self.pair_attribute(e, s)
         if len(e.args) != len(kinds):
             wanted = " and ".join(f"an {k}" if k[0] in "aeiou" else f"a {k}" for k in kinds)
             n = len(kinds)
@@ -503,6 +507,26 @@ class _Checker:
         node = make(*names, span=e.span)
         udeps = {names[0]: self.utility_deps(names[0])} if fn == "utility" else {}
         return _Typed(node, NUM, node_deps([node], inst, self.quantity_deps, udeps))  # type: ignore[arg-type]
+
+    def pair_attribute(self, e: ast.Call, s: _Scope) -> _Typed:
+        """``attribute(a, b)``: the attribute's table over issues a and b (either order)."""
+        names = [self.name_arg(a, "issue", s) for a in e.args]
+        if None in names:
+            return _Typed(e, ERR, _NONE)
+        attr = self.instance.attributes[e.name]
+        a, b = names
+        pair = (a, b) if (a, b) in attr.pairs else (b, a) if (b, a) in attr.pairs else None
+        if pair is None:
+            have = [f"{e.name}({x}, {y})" for x, y in attr.pairs]
+            self.error(
+                s,
+                e.span,
+                f"attribute '{e.name}' has no table over issues {a} and {b}",
+                f"it has {', '.join(have)}" if have else "give one as '" + f"{a},{b}': {{...}}",
+            )
+            return _Typed(e, ERR, _NONE)
+        node = ast.AttributeOf(e.name, pair[0], pair[1], span=e.span)
+        return _Typed(node, NUM, frozenset(pair))
 
     def piecewise(self, e: ast.Call, s: _Scope) -> _Typed:
         """``piecewise(arg, [[x0, y0], ...])``: a numeric ``arg``, at least two breakpoints of

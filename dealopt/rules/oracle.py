@@ -119,13 +119,16 @@ class _Evaluation:
                 return Fraction(deal[i])  # type: ignore[arg-type]
             case ast.Level(issue=i):
                 return Fraction(inst.issues[i].level(deal[i]))
+            case ast.AttributeOf(attribute=a, issue=i, second=j) if j is not None:
+                return Fraction(inst.attributes[a].of_pair((i, j), deal))
             case ast.AttributeOf(attribute=a, issue=i):
                 return Fraction(inst.attributes[a].of(i, deal[i]))
             case ast.Total(attribute=a):
                 attr = inst.attributes[a]
-                return sum(
+                singles = sum(
                     (Fraction(attr.of(i, deal[i])) for i in attr.tables if i in deal), Fraction(0)
                 )
+                return singles + sum((Fraction(attr.of_pair(p, deal)) for p in attr.pairs), 0)
             case ast.ScoreOf(party=p, issue=i):
                 interest = inst.interests.get(p)
                 return Fraction(interest.score(i, deal[i])) if interest else Fraction(0)
@@ -156,6 +159,8 @@ class _Evaluation:
         else:
             for issue, weight in interest.weights.items():
                 total += Fraction(weight) * Fraction(interest.score(issue, self.deal[issue]))
+        if interest is not None and interest.pairs:
+            total += Fraction(interest.pair_part(self.deal))
         for term in self.env.terms.get(party, ()):
             if term.when is None or self.cond(term.when):
                 total += self.num(term.value)

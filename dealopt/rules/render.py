@@ -104,6 +104,8 @@ def _render(e: ast.Expr) -> tuple[str, int]:
             return f"{name}({', '.join(render(a) for a in args)})", ATOM
         case ast.Count(conditions=args):
             return f"count({', '.join(render(a) for a in args)})", ATOM
+        case ast.AttributeOf(attribute=attr, issue=issue, second=second) if second is not None:
+            return f"{attr}({issue}, {second})", ATOM
         case ast.AttributeOf(attribute=attr, issue=issue):
             return f"{attr}({issue})", ATOM
         case ast.Total(attribute=attr):

@@ -41,6 +41,26 @@ Table = (
     | Literal["linear"]
 )
 
+#: A table over two issues: ``"first,second"`` (the issues' names), rows by the first issue's
+#: values, columns by the second's; unlisted pairs count 0.
+TABLE_NAME_PATTERN = r"^[a-z_][a-z0-9_]*(\s*,\s*[a-z_][a-z0-9_]*)?$"  # an issue, or a pair
+TableKey = Annotated[StrictStr, Field(pattern=TABLE_NAME_PATTERN)]
+_ROW = {
+    "type": "object",
+    "propertyNames": {"pattern": TABLE_KEY_PATTERN},
+    "additionalProperties": {"type": "number"},
+}
+PairTable = Annotated[
+    dict[Name | StrictInt | IntegerKey, dict[Name | StrictInt | IntegerKey, Number]],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "propertyNames": {"pattern": TABLE_KEY_PATTERN},
+            "additionalProperties": _ROW,
+        }
+    ),
+]
+
 
 class _Node(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
@@ -82,8 +102,8 @@ class TermDoc(_Node):
 class InterestDoc(_Node):
     """A party's utility: sum of weight x score per issue, plus terms."""
 
-    weights: dict[Name, Number] = Field(default_factory=dict)
-    scores: dict[Name, Table] = Field(default_factory=dict)
+    weights: dict[TableKey, Number] = Field(default_factory=dict)
+    scores: dict[TableKey, Table | PairTable] = Field(default_factory=dict)
     terms: list[TermDoc] = Field(default_factory=list)
 
 
@@ -152,7 +172,7 @@ class InstanceDoc(_Node):
     description: StrictStr | None = None
     parties: dict[Name, PartyDoc] = Field(min_length=1)
     issues: dict[Name, IssueDoc] = Field(min_length=1)
-    attributes: dict[Name, dict[Name, Table]] = Field(default_factory=dict)
+    attributes: dict[Name, dict[TableKey, Table | PairTable]] = Field(default_factory=dict)
     quantities: dict[Name, Expression | Number] = Field(default_factory=dict)
     interests: dict[Name, InterestDoc] = Field(default_factory=dict)
     red_lines: dict[Name, list[RuleDoc]] = Field(default_factory=dict)

@@ -143,8 +143,9 @@ class _Builder:
         attributes = {
             name: Attribute(
                 name,
-                self.tables(tables, issues, ("attributes", name)),
+                self.tables(_singles(tables), issues, ("attributes", name)),
                 self.src("attributes", name),
+                frozen_map(self.pair_tables(tables, issues, ("attributes", name))),
             )
             for name, tables in doc.attributes.items()
         }
@@ -162,8 +163,26 @@ class _Builder:
         for party, interest in doc.interests.items():
             at = ("interests", party)
             self.known(party, parties, "party", (*at,), key=True)
-            scores = self.tables(interest.scores, issues, (*at, "scores"))
+            scores = self.tables(_singles(interest.scores), issues, (*at, "scores"))
+            pairs = self.pair_tables(interest.scores, issues, (*at, "scores"))
+            pair_weights = {p: Decimal(1) for p in pairs}
             for issue in interest.weights:
+                pair = _pair_key(issue)
+                if pair is not None:
+                    if pair in pairs:
+                        pair_weights[pair] = Decimal(interest.weights[issue])
+                    elif all(i in issues for i in pair):
+                        self.problems.add(
+                            (*at, "weights", issue),
+                            f"weight for issues '{issue}' but no scores over that pair in "
+                            f"'{party}'",
+                            did_you_mean(issue, [f"{a},{b}" for a, b in pairs]),
+                            key=True,
+                        )
+                    else:
+                        for i in pair:
+                            self.known(i, issues, "issue", (*at, "weights", issue), key=True)
+                    continue
                 self.known(issue, issues, "issue", (*at, "weights", issue), key=True)
                 if issue in issues and issue not in interest.scores:
                     self.problems.add(
@@ -175,7 +194,13 @@ class _Builder:
             weights = {i: _dec(interest.weights.get(i, 1)) for i in scores}
             terms = tuple(self.term(t, (*at, "terms", k)) for k, t in enumerate(interest.terms))
             interests[party] = Interest(
-                party, frozen_map(weights), frozen_map(scores), terms, self.src(*at)
+                party,
+                frozen_map(weights),
+                frozen_map(scores),
+                terms,
+                self.src(*at),
+                frozen_map(pairs),
+                frozen_map(pair_weights),
             )
         red_lines = {}
         for party, rules in doc.red_lines.items():
@@ -261,12 +286,84 @@ class _Builder:
             name, values, status_quo, doc.label or name, kind, doc.description, self.src(*at)
         )
 
+    def pair_tables(
+        self, tables: Mapping, issues: Mapping[str, Issue], at: PathKey
+    ) -> dict[tuple[str, str], dict]:
+        """The tables over two issues (keys ``"first,second"``): rows by the first issue's
+        values, columns by the second's; every name must exist."""
+        out: dict[tuple[str, str], dict] = {}
+        for key, table in tables.items():
+            pair = _pair_key(key)
+            if pair is None:
+                continue
+            where = (*at, key)
+            if not all([self.known(i, issues, "issue", where, key=True) for i in pair]):
+                continue
+            if pair[0] == pair[1]:
+                self.problems.add(
+                    where,
+                    f"a table over two issues needs two different issues, got '{key}'",
+                    key=True,
+                )
+                continue
+            if pair in out or pair[::-1] in out:
+                self.problems.add(
+                    where, f"a second table over issues {pair[0]} and {pair[1]}", key=True
+                )
+                continue
+            if not isinstance(table, dict) or not all(isinstance(r, dict) for r in table.values()):
+                self.problems.add(
+                    where,
+                    f"'{key}' is a table over two issues: give rows by the options of "
+                    f"'{pair[0]}', each a table by the options of '{pair[1]}'",
+                    f"{{{issues[pair[0]].values[0]}: {{{issues[pair[1]].values[0]}: 1}}}}",
+                )
+                continue
+            rows: dict[Value, dict[Value, Decimal]] = {}
+            for row_key, row in table.items():
+                value = self.table_value(issues[pair[0]], row_key, (*where, row_key))
+                if value is None:
+                    continue
+                entries: dict[Value, Decimal] = {}
+                for col_key, number in row.items():
+                    col = self.table_value(issues[pair[1]], col_key, (*where, row_key, col_key))
+                    if col is not None:
+                        entries[col] = Decimal(number)
+                rows[value] = entries
+            out[pair] = frozen_map({k: frozen_map(v) for k, v in rows.items()})
+        return out
+
+    def table_value(self, issue: Issue, key: Any, at: PathKey) -> Value | None:
+        """A table key as a value of ``issue`` (``"10"`` names 10 of a range), or None
+        (reported)."""
+        value = key
+        if issue.is_range and isinstance(key, str) and _INTEGER_KEY.fullmatch(key):
+            value = int(key)
+        if value in issue.values:
+            return value
+        self.problems.add(
+            at,
+            f"{key!r} is not {'a value' if issue.is_range else 'an option'} "
+            f"of issue '{issue.name}'",
+            _value_hint(issue, str(key)),
+            key=True,
+        )
+        return None
+
     def tables(self, tables: Mapping, issues: Mapping[str, Issue], at: PathKey) -> dict:
         out = {}
         for issue_name, table in tables.items():
             if not self.known(issue_name, issues, "issue", (*at, issue_name), key=True):
                 continue
             issue = issues[issue_name]
+            if isinstance(table, dict) and any(isinstance(v, dict) for v in table.values()):
+                self.problems.add(
+                    (*at, issue_name),
+                    f"a table over one issue maps options to numbers; for a table over two "
+                    f"issues write the key as '{issue_name},other_issue'",
+                    key=True,
+                )
+                continue
             if table == LINEAR:
                 if not issue.is_range:
                     self.problems.add(
@@ -433,6 +530,19 @@ class _Builder:
                         key=True,
                     )
                 owner.setdefault(name, kind)
+
+
+def _pair_key(key: str) -> tuple[str, str] | None:
+    """``"a,b"`` (spaces allowed around the comma) as ``("a", "b")``; None for one name."""
+    if "," not in key:
+        return None
+    first, second = (part.strip() for part in key.split(",", 1))
+    return first, second
+
+
+def _singles(tables: Mapping) -> dict:
+    """The one-issue tables of a scores or attribute mapping (pair keys left out)."""
+    return {k: v for k, v in tables.items() if "," not in k}
 
 
 def _value_hint(issue: Issue, wrong: str) -> str | None:

@@ -83,13 +83,33 @@ class Issue:
 Table = Mapping[Value, Decimal] | Literal["linear"]
 
 
+#: A table over two issues: ``table[first_value][second_value]``; unlisted pairs count 0.
+PairTable = Mapping[Value, Mapping[Value, Decimal]]
+#: The two issues of a pair table, in the order written (``"first,second"``).
+Pair = tuple[str, str]
+
+
+def pair_value(table: PairTable, first: Value, second: Value) -> Decimal:
+    """The entry of a two-issue table (0 when unlisted)."""
+    return table.get(first, {}).get(second, Decimal(0))
+
+
 @dataclass(frozen=True)
 class Attribute:
-    """A number attached to options: ``tables[issue][value]``; unlisted values count 0."""
+    """A number attached to options: ``tables[issue][value]``; unlisted values count 0.
+
+    ``pairs`` holds tables over two issues (``pairs[(a, b)][value_a][value_b]``), used by
+    ``attribute(a, b)`` and counted in ``total(attribute)``.
+    """
 
     name: str
     tables: Mapping[str, Table]
     source: Source | None = field(default=None, compare=False)
+    pairs: Mapping[Pair, PairTable] = field(default_factory=frozen_map)
+
+    def of_pair(self, pair: Pair, deal: Mapping[str, Value]) -> Decimal:
+        """The pair table's entry for the deal's values of both issues."""
+        return pair_value(self.pairs[pair], deal[pair[0]], deal[pair[1]])
 
     def of(self, issue: str, value: Value) -> Decimal:
         table = self.tables.get(issue)
@@ -121,13 +141,29 @@ class Term:
 
 @dataclass(frozen=True)
 class Interest:
-    """A party's utility: Σ weight × score(chosen value) + Σ terms."""
+    """A party's utility: Σ weight × score(chosen value) + Σ terms.
+
+    ``pairs``: scores over two issues (``pairs[(a, b)][value_a][value_b]``), each weighted by
+    ``pair_weights[(a, b)]`` (default 1) and added to the utility.
+    """
 
     party: str
     weights: Mapping[str, Decimal]
     scores: Mapping[str, Table]
     terms: tuple[Term, ...] = ()
     source: Source | None = field(default=None, compare=False)
+    pairs: Mapping[Pair, PairTable] = field(default_factory=frozen_map)
+    pair_weights: Mapping[Pair, Decimal] = field(default_factory=frozen_map)
+
+    def pair_part(self, deal: Mapping[str, Value]) -> Decimal:
+        """Σ weight × pair score of the deal, over the pair tables."""
+        return sum(
+            (
+                self.pair_weights[p] * pair_value(t, deal[p[0]], deal[p[1]])
+                for p, t in self.pairs.items()
+            ),
+            Decimal(0),
+        )
 
     def score(self, issue: str, value: Value) -> Decimal:
         table = self.scores.get(issue)
