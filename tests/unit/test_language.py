@@ -278,3 +278,45 @@ def test_genius_export_refuses_acceptance_and_pair_scores(tmp_path: Path) -> Non
     messages = [p.message for p in info.value.problems]
     assert any(m.startswith("acceptance rule: GENIUS") for m in messages)
     assert any("scores of party 'c' over two issues (x,y)" in m for m in messages)
+
+
+def _format_block(first_line: str) -> str:
+    text = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    blocks = [b.split("```\n", 1)[0] for b in text.split("```yaml\n")[1:]]
+    return next(b for b in blocks if b.startswith(first_line))
+
+
+def test_format_md_fragments_load() -> None:
+    """The new constructs' examples in docs/format.md, each in a small instance around it."""
+    pairs = _format_block("attributes:\n  breakout_months")
+    base = (
+        "dealopt: 1\nname: F\nparties:\n  iran: {}\nissues:\n"
+        "  capacity: {options: [ir1_5060, ir2_10000]}\n  stockpile: {options: [small, large]}\n"
+    )
+    instance = loads(base + pairs)
+    check(instance)
+    assert (
+        instance.attributes["breakout_months"].pairs[("capacity", "stockpile")]["ir2_10000"][
+            "large"
+        ]
+        == 3
+    )
+    assert instance.interests["iran"].pair_weights[("capacity", "stockpile")] == Fraction(1, 2)
+    rule = _format_block("acceptance:")
+    parties = "".join(f"  {p}: {{}}\n" for p in ("us", "uk", "france", "china", "russia"))
+    base = f"dealopt: 1\nname: F\nparties:\n{parties}issues:\n  x: {{options: [a, b]}}\n"
+    acceptance = loads(base + rule).acceptance
+    assert acceptance.passes({"us", "russia", "uk", "france"}, ())  # weight 7 of 9 >= 0.55
+    assert not acceptance.passes({"us", "russia", "uk", "china"}, ())  # France is required
+    quantities = _format_block("quantities:\n  capacity")
+    base = (
+        "dealopt: 1\nname: F\nparties:\n  a: {}\nissues:\n"
+        "  centrifuges: {range: [0, 19000, 1000]}\n  cascades: {options: [few, many]}\n"
+        "attributes:\n  cascade_capacity: {cascades: {many: 5000}}\n"
+    )
+    oracle = dealopt.rules.oracle.Oracle(loads(base + quantities))
+    assert oracle.evaluate("breakout", {"centrifuges": 14000, "cascades": "many"}) == 2
+    assert oracle.evaluate("breakout", {"centrifuges": 0, "cascades": "many"}) == 12
+    assert oracle.evaluate("breakout", {"centrifuges": 1000, "cascades": "few"}) == Fraction(
+        24 - Fraction(12 * 1000, 5000)
+    )

@@ -712,7 +712,9 @@ def test_format_reference_examples_load_and_mean_what_they_say(tmp_path):
     import dealopt
     from dealopt.rules import Oracle
 
-    example, scenario, _modeline = _blocks("yaml")
+    blocks = _blocks("yaml")
+    example = blocks[0]
+    scenario = next(b for b in blocks if "extends: sale.yaml" in b)
     base = dealopt.load(write(tmp_path, example, "sale.yaml"))  # every stage, rules included
     oracle = Oracle(base)
     deal = {"price": 10500, "warranty": "six_months", "delivery": "pickup"}
