@@ -419,7 +419,9 @@ def test_invalid_names(tmp_path, text, where, message):
         (HEAD + "interests:\n  a:\n    weights: {x: '2'}\n    scores: {x: {p: 1}}\n", (10, 18),
          "'interests.a.weights.x': expected a number, got the string '2'"),
         (HEAD + "interests:\n  a:\n    scores: {x: {p: '1'}}\n", (10, 21),
-         "'interests.a.scores.x.p': expected a number, got the string '1'"),
+         # a number, or a row of a table over two issues
+         "'interests.a.scores.x.p': expected a number or a mapping (key: value), got the "
+         "string '1'"),
         (HEAD.replace("name: t", "name: 3"), (2, 7), "'name': expected a string, got the number 3"),
         (HEAD.replace("[p, q, r]", "[p, 3, r]"), (7, 20),
          "'issues.x.options.1': expected a string, got the number 3"),
