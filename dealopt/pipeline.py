@@ -143,6 +143,7 @@ def solve(
         solutions=solutions,
         stats=stats,
         acceptance=summary,
+        staged=dict(instance.staged),
     )
 
 

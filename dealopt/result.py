@@ -89,6 +89,15 @@ class Result:
     #: The instance's acceptance rule in words, its veto players and the zone's pivotal
     #: parties; None when every party must accept (no ``acceptance`` section).
     acceptance: AcceptanceSummary | None = None
+    #: Staged issues: each one's per-stage issues (in ``issues``), in stage order; empty
+    #: when the instance has no stages.
+    staged: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def schedule(self, point: FrontierDeal) -> dict[str, dict[str, Value]]:
+        """A deal's staged issues as a schedule: staged issue -> stage -> option."""
+        from dealopt.spec.model import schedule
+
+        return schedule(point.deal, self.staged)
 
     @property
     def zone_deals(self) -> tuple[FrontierDeal, ...]:

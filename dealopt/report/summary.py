@@ -33,6 +33,11 @@ def instance_summary(instance: Instance, path: str | None = None) -> str:
     lines.append(f"  quantities  {len(instance.quantities)}" + (f": {names}" if names else ""))
     if instance.attributes:
         lines.append(f"  attributes  {len(instance.attributes)}: " + ", ".join(instance.attributes))
+    if instance.stages:
+        staged = ", ".join(instance.staged) or "none"
+        lines.append(
+            f"  stages      {len(instance.stages)}: {', '.join(instance.stages)}; staged: {staged}"
+        )
     pairs = [f"{a}({x}, {y})" for a, attr in instance.attributes.items() for x, y in attr.pairs]
     pairs += [f"score of {p} ({x}, {y})" for p, i in instance.interests.items() for x, y in i.pairs]
     if pairs:

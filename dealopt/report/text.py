@@ -161,4 +161,12 @@ def render(result: Result, *, width: int | None = None) -> str:
     para = textwrap.fill(summary(result), width=min(width or 100, 100))
     if not result.frontier:
         return para
-    return para + "\n\n" + zone_table(result, width=width)
+    text = para + "\n\n" + zone_table(result, width=width)
+    nash = result.solution("nash") or result.solution("utilitarian")
+    if result.staged and nash is not None:
+        from dealopt.report.schedule import schedule_table
+
+        which = "Nash" if result.solution("nash") is not None else "utilitarian"
+        title = f"Schedule of the {which} deal (. = status quo):"
+        text += "\n\n" + schedule_table(result, nash, title)
+    return text

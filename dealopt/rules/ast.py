@@ -43,7 +43,16 @@ COMPARE_FUNCS: dict[str, Callable[[Any, Any], bool]] = {
 #: ``a op b`` is ``b FLIPPED[op] a``.
 FLIPPED: dict[str, str] = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 #: The names a call can have besides attribute names.
-BUILTINS: tuple[str, ...] = ("level", "total", "utility", "score", "count", "piecewise")
+BUILTINS: tuple[str, ...] = (
+    "level",
+    "total",
+    "utility",
+    "score",
+    "count",
+    "piecewise",
+    "start",
+    "moved",
+)
 KEYWORDS: frozenset[str] = frozenset({"and", "or", "not", "in", "true", "false"})
 
 

@@ -15,7 +15,7 @@ every problem, and raises them together (one :class:`~dealopt.errors.SpecError`)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import ClassVar, Literal, NamedTuple
 
@@ -325,6 +325,14 @@ class _Checker:
                 f"option '{n}' of issue '{owner}' can only be used compared with its issue",
                 f"write e.g. '{owner} == {n}'",
             )
+        elif n in inst.staged:
+            stages = inst.staged[n]
+            self.error(
+                s,
+                e.span,
+                f"issue '{n}' is staged: name one of its stages, as {stages[0]}",
+                f"its stages: {', '.join(stages)}; or use start({n}), moved({n})",
+            )
         elif n in inst.parties:
             self.error(s, e.span, f"'{n}' is a party: write utility({n}) or score({n}, issue)")
         elif n in inst.attributes:
@@ -459,6 +467,8 @@ class _Checker:
         inst, fn = self.instance, e.name
         if fn == "piecewise":
             return self.piecewise(e, s)
+        if fn in ("start", "moved"):
+            return self.stage_call(e, s)
         if fn == "count":
             if not e.args:
                 self.error(s, e.span, "count() needs at least one condition")
@@ -507,6 +517,39 @@ class _Checker:
         node = make(*names, span=e.span)
         udeps = {names[0]: self.utility_deps(names[0])} if fn == "utility" else {}
         return _Typed(node, NUM, node_deps([node], inst, self.quantity_deps, udeps))  # type: ignore[arg-type]
+
+    def stage_call(self, e: ast.Call, s: _Scope) -> _Typed:
+        """``start(issue)``: how many stages a staged issue stays at its status quo before it
+        first moves (the number of stages if it never does); ``moved(issue)``: it leaves the
+        status quo in some stage. Both are written out in option tests on its stages, so every
+        later layer sees only what it already knows."""
+        inst = self.instance
+        arg = e.args[0] if len(e.args) == 1 else None
+        if not isinstance(arg, ast.Name) or arg.name not in inst.staged:
+            if isinstance(arg, ast.Name):
+                message = f"{e.name}() takes a staged issue; '{arg.name}' is not one"
+            else:
+                message = f"{e.name}() takes one argument, a staged issue"
+            hint = did_you_mean(arg.name, inst.staged) if isinstance(arg, ast.Name) else None
+            if hint is None and inst.staged:
+                hint = f"staged issues: {', '.join(inst.staged)}"
+            self.error(s, e.span, message, hint)
+            return _Typed(e, ERR, _NONE)
+        names = inst.staged[arg.name]
+        sq = inst.issues[names[0]].status_quo
+        values = inst.issues[names[0]].values
+        deps = frozenset(names)
+        if e.name == "moved":
+            moved = tuple(v for v in values if v != sq)
+            tests = [ast.OptionTest(n, "!=", (sq,), moved, span=e.span) for n in names]
+            node: ast.Expr = tests[0] if len(tests) == 1 else ast.BoolOp("or", tuple(tests))
+            return _Typed(replace(node, span=e.span), BOOL, deps)
+        still = [ast.OptionTest(n, "==", (sq,), (sq,), span=e.span) for n in names]
+        prefixes = [
+            still[0] if k == 0 else ast.BoolOp("and", tuple(still[: k + 1]), span=e.span)
+            for k in range(len(still))
+        ]
+        return _Typed(ast.Count(tuple(prefixes), span=e.span), NUM, deps)
 
     def pair_attribute(self, e: ast.Call, s: _Scope) -> _Typed:
         """``attribute(a, b)``: the attribute's table over issues a and b (either order)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, WithJsonSchema
 
 NAME_PATTERN = r"^[a-z_][a-z0-9_]*$"
 
@@ -43,7 +43,10 @@ Table = (
 
 #: A table over two issues: ``"first,second"`` (the issues' names), rows by the first issue's
 #: values, columns by the second's; unlisted pairs count 0.
-TABLE_NAME_PATTERN = r"^[a-z_][a-z0-9_]*(\s*,\s*[a-z_][a-z0-9_]*)?$"  # an issue, or a pair
+# An issue, or a staged issue at one stage (``sanctions@after_midterms``).
+ISSUE_REF = r"[a-z_][a-z0-9_]*(@[a-z_][a-z0-9_]*)?"
+IssueRef = Annotated[StrictStr, Field(pattern=f"^{ISSUE_REF}$")]
+TABLE_NAME_PATTERN = f"^{ISSUE_REF}(\\s*,\\s*{ISSUE_REF})?$"  # an issue, or a pair
 TableKey = Annotated[StrictStr, Field(pattern=TABLE_NAME_PATTERN)]
 _ROW = {
     "type": "object",
@@ -89,6 +92,12 @@ class IssueDoc(_Node):
     status_quo: Name | StrictInt | None = Field(
         None, description="Defaults to the first option (or lo)."
     )
+    staged: StrictBool = Field(
+        False, description="The deal picks an option per stage (needs the top-level `stages`)."
+    )
+    monotone: StrictBool = Field(
+        False, description="Staged only: never taken back (the option never moves down a stage)."
+    )
 
 
 class TermDoc(_Node):
@@ -105,6 +114,10 @@ class InterestDoc(_Node):
     weights: dict[TableKey, Number] = Field(default_factory=dict)
     scores: dict[TableKey, Table | PairTable] = Field(default_factory=dict)
     terms: list[TermDoc] = Field(default_factory=list)
+    stage_weights: dict[Name, Number] = Field(
+        default_factory=dict,
+        description="Discount factor per stage for the staged issues' scores (default 1).",
+    )
 
 
 class RuleDoc(_Node):
@@ -123,7 +136,7 @@ class DealDoc(_Node):
     sources: list[StrictStr] = Field(
         default_factory=list, description="Where the deal is stated (citations, links)."
     )
-    choose: dict[Name, Name | StrictInt] = Field(
+    choose: dict[IssueRef, Name | StrictInt] = Field(
         default_factory=dict,
         description="The option chosen on each issue; issues left out take the status quo.",
     )
@@ -170,6 +183,9 @@ class InstanceDoc(_Node):
     dealopt: Literal[1] = Field(description="Format version.")
     name: StrictStr
     description: StrictStr | None = None
+    stages: list[Name] | None = Field(
+        None, description="Steps in time, in order; staged issues take an option per stage."
+    )
     parties: dict[Name, PartyDoc] = Field(min_length=1)
     issues: dict[Name, IssueDoc] = Field(min_length=1)
     attributes: dict[Name, dict[TableKey, Table | PairTable]] = Field(default_factory=dict)

@@ -8,8 +8,10 @@ file, line and column before raising one :class:`~dealopt.errors.SpecError`.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -45,7 +47,7 @@ MAX_SUGGEST = 1000  # no 'did you mean' among more options than this (difflib is
 _INTEGER_KEY = re.compile(r"[-+]?[0-9]+")
 # Names the rule language gives a meaning of its own; an instance may not reuse them.
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
-RESERVED = KEYWORDS | {"total", "level", "utility", "score", "count", "piecewise"}
+RESERVED = KEYWORDS | {"total", "level", "utility", "score", "count", "piecewise", "start", "moved"}
 # Options may use the function names (``x == total`` is unambiguous), not the keywords.
 
 
@@ -130,6 +132,11 @@ class _Builder:
         self.broken = {k for k, v in issues.items() if v is None}
         issues = {k: v for k, v in issues.items() if v is not None}
         self.check_names()
+        # Staged issues become one issue per stage; ``lookup`` also knows the staged names,
+        # so tables may be written for a whole staged issue (copied to every stage).
+        self.lookup = dict(issues)
+        issues, self.staged, stage_rules = self.expand_stages(issues)
+        self.lookup.update(issues)
         parties = {
             name: Party(
                 name=name,
@@ -143,7 +150,7 @@ class _Builder:
         attributes = {
             name: Attribute(
                 name,
-                self.tables(_singles(tables), issues, ("attributes", name)),
+                self.per_stage(self.tables(_singles(tables), self.lookup, ("attributes", name))),
                 self.src("attributes", name),
                 frozen_map(self.pair_tables(tables, issues, ("attributes", name))),
             )
@@ -163,7 +170,7 @@ class _Builder:
         for party, interest in doc.interests.items():
             at = ("interests", party)
             self.known(party, parties, "party", (*at,), key=True)
-            scores = self.tables(_singles(interest.scores), issues, (*at, "scores"))
+            scores = self.tables(_singles(interest.scores), self.lookup, (*at, "scores"))
             pairs = self.pair_tables(interest.scores, issues, (*at, "scores"))
             pair_weights = {p: Decimal(1) for p in pairs}
             for issue in interest.weights:
@@ -183,8 +190,8 @@ class _Builder:
                         for i in pair:
                             self.known(i, issues, "issue", (*at, "weights", issue), key=True)
                     continue
-                self.known(issue, issues, "issue", (*at, "weights", issue), key=True)
-                if issue in issues and issue not in interest.scores:
+                self.known(issue, self.lookup, "issue", (*at, "weights", issue), key=True)
+                if issue in self.lookup and issue not in interest.scores:
                     self.problems.add(
                         (*at, "weights", issue),
                         f"weight for issue '{issue}' but no scores for it in '{party}'; "
@@ -192,6 +199,8 @@ class _Builder:
                         key=True,
                     )
             weights = {i: _dec(interest.weights.get(i, 1)) for i in scores}
+            factors = self.stage_factors(interest.stage_weights, (*at, "stage_weights"))
+            scores, weights = self.per_stage(scores), self.per_stage(weights, factors)
             terms = tuple(self.term(t, (*at, "terms", k)) for k, t in enumerate(interest.terms))
             interests[party] = Interest(
                 party,
@@ -208,14 +217,14 @@ class _Builder:
             red_lines[party] = tuple(
                 self.rule(r, ("red_lines", party, k), owner=party) for k, r in enumerate(rules)
             )
-        rules = tuple(self.rule(r, ("rules", k)) for k, r in enumerate(doc.rules))
+        rules = tuple(self.rule(r, ("rules", k)) for k, r in enumerate(doc.rules)) + stage_rules
         groups = {}
         for group, members in doc.groups.items():
             for k, issue in enumerate(members):
-                self.known(issue, issues, "issue", ("groups", group, k))
+                self.known(issue, self.lookup, "issue", ("groups", group, k))
             if len(set(members)) != len(members):
                 self.problems.add(("groups", group), f"group '{group}' lists an issue twice")
-            groups[group] = tuple(members)
+            groups[group] = tuple(n for m in members for n in self.staged.get(m, (m,)))
         deals = {name: self.named_deal(name, d, issues) for name, d in doc.deals.items()}
         acceptance = self.acceptance(parties)
         self.problems.raise_if_any()
@@ -232,6 +241,8 @@ class _Builder:
             groups=frozen_map(groups),
             deals=frozen_map(deals),
             acceptance=acceptance,
+            stages=tuple(doc.stages or ()),
+            staged=frozen_map(self.staged),
             path=self.located.path,
         )
 
@@ -411,6 +422,78 @@ class _Builder:
         text = self.text(doc.rule, *at, "rule")
         return Rule(doc.label or doc.rule, text, owner, doc.description, self.src(*at))
 
+    def expand_stages(
+        self, issues: dict[str, Issue]
+    ) -> tuple[dict[str, Issue], dict[str, tuple[str, ...]], tuple[Rule, ...]]:
+        """Each staged issue as one issue per stage, ``issue@stage`` (in the staged issue's
+        place), and a rule per pair of neighbouring stages for a monotone one."""
+        stages = self.doc.stages
+        if stages is not None:
+            if not stages:
+                self.problems.add(("stages",), "'stages' needs at least one stage")
+            for k, stage in enumerate(stages):
+                if stage in stages[:k]:
+                    self.problems.add(("stages", k), f"stage '{stage}' is listed twice")
+        out: dict[str, Issue] = {}
+        staged: dict[str, tuple[str, ...]] = {}
+        rules: list[Rule] = []
+        for name, issue in issues.items():
+            doc = self.doc.issues[name]
+            at = ("issues", name)
+            if doc.monotone and not doc.staged:
+                self.problems.add((*at, "monotone"), "'monotone' needs 'staged: true'")
+            if not doc.staged:
+                out[name] = issue
+                continue
+            if not stages:
+                self.problems.add(
+                    (*at, "staged"),
+                    f"issue '{name}' is staged, but the instance has no 'stages' list",
+                    "add stages: [first, second, ...] at the top level",
+                )
+                out[name] = issue
+                continue
+            names = tuple(f"{name}@{s}" for s in stages)
+            staged[name] = names
+            for stage, full in zip(stages, names, strict=True):
+                out[full] = replace(issue, name=full, label=f"{issue.label} ({stage})")
+            if doc.monotone:
+                for before, after in itertools.pairwise(names):
+                    text = f"level({after}) >= level({before})"
+                    rules.append(
+                        Rule(
+                            f"{name} is never taken back",
+                            Text(text, issue.source, None),
+                            description="Generated by 'monotone: true'.",
+                            source=issue.source,
+                        )
+                    )
+        return out, staged, tuple(rules)
+
+    def per_stage(self, tables: dict, factors: Mapping[str, Decimal] | None = None) -> dict:
+        """Tables (or weights) written for a whole staged issue copied to each of its stages,
+        times the stage's factor for weights; a stage written on its own wins."""
+        out = {}
+        for key, value in tables.items():
+            for k, name in enumerate(self.staged.get(key, ())):
+                factor = factors.get(self.doc.stages[k], Decimal(1)) if factors else None
+                if name not in tables:
+                    out[name] = value if factor is None else value * factor
+            if key not in self.staged:
+                if factors is not None and "@" in key:
+                    value = value * factors.get(key.split("@", 1)[1], Decimal(1))
+                out[key] = value
+        return out
+
+    def stage_factors(self, factors: Mapping, at: PathKey) -> dict[str, Decimal]:
+        stages = self.doc.stages or []
+        for stage in factors:
+            if stage not in stages:
+                self.problems.add(
+                    (*at, stage), f"unknown stage '{stage}'", did_you_mean(stage, stages), key=True
+                )
+        return {s: Decimal(x) for s, x in factors.items()}
+
     def acceptance(self, parties: Mapping[str, Party]) -> Acceptance:
         """The ``acceptance`` section: every party named must exist, counts and shares must
         be reachable; no section is unanimity."""
@@ -473,9 +556,11 @@ class _Builder:
         at = ("deals", name)
         choices: dict[str, Value] = {}
         for issue_name, value in doc.choose.items():
-            if not self.known(issue_name, issues, "issue", (*at, "choose", issue_name), key=True):
+            if not self.known(
+                issue_name, self.lookup, "issue", (*at, "choose", issue_name), key=True
+            ):
                 continue
-            issue = issues[issue_name]
+            issue = self.lookup[issue_name]
             if value not in issue.values or isinstance(value, bool):
                 self.problems.add(
                     (*at, "choose", issue_name),
@@ -484,7 +569,8 @@ class _Builder:
                     _value_hint(issue, str(value)),
                 )
                 continue
-            choices[issue_name] = value
+            for name in self.staged.get(issue_name, (issue_name,)):
+                choices.setdefault(name, value)  # a stage named on its own wins
         return NamedDeal(
             name,
             doc.label or name,

@@ -280,6 +280,16 @@ class Acceptance:
         return tuple(p for p in parties if p in named)
 
 
+def schedule(
+    deal: Mapping[str, Value], staged: Mapping[str, tuple[str, ...]]
+) -> dict[str, dict[str, Value]]:
+    """The staged issues of a deal as a schedule: staged issue -> stage -> option."""
+    return {
+        base: {name.split("@", 1)[1]: deal[name] for name in names}
+        for base, names in staged.items()
+    }
+
+
 @dataclass(frozen=True)
 class Instance:
     """A whole negotiation: parties, issues, interests, red lines and rules.
@@ -299,6 +309,11 @@ class Instance:
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
     deals: Mapping[str, NamedDeal] = field(default_factory=frozen_map)
     acceptance: Acceptance = field(default_factory=Acceptance)
+    #: The stages, in order (empty: none), and each staged issue's issues, one per stage
+    #: (``{"sanctions": ("sanctions@before", "sanctions@after")}``). ``issues`` holds the
+    #: per-stage issues, not the staged issue itself: that is all the other layers see.
+    stages: tuple[str, ...] = ()
+    staged: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
     description: str | None = None
     path: str | None = field(default=None, compare=False)
 
@@ -306,6 +321,10 @@ class Instance:
     def status_quo(self) -> dict[str, Value]:
         """The status-quo deal."""
         return {name: issue.status_quo for name, issue in self.issues.items()}
+
+    def schedule(self, deal: Deal) -> dict[str, dict[str, Value]]:
+        """A staged deal as a schedule: staged issue -> stage -> option (empty unstaged)."""
+        return schedule(deal, self.staged)
 
     @property
     def bundle_space_size(self) -> int:

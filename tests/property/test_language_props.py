@@ -1,4 +1,4 @@
-"""Random small instances with two-issue tables, piecewise quantities and acceptance rules:
+"""Random small instances with stages, two-issue tables, piecewise quantities and acceptance rules:
 every backend's frontier and zone equal a brute force, and the oracle agrees on every deal.
 
 The brute force below is written for this test only: it reads the instance *data* (the dicts
@@ -110,7 +110,32 @@ def instances(draw: st.DrawFn) -> dict[str, Any]:
     has_rule = bool(acceptance) and draw(st.integers(0, 3)) > 0
     if has_rule:
         data["acceptance"] = acceptance
-    test = {"values": values, "a": a, "b": b, "pw": pw, "threshold": threshold}
+    test = {"values": values, "a": a, "b": b, "pw": pw, "threshold": threshold, "staged": None}
+    if draw(st.booleans()):
+        # A staged issue t over stages s0, s1 (options t0, t1, t2, status quo t0): party 0 scores
+        # it with a factor for the second stage; maybe monotone; maybe a rule on start(t).
+        data["stages"] = ["s0", "s1"]
+        monotone = draw(st.booleans())
+        issues["t"] = {"options": ["t0", "t1", "t2"], "staged": True, "monotone": monotone}
+        factor = _num(draw, 0, 4)
+        first = interests[parties[0]]
+        first["stage_weights"] = {"s1": factor}
+        first["scores"]["t"] = {"t1": _num(draw), "t2": _num(draw)}
+        late = {"t2": _num(draw)}
+        interests[parties[-1]]["scores"]["t@s1"] = late
+        start_min = draw(st.sampled_from([None, 1, 2]))
+        if start_min is not None:
+            data["rules"] = [{"rule": f"moved(t) -> start(t) >= {start_min}"}]
+        test["staged"] = {
+            "monotone": monotone,
+            "factor": factor,
+            "early": first["scores"]["t"],
+            "weight": first["weights"].get("t", 1),
+            "late": late,
+            "late_weight": interests[parties[-1]]["weights"].get("t@s1", 1),
+            "start_min": start_min,
+        }
+        test["values"]["t@s0"] = test["values"]["t@s1"] = ("t0", "t1", "t2")
     return {"data": data, "test": test}
 
 
@@ -148,7 +173,10 @@ def _table_value(table: dict, key: str, deal: dict) -> Fraction:
 def _brute(case: dict) -> dict[str, Any]:
     data, test = case["data"], case["test"]
     parties = list(data["parties"])
-    issues = list(data["issues"])
+    issues = [i for i in data["issues"] if i != "t"]
+    staged = test["staged"]
+    if staged is not None:
+        issues += ["t@s0", "t@s1"]
     w = data["attributes"]["w"]
     a, b = test["a"], test["b"]
     deals = [
@@ -160,11 +188,26 @@ def _brute(case: dict) -> dict[str, Any]:
         q = 2 * _table_value(w[a], a, deal) + _table_value(w[f"{a},{b}"], f"{a},{b}", deal)
         if test["threshold"] is not None and q < test["threshold"]:
             continue
+        if staged is not None:
+            level = {"t0": 0, "t1": 1, "t2": 2}
+            if staged["monotone"] and level[deal["t@s1"]] < level[deal["t@s0"]]:
+                continue
+            start = 0 if deal["t@s0"] != "t0" else 1 if deal["t@s1"] != "t0" else 2
+            if staged["start_min"] is not None and start < 2 and start < staged["start_min"]:
+                continue
         u = {}
         for p in parties:
             interest = data["interests"][p]
             total = Fraction(0)
             for key, table in interest["scores"].items():
+                if key == "t":  # both stages, the second times the stage factor
+                    weight = Fraction(staged["weight"])
+                    total += weight * _cell(table, deal["t@s0"])
+                    total += weight * Fraction(staged["factor"]) * _cell(table, deal["t@s1"])
+                    continue
+                if key == "t@s1":  # a score of one stage only
+                    total += Fraction(staged["late_weight"]) * _cell(table, deal["t@s1"])
+                    continue
                 total += Fraction(interest["weights"].get(key, 1)) * _table_value(table, key, deal)
             if interest["terms"]:
                 total += _interp(test["pw"], q)

@@ -320,3 +320,108 @@ def test_format_md_fragments_load() -> None:
     assert oracle.evaluate("breakout", {"centrifuges": 1000, "cascades": "few"}) == Fraction(
         24 - Fraction(12 * 1000, 5000)
     )
+
+
+STAGED = """\
+dealopt: 1
+name: Staged
+stages: [early, late]
+parties:
+  a: {no_deal: 0}
+  b: {no_deal: 0}
+issues:
+  step: {options: [none, small, big], staged: true, monotone: true}
+  pay: {options: [none, some], staged: true}
+  x: {options: [p, q]}
+attributes:
+  vis: {step: {small: 1, big: 3}}
+interests:
+  a:
+    stage_weights: {late: 0.5}
+    scores: {step: {small: 5, big: 9}, pay: {some: -4}, x: {q: 1}}
+  b:
+    scores: {step@late: {small: -3, big: -6}, pay: {some: 4}}
+red_lines:
+  b:
+    - rule: moved(pay) -> start(pay) > start(step)
+  a:
+    - rule: vis(step@early) >= 1
+deals:
+  plan: {choose: {step: small, pay@late: some}}
+"""
+
+
+def test_stages_expand_to_one_issue_per_stage() -> None:
+    instance = loads(STAGED)
+    assert list(instance.issues) == ["step@early", "step@late", "pay@early", "pay@late", "x"]
+    assert instance.staged["pay"] == ("pay@early", "pay@late")
+    assert instance.deals["plan"].choices == {
+        "step@early": "small",
+        "step@late": "small",
+        "pay@late": "some",
+    }
+    interest = instance.interests["a"]
+    assert interest.weights["step@early"] == 1 and interest.weights["step@late"] == Fraction(1, 2)
+    assert [r.label for r in instance.rules] == ["step is never taken back"]
+    assert set(instance.interests["b"].scores) == {"step@late", "pay@early", "pay@late"}
+
+
+def test_start_and_moved_by_hand() -> None:
+    oracle = dealopt.rules.oracle.Oracle(loads(STAGED))
+    base = {"step@early": "none", "step@late": "none", "x": "p"}
+    for early, late, start, moved in [
+        ("none", "none", 2, False),
+        ("none", "some", 1, True),
+        ("some", "none", 0, True),  # pay is not monotone: it may move back
+        ("some", "some", 0, True),
+    ]:
+        deal = {**base, "pay@early": early, "pay@late": late}
+        assert oracle.evaluate("start(pay)", deal) == start
+        assert oracle.evaluate("moved(pay)", deal) is moved
+
+
+@pytest.mark.parametrize("backend", ["enumerate", "cpsat", "highs", "pyomo"])
+def test_a_staged_instance_by_hand(backend: str) -> None:
+    # a = step@early + 0.5 step@late - 0.5 * 4 [pay@late] - 4 [pay@early] + [x = q];
+    # b = step@late (-3, -6) + 4 per stage of pay. Red lines: a visible step early; pay only
+    # after the step started. Frontier: big/big/no pay/q (14.5, -6), small/small/pay late/q
+    # (6.5, 1), big/big/pay late/q (12.5, -2).
+    result = dealopt.solve(loads(STAGED), backend=backend)
+    vectors = [tuple(p.utilities.values()) for p in result.frontier]
+    assert vectors == [(Fraction(29, 2), -6), (Fraction(25, 2), -2), (Fraction(13, 2), 1)]
+    nash = result.solution("nash")
+    assert result.schedule(nash) == {
+        "step": {"early": "small", "late": "small"},
+        "pay": {"early": "none", "late": "some"},
+    }
+    assert "Schedule of the Nash deal" in dealopt.report.text.render(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "message", "hint"),
+    [
+        ("    - rule: step == small\n", 24, 13, "issue 'step' is staged: name one of its", None),
+        ("    - rule: step@erly == small\n", 24, 13, "unknown name 'step@erly'", "step@early"),
+        ("    - rule: start(x) > 0\n", 24, 13, "start() takes a staged issue; 'x'", None),
+        ("    - rule: moved(stp)\n", 24, 13, "moved() takes a staged issue", "'step'"),
+    ],
+)
+def test_stage_errors_in_rules(text, line, col, message, hint) -> None:
+    problems = _problems(STAGED.replace("deals:\n", text + "deals:\n"), rules=True)
+    problem = problems[0]
+    assert (problem.source.line, problem.source.col) == (line, col)
+    assert problem.message.startswith(message)
+    if hint:
+        assert hint in problem.hint
+
+
+def test_stage_errors_in_the_file() -> None:
+    bad = STAGED.replace("{late: 0.5}", "{lat: 0.5}").replace("step@late:", "step@lat:")
+    bad = bad.replace("  x: {options: [p, q]}", "  x: {options: [p, q], monotone: true}")
+    found = {(p.source.line, p.source.col): (p.message, p.hint) for p in _problems(bad)}
+    assert found[(10, 34)] == ("'monotone' needs 'staged: true'", None)
+    assert found[(15, 21)] == ("unknown stage 'lat'", "did you mean 'late'?")
+    assert found[(18, 14)] == ("unknown issue 'step@lat'", "did you mean 'step@late'?")
+    no_stages = STAGED.replace("stages: [early, late]\n", "")
+    problem = _problems(no_stages)[0]
+    assert problem.message == "issue 'step' is staged, but the instance has no 'stages' list"
