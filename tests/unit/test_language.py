@@ -425,3 +425,32 @@ def test_stage_errors_in_the_file() -> None:
     no_stages = STAGED.replace("stages: [early, late]\n", "")
     problem = _problems(no_stages)[0]
     assert problem.message == "issue 'step' is staged, but the instance has no 'stages' list"
+
+
+def test_format_md_staged_example_by_hand() -> None:
+    """The complete staged example of docs/format.md. Nash by hand: west = 100 (full pullback
+    at signature) + 0.8 x 100 (at implementation) - 0.8 x 50 (most relief at implementation)
+    = 140; east = 100 - 30 - 30 = 40."""
+    instance = loads(_format_block("dealopt: 1\nname: Ceasefire in stages"))
+    result = dealopt.solve(instance, backend="enumerate")
+    nash = result.solution("nash")
+    assert tuple(nash.utilities.values()) == (140, 40)
+    assert result.schedule(nash) == {
+        "pullback": {"signature": "full", "implementation": "full"},
+        "relief": {"signature": "none", "implementation": "most"},
+    }
+
+
+def test_genius_export_refuses_stages(tmp_path: Path) -> None:
+    from dealopt.io import genius
+
+    text = (
+        "dealopt: 1\nname: S\nstages: [a1, a2]\nparties:\n  p: {}\n  q: {}\n"
+        "issues:\n  x: {options: [n, y], staged: true}\n"
+        "interests:\n  p: {scores: {x: {y: 1}}}\n  q: {scores: {x: {n: 1}}}\n"
+    )
+    with pytest.raises(SpecError) as info:
+        genius.export(loads(text, "s.yaml"), tmp_path)
+    (problem,) = [p for p in info.value.problems if p.source is not None]
+    assert problem.message == "staged issue 'x' (stages a1, a2): GENIUS has no stages"
+    assert (problem.source.line, problem.source.col) == (8, 6)

@@ -242,6 +242,15 @@ def _numbers(instance: Instance) -> dict[str, _PartyNumbers]:
                     f"red line {r.label!r} of party '{party}': GENIUS profiles have no red lines",
                 )
             )
+    for base in instance.staged:
+        issue = instance.issues[instance.staged[base][0]]
+        problems.append(
+            Problem(
+                issue.source,
+                f"staged issue '{base}' (stages {', '.join(instance.stages)}): GENIUS has no "
+                "stages",
+            )
+        )
     if not instance.acceptance.unanimous:
         problems.append(
             Problem(
