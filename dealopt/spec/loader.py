@@ -308,6 +308,15 @@ class _Builder:
             if pair is None:
                 continue
             where = (*at, key)
+            staged = [i for i in pair if i in self.staged]
+            if staged:
+                self.problems.add(
+                    where,
+                    f"a table over two issues names one stage of staged issue '{staged[0]}'",
+                    f"its stages: {', '.join(self.staged[staged[0]])}",
+                    key=True,
+                )
+                continue
             if not all([self.known(i, issues, "issue", where, key=True) for i in pair]):
                 continue
             if pair[0] == pair[1]:
@@ -569,8 +578,12 @@ class _Builder:
                     _value_hint(issue, str(value)),
                 )
                 continue
-            for name in self.staged.get(issue_name, (issue_name,)):
-                choices.setdefault(name, value)  # a stage named on its own wins
+            choices[issue_name] = value
+        # A staged issue's option holds in each of its stages not named on its own.
+        for base in [i for i in choices if i in self.staged]:
+            value = choices.pop(base)
+            for each in self.staged[base]:
+                choices.setdefault(each, value)
         return NamedDeal(
             name,
             doc.label or name,

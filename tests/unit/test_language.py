@@ -355,6 +355,13 @@ def test_stages_expand_to_one_issue_per_stage() -> None:
     instance = loads(STAGED)
     assert list(instance.issues) == ["step@early", "step@late", "pay@early", "pay@late", "x"]
     assert instance.staged["pay"] == ("pay@early", "pay@late")
+    assert instance.deals["plan"].name == "plan"
+    assert (
+        loads(STAGED.replace("step: small, pay@late", "step@late: big, step: small, pay@late"))
+        .deals["plan"]
+        .choices["step@late"]
+        == "big"
+    )  # a stage named on its own wins
     assert instance.deals["plan"].choices == {
         "step@early": "small",
         "step@late": "small",
@@ -454,3 +461,11 @@ def test_genius_export_refuses_stages(tmp_path: Path) -> None:
     (problem,) = [p for p in info.value.problems if p.source is not None]
     assert problem.message == "staged issue 'x' (stages a1, a2): GENIUS has no stages"
     assert (problem.source.line, problem.source.col) == (8, 6)
+
+
+def test_a_pair_table_names_a_stage_of_a_staged_issue() -> None:
+    bad = STAGED.replace("  vis: {step: {small: 1, big: 3}}", "  vis: {'step,x': {small: {q: 1}}}")
+    (problem,) = _problems(bad)
+    assert (problem.source.line, problem.source.col) == (12, 9)
+    assert problem.message == "a table over two issues names one stage of staged issue 'step'"
+    assert problem.hint == "its stages: step@early, step@late"
