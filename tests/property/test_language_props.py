@@ -123,7 +123,7 @@ def instances(draw: st.DrawFn) -> dict[str, Any]:
         first["scores"]["t"] = {"t1": _num(draw), "t2": _num(draw)}
         late = {"t2": _num(draw)}
         interests[parties[-1]]["scores"]["t@s1"] = late
-        start_min = draw(st.sampled_from([None, 1, 2]))
+        start_min = draw(st.sampled_from([None, 1, 1, 2]))
         if start_min is not None:
             data["rules"] = [{"rule": f"moved(t) -> start(t) >= {start_min}"}]
         test["staged"] = {
