@@ -12,6 +12,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
+from dealopt.analysis import acceptance as acc
 from dealopt.analysis.bargaining import SOLUTIONS
 from dealopt.analysis.setup import nondominated, setup
 from dealopt.backends.base import BuildStopped
@@ -79,41 +80,42 @@ def solve(
     found = pareto_frontier(session, time_limit=remaining, progress=progress)
     parties = tuple(instance.parties)
     no_deal = {p: oracle.no_deal(p) for p in parties}
+    rule = instance.acceptance
     resolution = model.resolution
     settled = None
     if any(resolution) and found.complete:
         settled = settle(session, found, lambda v: _exact(oracle, decoder, v))
-    frontier = []
     if settled is not None:  # exact again: every deal the rounding could hide was weighed
         resolution = tuple(Fraction(0) for _ in parties)
-        for point in settled.points:
-            deal, utilities = _checked_deal(
-                oracle, decoder, point.values, point.objectives, model.resolution
-            )
-            acceptable = all(utilities[p] >= no_deal[p] for p in parties)
-            ties = settled.ties[point.utilities]
-            extra = (
-                (tuple(decoder.deal(v) for v in ties[:all_deals_cap]), len(ties) <= all_deals_cap)
-                if all_deals
-                else (None, None)
-            )
-            frontier.append(FrontierDeal(deal, utilities, acceptable, *extra))
-    for point in found.points if settled is None else ():
-        deal, utilities = _checked_deal(
-            oracle, decoder, point.values, point.objectives, model.resolution
-        )
-        acceptable = all(utilities[p] >= no_deal[p] for p in parties)
+        points = [(p.values, p.objectives, settled.ties[p.utilities]) for p in settled.points]
+    else:
+        points = [(p.values, p.objectives, None) for p in found.points]
+    frontier = []
+    for values, objectives, ties in points:
+        deal, utilities = _checked_deal(oracle, decoder, values, objectives, model.resolution)
+        accepted = acc.accepting(utilities, no_deal)
+        acceptable = rule.passes(accepted, parties)
+        # Who decides is said only when the instance states an acceptance rule.
+        pivotal = blockers = None
+        if not rule.unanimous and acceptable:
+            pivotal = acc.pivotal(rule, accepted, parties)
+        elif not rule.unanimous:
+            blockers = acc.blockers(rule, accepted, parties)
         extra = None, None
-        if all_deals:
-            values, complete = deals_at(session, point, all_deals_cap)
+        if all_deals and ties is not None:  # the settle listed every deal of the point
+            extra = (
+                tuple(decoder.deal(v) for v in ties[:all_deals_cap]),
+                len(ties) <= all_deals_cap,
+            )
+        elif all_deals:
+            tied, complete = deals_at(session, objectives, all_deals_cap)
             extra = (
                 tuple(
-                    _checked_deal(oracle, decoder, v, point.objectives, model.resolution)[0]
-                    for v in values
+                    _checked_deal(oracle, decoder, v, objectives, model.resolution)[0] for v in tied
                 ),
                 complete,
             )
-        frontier.append(FrontierDeal(deal, utilities, acceptable, *extra))
+        frontier.append(FrontierDeal(deal, utilities, acceptable, *extra, pivotal, blockers))
     if any(resolution):
         vectors = [tuple(p.utilities[q] for q in parties) for p in frontier]
         frontier = [frontier[i] for i in nondominated(vectors)]
@@ -121,10 +123,16 @@ def solve(
     zone = tuple(i for i, p in enumerate(frontier) if p.acceptable)
     d = [no_deal[p] for p in parties]
     zone_vectors = [[frontier[i].utilities[p] for p in parties] for i in zone]
-    solutions = {}
-    for name, pick in SOLUTIONS.items():
-        k = pick(zone_vectors, d)
-        solutions[name] = None if k is None else zone[k]
+    picked = acc.solutions(rule, zone_vectors, d, parties)
+    solutions = {name: None if k is None else zone[k] for name, k in picked.items()}
+    summary = None
+    if not rule.unanimous:
+        zone_pivotal = {p for i in zone for p in frontier[i].pivotal or ()}
+        summary = acc.AcceptanceSummary(
+            acc.describe(rule),
+            acc.veto_players(rule, parties),
+            tuple(p for p in parties if p in zone_pivotal),
+        )
     if not found.complete:
         status = Status.PARTIAL
     elif not frontier:
@@ -153,6 +161,8 @@ def solve(
         zone=zone,
         solutions=solutions,
         stats=stats,
+        acceptance=summary,
+        staged=dict(instance.staged),
     )
 
 
@@ -170,6 +180,7 @@ def _nothing_proven(instance: Instance, backend: str, reason: str, started: floa
         frontier=(),
         zone=(),
         solutions=dict.fromkeys(SOLUTIONS),
+        staged=dict(instance.staged),
         stats=Stats(
             backend=backend,
             algorithm="none",

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
+    from dealopt.analysis.acceptance import AcceptanceSummary
+
 SCHEMA = "dealopt.result/1"
 SOLUTION_NAMES = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
 
@@ -28,7 +30,8 @@ class Status(StrEnum):
     NO_FEASIBLE_DEAL = "no-feasible-deal"
     """Proven: no deal satisfies every rule and red line."""
     NO_ACCEPTABLE_DEAL = "no-acceptable-deal"
-    """Feasible deals exist, but none gives every party at least its no-deal value."""
+    """Feasible deals exist, but none gives every party at least its no-deal value (none
+    that the acceptance rule passes, under one)."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,10 @@ class FrontierDeal:
     acceptable: bool
     all_deals: tuple[Mapping[str, Value], ...] | None = None
     all_deals_complete: bool | None = None
+    #: Under an acceptance rule (None without one): for a zone deal, the accepting parties
+    #: it cannot lose; for a deal outside the zone, the counted parties that reject it.
+    pivotal: tuple[str, ...] | None = None
+    blockers: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,18 @@ class Result:
     zone: tuple[int, ...]
     solutions: Mapping[str, int | None]
     stats: Stats
+    #: The instance's acceptance rule in words, its veto players and the zone's pivotal
+    #: parties; None when every party must accept (no ``acceptance`` section).
+    acceptance: AcceptanceSummary | None = None
+    #: Staged issues: each one's per-stage issues (in ``issues``), in stage order; empty
+    #: when the instance has no stages.
+    staged: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def schedule(self, point: FrontierDeal) -> dict[str, dict[str, Value]]:
+        """A deal's staged issues as a schedule: staged issue -> stage -> option."""
+        from dealopt.spec.model import schedule
+
+        return schedule(point.deal, self.staged)
 
     @property
     def zone_deals(self) -> tuple[FrontierDeal, ...]:

@@ -74,7 +74,18 @@ class Space:
         threads: int | None = None,
         seed: int | None = None,
     ) -> Space:
-        """Check and compile ``instance`` and build one session of ``backend`` for it."""
+        """Check and compile ``instance`` and build one session of ``backend`` for it.
+
+        The analyses here search acceptable deals through the no-deal conditions as objective
+        bounds (every party must accept), so an instance with an ``acceptance`` section is
+        refused for now, with a message saying what does work (``dealopt solve``).
+        """
+        if not instance.acceptance.unanimous:
+            raise UsageError(
+                "explain and evaluate do not support an 'acceptance' section yet (they assume "
+                "every party must accept); dealopt solve reports its zone, pivotal parties and "
+                "blockers, or remove the section to analyse the unanimous case"
+            )
         r = setup(instance, backend=backend, time_limit=time_limit, threads=threads, seed=seed)
         if Feature.ASSUMPTIONS not in r.session.features:
             raise UsageError(

@@ -37,12 +37,13 @@ from dealopt.compile.model import (
 )
 from dealopt.errors import OracleRejectedError, Problem, SpecError
 from dealopt.rules import ast
+from dealopt.rules.bounds import MAX_TABULATED, value_set
 from dealopt.rules.oracle import Oracle
 from dealopt.rules.oracle import evaluate as rules_evaluate
 from dealopt.rules.oracle import joint_table as rules_joint_table
 from dealopt.rules.oracle import table as rules_table
 from dealopt.rules.parser import locate
-from dealopt.spec.model import Deal, Instance, Rule, Text, Value
+from dealopt.spec.model import Deal, Instance, PairTable, Rule, Text, Value, pair_value
 
 #: Objectives are kept below this in absolute value (leaves room for sums and combinations).
 SAFE_OBJECTIVE = 2**50
@@ -232,13 +233,55 @@ class _Compiler:
                     for v in self.instance.issues[issue].values
                 ]
                 acc = _add(acc, self.table_affine(issue, [Fraction(t) for t in table]), 1)
+            for pair, t in self.instance.attributes[expr.attribute].pairs.items():
+                acc = _add(acc, self.pair_affine(pair, t), 1)
             return acc
         if isinstance(expr, ast.Count):
             acc = ({}, Fraction(0))
             for cond in expr.conditions:
                 acc = _add(acc, self.lit_affine(self.condition(cond)), 1)
             return acc
+        if isinstance(expr, ast.Piecewise):
+            return self.piecewise(expr)
+        if isinstance(expr, ast.AttributeOf) and expr.pair is not None:
+            return self.pair_affine(
+                expr.pair, self.instance.attributes[expr.attribute].pairs[expr.pair]
+            )
         raise OracleRejectedError(f"cannot compile numeric node {type(expr).__name__}")
+
+    def pair_affine(
+        self, pair: tuple[str, str], table: PairTable, weight: Fraction = Fraction(1)
+    ) -> Affine:
+        """A table over two issues, exactly: each nonzero entry on the conjunction of its two
+        options (as a pairwise product is compiled)."""
+        a, b = pair
+        terms: dict[int, Fraction] = {}
+        for va in self.instance.issues[a].values:
+            for vb in self.instance.issues[b].values:
+                x = weight * Fraction(pair_value(table, va, vb))
+                if x:
+                    both = self.conj(
+                        [(self.option_var[(a, va)], True), (self.option_var[(b, vb)], True)]
+                    )
+                    assert not isinstance(both, bool)
+                    terms[both[0]] = terms.get(both[0], Fraction(0)) + x
+        return terms, Fraction(0)
+
+    def piecewise(self, expr: ast.Piecewise) -> Affine:
+        """``f(arg)`` over several issues, exactly: one reified ``arg == v`` per value ``v`` the
+        argument can take (the checker bounded how many), weighted by ``f(v)``."""
+        values = value_set(expr.arg, self.checked, MAX_TABULATED)
+        assert values is not None and len(values) <= MAX_TABULATED, "the checker refuses this"
+        arg = self.numeric(expr.arg)
+        ordered = sorted(values)
+        base = expr.at(ordered[0])
+        acc: Affine = ({}, base)
+        for v in ordered:
+            y = expr.at(v) - base
+            if y:
+                holds = self.reify(_add(arg, ({}, v), -1), "==")
+                acc = _add(acc, _scale(self.lit_affine(holds), y), 1)
+        return acc
 
     def lit_affine(self, cond: Cond) -> Affine:
         if isinstance(cond, bool):
@@ -287,6 +330,9 @@ class _Compiler:
                     for v in self.instance.issues[issue].values
                 ]
                 acc = _add(acc, self.table_affine(issue, table), 1)
+            for pair, t in interest.pairs.items():
+                weight = Fraction(interest.pair_weights[pair])
+                acc = _add(acc, self.pair_affine(pair, t, weight), 1)
             outer = self.where  # a rule may read a utility: restore its position after
             for term in self.checked.terms[party]:
                 value = term.term.value
@@ -324,6 +370,10 @@ class _Compiler:
     def linear_parts(self, expr: ast.Compare) -> tuple[LinExpr, int | None, int | None]:
         """``left op right`` as ``lo <= e <= hi`` with ``e`` integer (``!=`` handled by caller)."""
         diff = _add(self.numeric(expr.left), self.numeric(expr.right), -1)
+        return self.affine_parts(diff, expr.op)
+
+    def affine_parts(self, diff: Affine, op: str) -> tuple[LinExpr, int | None, int | None]:
+        """``diff op 0`` as ``lo <= e <= hi`` with ``e`` integer (``!=`` as ``==``)."""
         terms, const = diff
         scale = _lcm_denominators([*terms.values(), const])
         int_terms = tuple(sorted((v, int(c * scale)) for v, c in terms.items() if c))
@@ -331,7 +381,6 @@ class _Compiler:
         rhs = -const * scale  # e op rhs, rhs an integer
         assert rhs.denominator == 1
         r = int(rhs)
-        op = expr.op
         lo, hi = {
             ">=": (r, None),
             ">": (r + 1, None),
@@ -343,19 +392,28 @@ class _Compiler:
         return linexpr, lo, hi
 
     def compare(self, expr: ast.Compare) -> Cond:
-        linexpr, lo, hi = self.linear_parts(expr)
+        diff = _add(self.numeric(expr.left), self.numeric(expr.right), -1)
+        return self.reify(diff, expr.op, expr)
+
+    def reify(self, diff: Affine, op: str, expr: ast.Compare | None = None) -> Cond:
+        """The condition ``diff op 0``: a constant when the bounds decide it, else a Boolean.
+        ``expr``, the comparison it came from, lets a form too wide for a solver be tabulated."""
+        linexpr, lo, hi = self.affine_parts(diff, op)
         bounds = self.expr_bounds(linexpr)
         if (lo is None or bounds[0] >= lo) and (hi is None or bounds[1] <= hi):
             holds: Cond = True
         elif (lo is not None and bounds[1] < lo) or (hi is not None and bounds[0] > hi):
             holds = False
-        elif (tabled := self.wide_comparison(expr, linexpr, lo, hi, bounds)) is not None:
+        elif (
+            expr is not None
+            and (tabled := self.wide_comparison(expr, linexpr, lo, hi, bounds)) is not None
+        ):
             return tabled  # the whole comparison, `!=` included
         else:
             var = self.new_var()
             self.definitions.append(ReifiedLinear(var, linexpr, lo, hi, bounds))
             holds = (var, True)
-        return _neg(holds) if expr.op == "!=" else holds
+        return _neg(holds) if op == "!=" else holds
 
     def wide_comparison(
         self,

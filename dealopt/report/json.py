@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from dealopt.result import FrontierDeal, Result
 
 
-def _deal(point: FrontierDeal) -> dict[str, Any]:
+def _deal(point: FrontierDeal, result: Result) -> dict[str, Any]:
     out: dict[str, Any] = {
         "deal": dict(point.deal),
         "utilities": {p: json_number(u) for p, u in point.utilities.items()},
@@ -24,13 +24,19 @@ def _deal(point: FrontierDeal) -> dict[str, Any]:
     if point.all_deals is not None:
         out["all_deals"] = [dict(d) for d in point.all_deals]
         out["all_deals_complete"] = point.all_deals_complete
+    if point.pivotal is not None:
+        out["pivotal"] = list(point.pivotal)
+    if point.blockers is not None:
+        out["blockers"] = list(point.blockers)
+    if result.staged:
+        out["schedule"] = result.schedule(point)
     return out
 
 
 def result_to_dict(result: Result) -> dict[str, Any]:
     """See the module docstring and ``docs/result-schema.json``."""
     stats = result.stats
-    return {
+    out: dict[str, Any] = {
         "schema": "dealopt.result/1",
         "instance": result.instance_name,
         "parties": [
@@ -44,7 +50,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         ],
         "issues": list(result.issues),
         "status": str(result.status),
-        "frontier": [_deal(p) for p in result.frontier],
+        "frontier": [_deal(p, result) for p in result.frontier],
         "zone": list(result.zone),
         "solutions": dict(result.solutions),
         "stats": {
@@ -58,3 +64,12 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "resolution": {p: json_number(r) for p, r in stats.resolution.items()},
         },
     }
+    if result.staged:
+        out["stages"] = {base: list(names) for base, names in result.staged.items()}
+    if result.acceptance is not None:
+        out["acceptance"] = {
+            "rule": list(result.acceptance.clauses),
+            "veto_players": list(result.acceptance.veto_players),
+            "pivotal": list(result.acceptance.pivotal),
+        }
+    return out

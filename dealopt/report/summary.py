@@ -33,8 +33,50 @@ def instance_summary(instance: Instance, path: str | None = None) -> str:
     lines.append(f"  quantities  {len(instance.quantities)}" + (f": {names}" if names else ""))
     if instance.attributes:
         lines.append(f"  attributes  {len(instance.attributes)}: " + ", ".join(instance.attributes))
+    if instance.stages:
+        staged = ", ".join(instance.staged) or "none"
+        lines.append(
+            f"  stages      {len(instance.stages)}: {', '.join(instance.stages)}; staged: {staged}"
+        )
+    pairs = [f"{a}({x}, {y})" for a, attr in instance.attributes.items() for x, y in attr.pairs]
+    pairs += [f"score of {p} ({x}, {y})" for p, i in instance.interests.items() for x, y in i.pairs]
+    if pairs:
+        lines.append(f"  two-issue   {len(pairs)}: " + ", ".join(pairs))
+    piecewise = _piecewise(instance)
+    if piecewise:
+        lines.append(f"  piecewise   {len(piecewise)}: " + ", ".join(piecewise))
+    if not instance.acceptance.unanimous:
+        from dealopt.analysis.acceptance import describe, veto_players
+
+        vetoes = ", ".join(veto_players(instance.acceptance, tuple(instance.parties))) or "none"
+        lines.append(
+            "  acceptance  "
+            + "; ".join(describe(instance.acceptance))
+            + f" (veto players: {vetoes})"
+        )
     if instance.groups:
         lines.append(f"  groups      {len(instance.groups)}: " + ", ".join(instance.groups))
     if instance.deals:
         lines.append(f"  named deals {len(instance.deals)}: " + ", ".join(instance.deals))
     return "\n".join(lines)
+
+
+def _piecewise(instance: Instance) -> list[str]:
+    """Where piecewise() is used: ``quantity q``, ``term of p``, ``rule '...'``."""
+    from dealopt.rules import ast, check
+
+    checked = check(instance)
+    out = []
+
+    def uses(expr: ast.Expr | None) -> bool:
+        return expr is not None and any(isinstance(n, ast.Piecewise) for n in ast.walk(expr))
+
+    out += [f"quantity {q}" for q, e in checked.quantities.items() if uses(e)]
+    for party, terms in checked.terms.items():
+        out += [f"term of {party}" for t in terms if uses(t.value) or uses(t.when)]
+    out += [
+        f"{r.rule.kind.replace('_', ' ')} {r.rule.label!r}"
+        for r in checked.all_rules()
+        if uses(r.expr)
+    ]
+    return out

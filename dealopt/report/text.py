@@ -47,10 +47,16 @@ def summary(result: Result) -> str:
         else f"partial: stopped by {stats.stopped}; every listed point is still proven"
     )
     text = head + f"The frontier has {_plural(n, 'Pareto-optimal point')} ({proof}). "
+    rule = result.acceptance
     if z == 0:
+        if rule is not None:
+            return text + "The acceptance rule passes none of them: there is no zone."
         text += "None of them gives every party at least its no-deal value: there is no zone."
         return text
-    text += f"{_plural(z, 'point')} {'is' if z == 1 else 'are'} acceptable to every party. "
+    if rule is None:
+        text += f"{_plural(z, 'point')} {'is' if z == 1 else 'are'} acceptable to every party. "
+    else:
+        text += acceptance_sentence(result) + " "
     nash = result.solution("nash")
     if nash is not None:
         gains = ", ".join(
@@ -68,6 +74,21 @@ def summary(result: Result) -> str:
     return text
 
 
+def acceptance_sentence(result: Result) -> str:
+    """Under an acceptance rule: the rule, how many points it passes, veto and pivotal parties."""
+    rule = result.acceptance
+    if rule is None:
+        return ""
+    z = len(result.zone)
+    vetoes = ", ".join(rule.veto_players) or "none (Nash, Kalai-Smorodinsky and egalitarian"
+    if not rule.veto_players:
+        vetoes += " are then not defined)"
+    return (
+        f"Acceptance rule: {'; '.join(rule.clauses)}. It passes {_plural(z, 'point')}. "
+        f"Veto players: {vetoes}. Pivotal in the zone: {', '.join(rule.pivotal) or 'none'}."
+    )
+
+
 def zone_table(result: Result, *, width: int | None = None) -> str:
     """The zone (or, when empty, the frontier) as a text table with the solutions marked:
     one row per point, its utilities, and what the deal moves from the status quo."""
@@ -80,6 +101,8 @@ def zone_table(result: Result, *, width: int | None = None) -> str:
         if index is not None:
             marks[index] = marks.get(index, "") + MARKS[name]
     title = "zone" if result.zone else "frontier (no point is acceptable to every party)"
+    if result.acceptance is not None and not result.zone:
+        title = "frontier (the acceptance rule passes no point)"
     table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
     table.add_column("#", justify="right")
     table.add_column("sol")
@@ -88,11 +111,16 @@ def zone_table(result: Result, *, width: int | None = None) -> str:
     deals = [result.frontier[r].deal for r in rows]
     shared = {i: deals[0][i] for i in result.issues if len({str(d[i]) for d in deals}) == 1}
     varying = [i for i in result.issues if i not in shared]
+    who = _who(result, rows)
+    if who:
+        table.add_column("pivotal" if result.zone else "blockers")
     table.add_column("options that vary between these deals", overflow="fold")
     for r in rows:
         point = result.frontier[r]
         cells = [str(r), marks.get(r, "")]
         cells += [short_text(point.utilities[p]) for p in result.parties]
+        if who:
+            cells.append(who[r])
         cells.append(" ".join(f"{i}={point.deal[i]}" for i in varying) or "(none)")
         table.add_row(*cells)
     console = Console(width=width or 100, record=True, file=_Null(), color_system=None)
@@ -108,6 +136,18 @@ def zone_table(result: Result, *, width: int | None = None) -> str:
     return "\n".join([*lines, legend])
 
 
+def _who(result: Result, rows: list[int]) -> dict[int, str]:
+    """Under an acceptance rule: each row's pivotal parties (zone) or blockers (frontier)."""
+    if result.acceptance is None:
+        return {}
+    out = {}
+    for r in rows:
+        point = result.frontier[r]
+        names = point.pivotal if point.acceptable else point.blockers
+        out[r] = ", ".join(names or ()) or "-"
+    return out
+
+
 class _Null:
     def write(self, _: str) -> int:
         return 0
@@ -121,4 +161,12 @@ def render(result: Result, *, width: int | None = None) -> str:
     para = textwrap.fill(summary(result), width=min(width or 100, 100))
     if not result.frontier:
         return para
-    return para + "\n\n" + zone_table(result, width=width)
+    text = para + "\n\n" + zone_table(result, width=width)
+    nash = result.solution("nash") or result.solution("utilitarian")
+    if result.staged and nash is not None:
+        from dealopt.report.schedule import schedule_table
+
+        which = "Nash" if result.solution("nash") is not None else "utilitarian"
+        title = f"Schedule of the {which} deal (. = status quo):"
+        text += "\n\n" + schedule_table(result, nash, title)
+    return text

@@ -20,6 +20,7 @@ The checked trees of a whole instance are gathered in a :class:`CheckedInstance`
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -42,7 +43,16 @@ COMPARE_FUNCS: dict[str, Callable[[Any, Any], bool]] = {
 #: ``a op b`` is ``b FLIPPED[op] a``.
 FLIPPED: dict[str, str] = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 #: The names a call can have besides attribute names.
-BUILTINS: tuple[str, ...] = ("level", "total", "utility", "score", "count")
+BUILTINS: tuple[str, ...] = (
+    "level",
+    "total",
+    "utility",
+    "score",
+    "count",
+    "piecewise",
+    "start",
+    "moved",
+)
 KEYWORDS: frozenset[str] = frozenset({"and", "or", "not", "in", "true", "false"})
 
 
@@ -176,6 +186,13 @@ class InSet(Expr):
     items: tuple[Expr, ...]
 
 
+@dataclass(frozen=True)
+class ListLit(Expr):
+    """``[item, ...]``: only the breakpoints of ``piecewise`` (and their pairs) use it."""
+
+    items: tuple[Expr, ...]
+
+
 # --- resolved nodes: what the checker produces -----------------------------------------------
 
 
@@ -210,10 +227,17 @@ class QuantityRef(Expr):
 
 @dataclass(frozen=True)
 class AttributeOf(Expr):
-    """``attribute(issue)``: the attribute of the chosen value (unlisted values count 0)."""
+    """``attribute(issue)``: the attribute of the chosen value (unlisted values count 0);
+    ``attribute(issue, second)``: the entry of its table over the two issues (``pair``, the
+    issues in the order the table is written)."""
 
     attribute: str
     issue: str
+    second: str | None = None
+
+    @property
+    def pair(self) -> tuple[str, str] | None:
+        return None if self.second is None else (self.issue, self.second)
 
 
 @dataclass(frozen=True)
@@ -250,6 +274,26 @@ class Count(Expr):
     """``count(cond, ...)``: how many of the conditions hold."""
 
     conditions: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Piecewise(Expr):
+    """``piecewise(arg, [[x0, y0], [x1, y1], ...])``: the piecewise-linear function through
+    the breakpoints (``x`` strictly increasing), constant before the first and after the last,
+    applied to the numeric ``arg``. Exact: see :meth:`at`."""
+
+    arg: Expr
+    points: tuple[tuple[Fraction, Fraction], ...]
+
+    def at(self, x: Fraction) -> Fraction:
+        """The function's value at ``x``, exactly (linear interpolation in Fractions)."""
+        pts = self.points
+        if x <= pts[0][0]:
+            return pts[0][1]
+        for (x0, y0), (x1, y1) in itertools.pairwise(pts):
+            if x <= x1:
+                return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+        return pts[-1][1]
 
 
 def children(expr: Expr) -> tuple[Expr, ...]:
@@ -373,12 +417,16 @@ def node_deps(
         match node:
             case Level(issue=i) | IssueValue(issue=i) | OptionTest(issue=i):
                 out.add(i)
+            case AttributeOf(attribute=a, issue=i, second=j) if j is not None:
+                out.update((i, j))
             case AttributeOf(attribute=a, issue=i):
                 attr, issue = instance.attributes[a], instance.issues[i]
                 if varies(attr.of(i, v) for v in issue.values):
                     out.add(i)
             case Total(attribute=a):
                 attr = instance.attributes[a]
+                for pair in attr.pairs:
+                    out.update(pair)
                 out.update(
                     i
                     for i in attr.tables

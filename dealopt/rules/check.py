@@ -15,7 +15,7 @@ every problem, and raises them together (one :class:`~dealopt.errors.SpecError`)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import ClassVar, Literal, NamedTuple
 
@@ -51,7 +51,7 @@ def check(instance: Instance) -> CheckedInstance:
     for party in instance.parties:
         red_lines.setdefault(party, [])
     c.raise_problems()
-    return CheckedInstance(
+    checked = CheckedInstance(
         instance=instance,
         quantities=frozen_map({n: c.quantities[n] for n in instance.quantities}),
         rules=tuple(r for r in rules if r is not None),
@@ -60,6 +60,9 @@ def check(instance: Instance) -> CheckedInstance:
         quantity_deps=frozen_map(c.quantity_deps),
         utility_deps=frozen_map({p: c.utility_deps(p) for p in c.terms}),
     )
+    c.check_tabulated(checked)
+    c.raise_problems()
+    return checked
 
 
 def check_expression(
@@ -74,6 +77,8 @@ def check_expression(
     c = _Checker(checked.instance, checked)
     text = text if isinstance(text, Text) else Text(text, source=None)
     typed = c.text(text, kind, "<expression>")
+    c.raise_problems()
+    c.check_tabulated(checked)
     c.raise_problems()
     assert typed is not None
     return typed.expr
@@ -116,6 +121,7 @@ class _Checker:
             {p: list(t) for p, t in seed.terms.items()} if seed else {}
         )
         self.failed_quantities: set[str] = set()
+        self.tabulated: list[tuple[_Scope, ast.Piecewise]] = []
         self.failed_parties: set[str] = set()  # some term did not check
         self._visiting: list[str] = []
         self._owners: dict[str, list[str]] = {}  # option name -> issues having it
@@ -203,6 +209,8 @@ class _Checker:
                 values = self.instance.issues[issue].values
                 if weight != 0 and ast.varies(interest.score(issue, v) for v in values):
                     out.add(issue)
+            for pair in interest.pairs:
+                out.update(pair)
         for t in self.terms.get(party, ()):
             nodes = ast.walk(t.value) + (ast.walk(t.when) if t.when is not None else [])
             out |= node_deps(nodes, self.instance, self.quantity_deps, {})
@@ -228,6 +236,14 @@ class _Checker:
                 return self.compare(e, s)
             case ast.InSet():
                 return self.in_set(e, s)
+            case ast.ListLit():
+                self.error(
+                    s,
+                    e.span,
+                    "a list [...] is only allowed as the breakpoints of piecewise()",
+                    "write piecewise(quantity, [[x0, y0], [x1, y1], ...])",
+                )
+                return _Typed(e, ERR, _NONE)
             case ast.Sum() | ast.Negate() | ast.BoolOp() | ast.Not() | ast.Implies() | ast.Iff():
                 # Operators whose operands all have the type of the result.
                 want = NUM if isinstance(e, ast.Sum | ast.Negate) else BOOL
@@ -308,6 +324,14 @@ class _Checker:
                 e.span,
                 f"option '{n}' of issue '{owner}' can only be used compared with its issue",
                 f"write e.g. '{owner} == {n}'",
+            )
+        elif n in inst.staged:
+            stages = inst.staged[n]
+            self.error(
+                s,
+                e.span,
+                f"issue '{n}' is staged: name one of its stages, as {stages[0]}",
+                f"its stages: {', '.join(stages)}; or use start({n}), moved({n})",
             )
         elif n in inst.parties:
             self.error(s, e.span, f"'{n}' is a party: write utility({n}) or score({n}, issue)")
@@ -441,6 +465,10 @@ class _Checker:
 
     def call(self, e: ast.Call, s: _Scope) -> _Typed:
         inst, fn = self.instance, e.name
+        if fn == "piecewise":
+            return self.piecewise(e, s)
+        if fn in ("start", "moved"):
+            return self.stage_call(e, s)
         if fn == "count":
             if not e.args:
                 self.error(s, e.span, "count() needs at least one condition")
@@ -458,6 +486,8 @@ class _Checker:
             hint = did_you_mean(fn, [*ast.BUILTINS, *inst.attributes])
             self.error(s, e.span, message, hint)
             return _Typed(e, ERR, _NONE)
+        if fn in inst.attributes and len(e.args) == 2:
+            return self.pair_attribute(e, s)
         if len(e.args) != len(kinds):
             wanted = " and ".join(f"an {k}" if k[0] in "aeiou" else f"a {k}" for k in kinds)
             n = len(kinds)
@@ -488,6 +518,133 @@ class _Checker:
         udeps = {names[0]: self.utility_deps(names[0])} if fn == "utility" else {}
         return _Typed(node, NUM, node_deps([node], inst, self.quantity_deps, udeps))  # type: ignore[arg-type]
 
+    def stage_call(self, e: ast.Call, s: _Scope) -> _Typed:
+        """``start(issue)``: how many stages a staged issue stays at its status quo before it
+        first moves (the number of stages if it never does); ``moved(issue)``: it leaves the
+        status quo in some stage. Both are written out in option tests on its stages, so every
+        later layer sees only what it already knows."""
+        inst = self.instance
+        arg = e.args[0] if len(e.args) == 1 else None
+        if not isinstance(arg, ast.Name) or arg.name not in inst.staged:
+            if isinstance(arg, ast.Name):
+                message = f"{e.name}() takes a staged issue; '{arg.name}' is not one"
+            else:
+                message = f"{e.name}() takes one argument, a staged issue"
+            hint = did_you_mean(arg.name, inst.staged) if isinstance(arg, ast.Name) else None
+            if hint is None and inst.staged:
+                hint = f"staged issues: {', '.join(inst.staged)}"
+            self.error(s, e.span, message, hint)
+            return _Typed(e, ERR, _NONE)
+        names = inst.staged[arg.name]
+        sq = inst.issues[names[0]].status_quo
+        values = inst.issues[names[0]].values
+        deps = frozenset(names)
+        if e.name == "moved":
+            moved = tuple(v for v in values if v != sq)
+            tests = [ast.OptionTest(n, "!=", (sq,), moved, span=e.span) for n in names]
+            node: ast.Expr = tests[0] if len(tests) == 1 else ast.BoolOp("or", tuple(tests))
+            return _Typed(replace(node, span=e.span), BOOL, deps)
+        still = [ast.OptionTest(n, "==", (sq,), (sq,), span=e.span) for n in names]
+        prefixes = [
+            still[0] if k == 0 else ast.BoolOp("and", tuple(still[: k + 1]), span=e.span)
+            for k in range(len(still))
+        ]
+        return _Typed(ast.Count(tuple(prefixes), span=e.span), NUM, deps)
+
+    def pair_attribute(self, e: ast.Call, s: _Scope) -> _Typed:
+        """``attribute(a, b)``: the attribute's table over issues a and b (either order)."""
+        names = [self.name_arg(a, "issue", s) for a in e.args]
+        if None in names:
+            return _Typed(e, ERR, _NONE)
+        attr = self.instance.attributes[e.name]
+        a, b = names
+        pair = (a, b) if (a, b) in attr.pairs else (b, a) if (b, a) in attr.pairs else None
+        if pair is None:
+            have = [f"{e.name}({x}, {y})" for x, y in attr.pairs]
+            self.error(
+                s,
+                e.span,
+                f"attribute '{e.name}' has no table over issues {a} and {b}",
+                f"it has {', '.join(have)}" if have else "give one as '" + f"{a},{b}': {{...}}",
+            )
+            return _Typed(e, ERR, _NONE)
+        node = ast.AttributeOf(e.name, pair[0], pair[1], span=e.span)
+        return _Typed(node, NUM, frozenset(pair))
+
+    def piecewise(self, e: ast.Call, s: _Scope) -> _Typed:
+        """``piecewise(arg, [[x0, y0], ...])``: a numeric ``arg``, at least two breakpoints of
+        constant numbers with strictly increasing ``x``."""
+        usage = "write piecewise(quantity, [[x0, y0], [x1, y1], ...]) with x0 < x1 < ..."
+        if len(e.args) != 2 or not isinstance(e.args[1], ast.ListLit):
+            self.error(
+                s,
+                e.span,
+                "piecewise() takes 2 arguments (a number and a list of [x, y] breakpoints), "
+                f"got {len(e.args) if len(e.args) != 2 else 'no list'}",
+                usage,
+            )
+            return _Typed(e, ERR, _NONE)
+        arg = self.expr(e.args[0], s)
+        if not self.need([arg], NUM, s):
+            return _Typed(e, ERR, _NONE)
+        from dealopt.rules.oracle import evaluate  # the oracle imports this module
+
+        points: list[tuple[Fraction, Fraction]] = []
+        for item in e.args[1].items:
+            if not isinstance(item, ast.ListLit) or len(item.items) != 2:
+                self.error(s, item.span, "expected a breakpoint [x, y] of two numbers", usage)
+                return _Typed(e, ERR, _NONE)
+            pair = [self.expr(x, s) for x in item.items]
+            if not self.need(pair, NUM, s):
+                return _Typed(e, ERR, _NONE)
+            if any(p.deps for p in pair):
+                bad = next(p for p in pair if p.deps)
+                self.error(
+                    s,
+                    bad.expr.span,
+                    f"a breakpoint must be a constant, but '{render(bad.expr)}' depends on "
+                    f"{_issues(bad.deps)}",
+                    usage,
+                )
+                return _Typed(e, ERR, _NONE)
+            x, y = (evaluate(p.expr, self.instance.status_quo, self) for p in pair)
+            assert not isinstance(x, bool) and not isinstance(y, bool)
+            if points and x <= points[-1][0]:
+                self.error(
+                    s,
+                    item.span,
+                    f"breakpoint x values must increase: {_number(x)} comes after "
+                    f"{_number(points[-1][0])}",
+                    usage,
+                )
+                return _Typed(e, ERR, _NONE)
+            points.append((Fraction(x), Fraction(y)))
+        if len(points) < 2:
+            self.error(s, e.args[1].span, "piecewise() needs at least two breakpoints", usage)
+            return _Typed(e, ERR, _NONE)
+        node = ast.Piecewise(arg.expr, tuple(points), span=e.span)
+        if len(arg.deps) > 1:
+            self.tabulated.append((s, node))
+        return _Typed(node, NUM, arg.deps)
+
+    def check_tabulated(self, checked: CheckedInstance) -> None:
+        """Each piecewise() over several issues is compiled by tabulating its argument's
+        values: refuse, at its position, an argument with too many of them."""
+        from dealopt.rules.bounds import MAX_TABULATED, VALUE_SET_CAP, value_set
+
+        for s, node in self.tabulated:
+            values = value_set(node.arg, checked, MAX_TABULATED)
+            if values is None or len(values) > MAX_TABULATED:
+                size = f"more than {VALUE_SET_CAP:,}" if values is None else f"{len(values):,}"
+                self.error(
+                    s,
+                    node.arg.span,
+                    f"piecewise() over '{render(node.arg)}' would tabulate {size} values "
+                    f"(at most {MAX_TABULATED:,})",
+                    "apply piecewise() to fewer issues (one issue is always fine), use a "
+                    "coarser range step, or split the quantity into parts",
+                )
+
     def name_arg(self, arg: ast.Expr, kind: str, s: _Scope) -> str | None:
         """The name ``arg`` gives, if it is the name of a ``kind`` (issue, party, attribute)."""
         inst = self.instance
@@ -511,6 +668,10 @@ def _literal(e: ast.Expr) -> Fraction | None:
     if isinstance(e, ast.Negate) and isinstance(e.operand, ast.Number):
         return -e.operand.value
     return e.value if isinstance(e, ast.Number) else None
+
+
+def _number(value: Fraction) -> str:
+    return render(ast.Number(value)) if value >= 0 else "-" + render(ast.Number(-value))
 
 
 def _union(parts: Iterable[_Typed]) -> frozenset[str]:

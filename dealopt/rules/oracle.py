@@ -120,18 +120,23 @@ class _Evaluation:
                 return Fraction(deal[i])  # type: ignore[arg-type]
             case ast.Level(issue=i):
                 return Fraction(inst.issues[i].level(deal[i]))
+            case ast.AttributeOf(attribute=a, issue=i, second=j) if j is not None:
+                return Fraction(inst.attributes[a].of_pair((i, j), deal))
             case ast.AttributeOf(attribute=a, issue=i):
                 return Fraction(inst.attributes[a].of(i, deal[i]))
             case ast.Total(attribute=a):
                 attr = inst.attributes[a]
-                return sum(
+                singles = sum(
                     (Fraction(attr.of(i, deal[i])) for i in attr.tables if i in deal), Fraction(0)
                 )
+                return singles + sum((Fraction(attr.of_pair(p, deal)) for p in attr.pairs), 0)
             case ast.ScoreOf(party=p, issue=i):
                 interest = inst.interests.get(p)
                 return Fraction(interest.score(i, deal[i])) if interest else Fraction(0)
             case ast.Count(conditions=conds):
                 return Fraction(sum(self.cond(c) for c in conds))
+            case ast.Piecewise(arg=a):
+                return e.at(self.num(a))
             case ast.QuantityRef(name=n):
                 key = ("quantity", n)
                 if key not in self.cache:
@@ -155,6 +160,8 @@ class _Evaluation:
         else:
             for issue, weight in interest.weights.items():
                 total += Fraction(weight) * Fraction(interest.score(issue, self.deal[issue]))
+        if interest is not None and interest.pairs:
+            total += Fraction(interest.pair_part(self.deal))
         for term in self.env.terms.get(party, ()):
             if term.when is None or self.cond(term.when):
                 total += self.num(term.value)
@@ -265,11 +272,16 @@ class Oracle:
         """True if ``deal`` breaks no rule and no red line."""
         return not self.violations(deal)
 
+    def accepting(self, deal: Deal) -> tuple[str, ...]:
+        """The parties whose utility of ``deal`` is at least their no-deal value."""
+        return tuple(p for p, u in self.utilities(deal).items() if u >= self.no_deal(p))
+
     def is_acceptable(self, deal: Deal) -> bool:
-        """Feasible, and every party's utility at least its no-deal value."""
+        """Feasible, and passed by the instance's acceptance rule (default: every party's
+        utility at least its no-deal value)."""
         if not self.is_feasible(deal):
             return False
-        return all(u >= self.no_deal(p) for p, u in self.utilities(deal).items())
+        return self.instance.acceptance.passes(self.accepting(deal), self.instance.parties)
 
     def _party(self, party: str):
         if party not in self.instance.parties:

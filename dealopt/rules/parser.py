@@ -34,7 +34,7 @@ KIND_WORDS: dict[str, str] = {
 #: Deeper trees are refused: every later layer walks trees recursively.
 MAX_DEPTH = 150
 
-_OPERAND = {"NUMBER", "NAME", "LPAR", "MINUS", "NOT", "TRUE", "FALSE"}
+_OPERAND = {"NUMBER", "NAME", "LPAR", "LSQB", "MINUS", "NOT", "TRUE", "FALSE"}
 _COMPARE = {"EQ", "NE", "LT", "LE", "GT", "GE"}
 _OPERATORS = {"PLUS", "MINUS", "STAR", "SLASH", "AND", "OR", "IMPLIES", "IFF", "IN", *_COMPARE}
 _WORDS = {
@@ -45,6 +45,8 @@ _WORDS = {
     "COMMA": "','",
     "LBRACE": "'{'",
     "LPAR": "'('",
+    "RSQB": "']'",
+    "LSQB": "'['",
 }
 _CHAR_HINTS = {
     "=": "write '==' to compare",
@@ -156,6 +158,10 @@ class _Build(Transformer):
 
     def args(self, c):
         return tuple(c[::2])
+
+    def list_(self, c):
+        items = c[1] if c[1] is not None else ()
+        return ast.ListLit(items, span=_span(*c))
 
     def paren(self, c):
         return dataclasses.replace(c[1], span=_span(*c))

@@ -51,6 +51,11 @@ def _value(value: object) -> str:
     return str(value)
 
 
+def _signed(value: Fraction) -> str:
+    """A breakpoint coordinate: a signed decimal literal, or a division for a third."""
+    return render(ast.Number(value)) if value >= 0 else "-" + render(ast.Number(-value))
+
+
 def _render(e: ast.Expr) -> tuple[str, int]:
     match e:
         case ast.Number(value=v):
@@ -90,10 +95,17 @@ def _render(e: ast.Expr) -> tuple[str, int]:
             return f"{_wrap(a, PROD)} {op} {_wrap(b, NEG)}", PROD
         case ast.Negate(operand=a):
             return f"-{_wrap(a, NEG)}", NEG
+        case ast.ListLit(items=items):
+            return f"[{', '.join(render(i) for i in items)}]", ATOM
+        case ast.Piecewise(arg=arg, points=points):
+            pairs = ", ".join(f"[{_signed(x)}, {_signed(y)}]" for x, y in points)
+            return f"piecewise({render(arg)}, [{pairs}])", ATOM
         case ast.Call(name=name, args=args):
             return f"{name}({', '.join(render(a) for a in args)})", ATOM
         case ast.Count(conditions=args):
             return f"count({', '.join(render(a) for a in args)})", ATOM
+        case ast.AttributeOf(attribute=attr, issue=issue, second=second) if second is not None:
+            return f"{attr}({issue}, {second})", ATOM
         case ast.AttributeOf(attribute=attr, issue=issue):
             return f"{attr}({issue})", ATOM
         case ast.Total(attribute=attr):

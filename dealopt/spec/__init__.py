@@ -3,6 +3,8 @@
 from dealopt.spec.document import json_schema
 from dealopt.spec.loader import from_data, load, loads
 from dealopt.spec.model import (
+    Acceptance,
+    AtLeast,
     Attribute,
     Deal,
     Instance,
@@ -15,9 +17,12 @@ from dealopt.spec.model import (
     Term,
     Text,
     Value,
+    Weighted,
 )
 
 __all__ = [
+    "Acceptance",
+    "AtLeast",
     "Attribute",
     "Deal",
     "Instance",
@@ -30,6 +35,7 @@ __all__ = [
     "Term",
     "Text",
     "Value",
+    "Weighted",
     "from_data",
     "json_schema",
     "load",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, WithJsonSchema
 
 NAME_PATTERN = r"^[a-z_][a-z0-9_]*$"
 
@@ -41,6 +41,29 @@ Table = (
     | Literal["linear"]
 )
 
+#: A table over two issues: ``"first,second"`` (the issues' names), rows by the first issue's
+#: values, columns by the second's; unlisted pairs count 0.
+# An issue, or a staged issue at one stage (``sanctions@after_midterms``).
+ISSUE_REF = r"[a-z_][a-z0-9_]*(@[a-z_][a-z0-9_]*)?"
+IssueRef = Annotated[StrictStr, Field(pattern=f"^{ISSUE_REF}$")]
+TABLE_NAME_PATTERN = f"^{ISSUE_REF}(\\s*,\\s*{ISSUE_REF})?$"  # an issue, or a pair
+TableKey = Annotated[StrictStr, Field(pattern=TABLE_NAME_PATTERN)]
+_ROW = {
+    "type": "object",
+    "propertyNames": {"pattern": TABLE_KEY_PATTERN},
+    "additionalProperties": {"type": "number"},
+}
+PairTable = Annotated[
+    dict[Name | StrictInt | IntegerKey, dict[Name | StrictInt | IntegerKey, Number]],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "propertyNames": {"pattern": TABLE_KEY_PATTERN},
+            "additionalProperties": _ROW,
+        }
+    ),
+]
+
 
 class _Node(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
@@ -69,6 +92,12 @@ class IssueDoc(_Node):
     status_quo: Name | StrictInt | None = Field(
         None, description="Defaults to the first option (or lo)."
     )
+    staged: StrictBool = Field(
+        False, description="The deal picks an option per stage (needs the top-level `stages`)."
+    )
+    monotone: StrictBool = Field(
+        False, description="Staged only: never taken back (the option never moves down a stage)."
+    )
 
 
 class TermDoc(_Node):
@@ -82,9 +111,13 @@ class TermDoc(_Node):
 class InterestDoc(_Node):
     """A party's utility: sum of weight x score per issue, plus terms."""
 
-    weights: dict[Name, Number] = Field(default_factory=dict)
-    scores: dict[Name, Table] = Field(default_factory=dict)
+    weights: dict[TableKey, Number] = Field(default_factory=dict)
+    scores: dict[TableKey, Table | PairTable] = Field(default_factory=dict)
     terms: list[TermDoc] = Field(default_factory=list)
+    stage_weights: dict[Name, Number] = Field(
+        default_factory=dict,
+        description="Discount factor per stage for the staged issues' scores (default 1).",
+    )
 
 
 class RuleDoc(_Node):
@@ -103,10 +136,38 @@ class DealDoc(_Node):
     sources: list[StrictStr] = Field(
         default_factory=list, description="Where the deal is stated (citations, links)."
     )
-    choose: dict[Name, Name | StrictInt] = Field(
+    choose: dict[IssueRef, Name | StrictInt] = Field(
         default_factory=dict,
         description="The option chosen on each issue; issues left out take the status quo.",
     )
+
+
+class AtLeastDoc(_Node):
+    """At least `count` of the listed parties must accept."""
+
+    label: StrictStr | None = None
+    count: StrictInt = Field(description="How many of `of` must accept (at least 1).")
+    of: list[Name] = Field(min_length=1, description="The parties counted.")
+
+
+class WeightedDoc(_Node):
+    """The accepting parties must hold at least `share` of the total weight, including every
+    party in `including`."""
+
+    label: StrictStr | None = None
+    weights: dict[Name, Number] = Field(min_length=1, description="Each counted party's weight.")
+    share: Number = Field(description="Least share of the total weight, in (0, 1].")
+    including: list[Name] = Field(
+        default_factory=list, description="Parties that must be among those accepting."
+    )
+
+
+class AcceptanceDoc(_Node):
+    """Who must prefer a deal to no deal for it to pass; every clause must hold."""
+
+    veto: list[Name] = Field(default_factory=list, description="Parties that must each accept.")
+    at_least: list[AtLeastDoc] = Field(default_factory=list)
+    weighted: list[WeightedDoc] = Field(default_factory=list)
 
 
 class InstanceDoc(_Node):
@@ -122,9 +183,12 @@ class InstanceDoc(_Node):
     dealopt: Literal[1] = Field(description="Format version.")
     name: StrictStr
     description: StrictStr | None = None
+    stages: list[Name] | None = Field(
+        None, description="Steps in time, in order; staged issues take an option per stage."
+    )
     parties: dict[Name, PartyDoc] = Field(min_length=1)
     issues: dict[Name, IssueDoc] = Field(min_length=1)
-    attributes: dict[Name, dict[Name, Table]] = Field(default_factory=dict)
+    attributes: dict[Name, dict[TableKey, Table | PairTable]] = Field(default_factory=dict)
     quantities: dict[Name, Expression | Number] = Field(default_factory=dict)
     interests: dict[Name, InterestDoc] = Field(default_factory=dict)
     red_lines: dict[Name, list[RuleDoc]] = Field(default_factory=dict)
@@ -134,6 +198,9 @@ class InstanceDoc(_Node):
     )
     deals: dict[Name, DealDoc] = Field(
         default_factory=dict, description="Named deals to evaluate (`dealopt evaluate`)."
+    )
+    acceptance: AcceptanceDoc | None = Field(
+        None, description="Who must accept a deal (default: every party)."
     )
 
 

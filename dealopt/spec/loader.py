@@ -8,8 +8,10 @@ file, line and column before raising one :class:`~dealopt.errors.SpecError`.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,8 @@ from dealopt.spec.document import InstanceDoc, IssueDoc, RuleDoc
 from dealopt.spec.extends import check_version, read_chain, resolve_extends
 from dealopt.spec.model import (
     LINEAR,
+    Acceptance,
+    AtLeast,
     Attribute,
     Instance,
     Interest,
@@ -32,6 +36,7 @@ from dealopt.spec.model import (
     Term,
     Text,
     Value,
+    Weighted,
     frozen_map,
 )
 from dealopt.spec.problems import ProblemCollector, structure_problems
@@ -42,7 +47,7 @@ MAX_SUGGEST = 1000  # no 'did you mean' among more options than this (difflib is
 _INTEGER_KEY = re.compile(r"[-+]?[0-9]+")
 # Names the rule language gives a meaning of its own; an instance may not reuse them.
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
-RESERVED = KEYWORDS | {"total", "level", "utility", "score", "count"}
+RESERVED = KEYWORDS | {"total", "level", "utility", "score", "count", "piecewise", "start", "moved"}
 # Options may use the function names (``x == total`` is unambiguous), not the keywords.
 
 
@@ -127,6 +132,11 @@ class _Builder:
         self.broken = {k for k, v in issues.items() if v is None}
         issues = {k: v for k, v in issues.items() if v is not None}
         self.check_names()
+        # Staged issues become one issue per stage; ``lookup`` also knows the staged names,
+        # so tables may be written for a whole staged issue (copied to every stage).
+        self.lookup = dict(issues)
+        issues, self.staged, stage_rules = self.expand_stages(issues)
+        self.lookup.update(issues)
         parties = {
             name: Party(
                 name=name,
@@ -140,8 +150,9 @@ class _Builder:
         attributes = {
             name: Attribute(
                 name,
-                self.tables(tables, issues, ("attributes", name)),
+                self.per_stage(self.tables(_singles(tables), self.lookup, ("attributes", name))),
                 self.src("attributes", name),
+                frozen_map(self.pair_tables(tables, issues, ("attributes", name))),
             )
             for name, tables in doc.attributes.items()
         }
@@ -159,10 +170,28 @@ class _Builder:
         for party, interest in doc.interests.items():
             at = ("interests", party)
             self.known(party, parties, "party", (*at,), key=True)
-            scores = self.tables(interest.scores, issues, (*at, "scores"))
+            scores = self.tables(_singles(interest.scores), self.lookup, (*at, "scores"))
+            pairs = self.pair_tables(interest.scores, issues, (*at, "scores"))
+            pair_weights = {p: Decimal(1) for p in pairs}
             for issue in interest.weights:
-                self.known(issue, issues, "issue", (*at, "weights", issue), key=True)
-                if issue in issues and issue not in interest.scores:
+                pair = _pair_key(issue)
+                if pair is not None:
+                    if pair in pairs:
+                        pair_weights[pair] = Decimal(interest.weights[issue])
+                    elif all(i in issues for i in pair):
+                        self.problems.add(
+                            (*at, "weights", issue),
+                            f"weight for issues '{issue}' but no scores over that pair in "
+                            f"'{party}'",
+                            did_you_mean(issue, [f"{a},{b}" for a, b in pairs]),
+                            key=True,
+                        )
+                    else:
+                        for i in pair:
+                            self.known(i, issues, "issue", (*at, "weights", issue), key=True)
+                    continue
+                self.known(issue, self.lookup, "issue", (*at, "weights", issue), key=True)
+                if issue in self.lookup and issue not in interest.scores:
                     self.problems.add(
                         (*at, "weights", issue),
                         f"weight for issue '{issue}' but no scores for it in '{party}'; "
@@ -170,9 +199,17 @@ class _Builder:
                         key=True,
                     )
             weights = {i: _dec(interest.weights.get(i, 1)) for i in scores}
+            factors = self.stage_factors(interest.stage_weights, (*at, "stage_weights"))
+            scores, weights = self.per_stage(scores), self.per_stage(weights, factors)
             terms = tuple(self.term(t, (*at, "terms", k)) for k, t in enumerate(interest.terms))
             interests[party] = Interest(
-                party, frozen_map(weights), frozen_map(scores), terms, self.src(*at)
+                party,
+                frozen_map(weights),
+                frozen_map(scores),
+                terms,
+                self.src(*at),
+                frozen_map(pairs),
+                frozen_map(pair_weights),
             )
         red_lines = {}
         for party, rules in doc.red_lines.items():
@@ -180,15 +217,16 @@ class _Builder:
             red_lines[party] = tuple(
                 self.rule(r, ("red_lines", party, k), owner=party) for k, r in enumerate(rules)
             )
-        rules = tuple(self.rule(r, ("rules", k)) for k, r in enumerate(doc.rules))
+        rules = tuple(self.rule(r, ("rules", k)) for k, r in enumerate(doc.rules)) + stage_rules
         groups = {}
         for group, members in doc.groups.items():
             for k, issue in enumerate(members):
-                self.known(issue, issues, "issue", ("groups", group, k))
+                self.known(issue, self.lookup, "issue", ("groups", group, k))
             if len(set(members)) != len(members):
                 self.problems.add(("groups", group), f"group '{group}' lists an issue twice")
-            groups[group] = tuple(members)
+            groups[group] = tuple(n for m in members for n in self.staged.get(m, (m,)))
         deals = {name: self.named_deal(name, d, issues) for name, d in doc.deals.items()}
+        acceptance = self.acceptance(parties)
         self.problems.raise_if_any()
         return Instance(
             name=doc.name,
@@ -202,6 +240,9 @@ class _Builder:
             rules=rules,
             groups=frozen_map(groups),
             deals=frozen_map(deals),
+            acceptance=acceptance,
+            stages=tuple(doc.stages or ()),
+            staged=frozen_map(self.staged),
             path=self.located.path,
         )
 
@@ -256,12 +297,93 @@ class _Builder:
             name, values, status_quo, doc.label or name, kind, doc.description, self.src(*at)
         )
 
+    def pair_tables(
+        self, tables: Mapping, issues: Mapping[str, Issue], at: PathKey
+    ) -> dict[tuple[str, str], dict]:
+        """The tables over two issues (keys ``"first,second"``): rows by the first issue's
+        values, columns by the second's; every name must exist."""
+        out: dict[tuple[str, str], dict] = {}
+        for key, table in tables.items():
+            pair = _pair_key(key)
+            if pair is None:
+                continue
+            where = (*at, key)
+            staged = [i for i in pair if i in self.staged]
+            if staged:
+                self.problems.add(
+                    where,
+                    f"a table over two issues names one stage of staged issue '{staged[0]}'",
+                    f"its stages: {', '.join(self.staged[staged[0]])}",
+                    key=True,
+                )
+                continue
+            if not all([self.known(i, issues, "issue", where, key=True) for i in pair]):
+                continue
+            if pair[0] == pair[1]:
+                self.problems.add(
+                    where,
+                    f"a table over two issues needs two different issues, got '{key}'",
+                    key=True,
+                )
+                continue
+            if pair in out or pair[::-1] in out:
+                self.problems.add(
+                    where, f"a second table over issues {pair[0]} and {pair[1]}", key=True
+                )
+                continue
+            if not isinstance(table, dict) or not all(isinstance(r, dict) for r in table.values()):
+                self.problems.add(
+                    where,
+                    f"'{key}' is a table over two issues: give rows by the options of "
+                    f"'{pair[0]}', each a table by the options of '{pair[1]}'",
+                    f"{{{issues[pair[0]].values[0]}: {{{issues[pair[1]].values[0]}: 1}}}}",
+                )
+                continue
+            rows: dict[Value, dict[Value, Decimal]] = {}
+            for row_key, row in table.items():
+                value = self.table_value(issues[pair[0]], row_key, (*where, row_key))
+                if value is None:
+                    continue
+                entries: dict[Value, Decimal] = {}
+                for col_key, number in row.items():
+                    col = self.table_value(issues[pair[1]], col_key, (*where, row_key, col_key))
+                    if col is not None:
+                        entries[col] = Decimal(number)
+                rows[value] = entries
+            out[pair] = frozen_map({k: frozen_map(v) for k, v in rows.items()})
+        return out
+
+    def table_value(self, issue: Issue, key: Any, at: PathKey) -> Value | None:
+        """A table key as a value of ``issue`` (``"10"`` names 10 of a range), or None
+        (reported)."""
+        value = key
+        if issue.is_range and isinstance(key, str) and _INTEGER_KEY.fullmatch(key):
+            value = int(key)
+        if value in issue.values:
+            return value
+        self.problems.add(
+            at,
+            f"{key!r} is not {'a value' if issue.is_range else 'an option'} "
+            f"of issue '{issue.name}'",
+            _value_hint(issue, str(key)),
+            key=True,
+        )
+        return None
+
     def tables(self, tables: Mapping, issues: Mapping[str, Issue], at: PathKey) -> dict:
         out = {}
         for issue_name, table in tables.items():
             if not self.known(issue_name, issues, "issue", (*at, issue_name), key=True):
                 continue
             issue = issues[issue_name]
+            if isinstance(table, dict) and any(isinstance(v, dict) for v in table.values()):
+                self.problems.add(
+                    (*at, issue_name),
+                    f"a table over one issue maps options to numbers; for a table over two "
+                    f"issues write the key as '{issue_name},other_issue'",
+                    key=True,
+                )
+                continue
             if table == LINEAR:
                 if not issue.is_range:
                     self.problems.add(
@@ -309,13 +431,145 @@ class _Builder:
         text = self.text(doc.rule, *at, "rule")
         return Rule(doc.label or doc.rule, text, owner, doc.description, self.src(*at))
 
+    def expand_stages(
+        self, issues: dict[str, Issue]
+    ) -> tuple[dict[str, Issue], dict[str, tuple[str, ...]], tuple[Rule, ...]]:
+        """Each staged issue as one issue per stage, ``issue@stage`` (in the staged issue's
+        place), and a rule per pair of neighbouring stages for a monotone one."""
+        stages = self.doc.stages
+        if stages is not None:
+            if not stages:
+                self.problems.add(("stages",), "'stages' needs at least one stage")
+            for k, stage in enumerate(stages):
+                if stage in stages[:k]:
+                    self.problems.add(("stages", k), f"stage '{stage}' is listed twice")
+        out: dict[str, Issue] = {}
+        staged: dict[str, tuple[str, ...]] = {}
+        rules: list[Rule] = []
+        for name, issue in issues.items():
+            doc = self.doc.issues[name]
+            at = ("issues", name)
+            if doc.monotone and not doc.staged:
+                self.problems.add((*at, "monotone"), "'monotone' needs 'staged: true'")
+            if not doc.staged:
+                out[name] = issue
+                continue
+            if not stages:
+                self.problems.add(
+                    (*at, "staged"),
+                    f"issue '{name}' is staged, but the instance has no 'stages' list",
+                    "add stages: [first, second, ...] at the top level",
+                )
+                out[name] = issue
+                continue
+            names = tuple(f"{name}@{s}" for s in stages)
+            staged[name] = names
+            for stage, full in zip(stages, names, strict=True):
+                out[full] = replace(issue, name=full, label=f"{issue.label} ({stage})")
+            if doc.monotone:
+                for before, after in itertools.pairwise(names):
+                    text = f"level({after}) >= level({before})"
+                    rules.append(
+                        Rule(
+                            f"{name} is never taken back",
+                            Text(text, issue.source, None),
+                            description="Generated by 'monotone: true'.",
+                            source=issue.source,
+                        )
+                    )
+        return out, staged, tuple(rules)
+
+    def per_stage(self, tables: dict, factors: Mapping[str, Decimal] | None = None) -> dict:
+        """Tables (or weights) written for a whole staged issue copied to each of its stages,
+        times the stage's factor for weights; a stage written on its own wins."""
+        out = {}
+        for key, value in tables.items():
+            for k, name in enumerate(self.staged.get(key, ())):
+                factor = factors.get(self.doc.stages[k], Decimal(1)) if factors else None
+                if name not in tables:
+                    out[name] = value if factor is None else value * factor
+            if key not in self.staged:
+                if factors is not None and "@" in key:
+                    value = value * factors.get(key.split("@", 1)[1], Decimal(1))
+                out[key] = value
+        return out
+
+    def stage_factors(self, factors: Mapping, at: PathKey) -> dict[str, Decimal]:
+        stages = self.doc.stages or []
+        for stage in factors:
+            if stage not in stages:
+                self.problems.add(
+                    (*at, stage), f"unknown stage '{stage}'", did_you_mean(stage, stages), key=True
+                )
+        return {s: Decimal(x) for s, x in factors.items()}
+
+    def acceptance(self, parties: Mapping[str, Party]) -> Acceptance:
+        """The ``acceptance`` section: every party named must exist, counts and shares must
+        be reachable; no section is unanimity."""
+        doc = self.doc.acceptance
+        if doc is None:
+            return Acceptance()
+        at: PathKey = ("acceptance",)
+        for k, party in enumerate(doc.veto):
+            self.known(party, parties, "party", (*at, "veto", k))
+        at_least = []
+        for k, c in enumerate(doc.at_least):
+            where = (*at, "at_least", k)
+            for j, party in enumerate(c.of):
+                self.known(party, parties, "party", (*where, "of", j))
+            if len(set(c.of)) != len(c.of):
+                self.problems.add((*where, "of"), "a party is listed twice in 'of'")
+            if not 1 <= c.count <= len(c.of):
+                self.problems.add(
+                    (*where, "count"),
+                    f"'count' must be between 1 and the {len(c.of)} parties of 'of', got {c.count}",
+                )
+            label = c.label or f"at least {c.count} of {', '.join(c.of)}"
+            at_least.append(AtLeast(c.count, tuple(c.of), label, self.src(*where)))
+        weighted = []
+        for k, w in enumerate(doc.weighted):
+            where = (*at, "weighted", k)
+            for party, x in w.weights.items():
+                self.known(party, parties, "party", (*where, "weights", party), key=True)
+                if x < 0:
+                    self.problems.add(
+                        (*where, "weights", party), f"a weight must not be negative, got {x}"
+                    )
+            for j, party in enumerate(w.including):
+                self.known(party, parties, "party", (*where, "including", j))
+            share = Decimal(w.share)
+            if not 0 < share <= 1:
+                self.problems.add(
+                    (*where, "share"),
+                    f"'share' is a fraction of the total weight: more than 0, at most 1; "
+                    f"got {share} (write 55% as 0.55)",
+                )
+            if sum(Decimal(x) for x in w.weights.values()) <= 0:
+                self.problems.add((*where, "weights"), "the weights must not all be 0")
+            label = w.label or (
+                f"at least {share} of the weight"
+                + (f", including {', '.join(w.including)}" if w.including else "")
+            )
+            weighted.append(
+                Weighted(
+                    frozen_map({p: Decimal(x) for p, x in w.weights.items()}),
+                    share,
+                    tuple(w.including),
+                    label,
+                    self.src(*where),
+                )
+            )
+        return Acceptance(tuple(doc.veto), tuple(at_least), tuple(weighted), False, self.src(*at))
+
     def named_deal(self, name: str, doc: Any, issues: Mapping[str, Issue]) -> NamedDeal:
         at = ("deals", name)
         choices: dict[str, Value] = {}
         for issue_name, value in doc.choose.items():
-            if not self.known(issue_name, issues, "issue", (*at, "choose", issue_name), key=True):
+            if not self.known(
+                issue_name, self.lookup, "issue", (*at, "choose", issue_name), key=True
+            ):
                 continue
-            issue = issues[issue_name]
+            issue = self.lookup[issue_name]
             if value not in issue.values or isinstance(value, bool):
                 self.problems.add(
                     (*at, "choose", issue_name),
@@ -325,6 +579,11 @@ class _Builder:
                 )
                 continue
             choices[issue_name] = value
+        # A staged issue's option holds in each of its stages not named on its own.
+        for base in [i for i in choices if i in self.staged]:
+            value = choices.pop(base)
+            for each in self.staged[base]:
+                choices.setdefault(each, value)
         return NamedDeal(
             name,
             doc.label or name,
@@ -370,6 +629,19 @@ class _Builder:
                         key=True,
                     )
                 owner.setdefault(name, kind)
+
+
+def _pair_key(key: str) -> tuple[str, str] | None:
+    """``"a,b"`` (spaces allowed around the comma) as ``("a", "b")``; None for one name."""
+    if "," not in key:
+        return None
+    first, second = (part.strip() for part in key.split(",", 1))
+    return first, second
+
+
+def _singles(tables: Mapping) -> dict:
+    """The one-issue tables of a scores or attribute mapping (pair keys left out)."""
+    return {k: v for k, v in tables.items() if "," not in k}
 
 
 def _value_hint(issue: Issue, wrong: str) -> str | None:

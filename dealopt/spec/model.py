@@ -7,7 +7,7 @@ All numbers are exact :class:`~decimal.Decimal` s read from the file's own text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
@@ -83,13 +83,33 @@ class Issue:
 Table = Mapping[Value, Decimal] | Literal["linear"]
 
 
+#: A table over two issues: ``table[first_value][second_value]``; unlisted pairs count 0.
+PairTable = Mapping[Value, Mapping[Value, Decimal]]
+#: The two issues of a pair table, in the order written (``"first,second"``).
+Pair = tuple[str, str]
+
+
+def pair_value(table: PairTable, first: Value, second: Value) -> Decimal:
+    """The entry of a two-issue table (0 when unlisted)."""
+    return table.get(first, {}).get(second, Decimal(0))
+
+
 @dataclass(frozen=True)
 class Attribute:
-    """A number attached to options: ``tables[issue][value]``; unlisted values count 0."""
+    """A number attached to options: ``tables[issue][value]``; unlisted values count 0.
+
+    ``pairs`` holds tables over two issues (``pairs[(a, b)][value_a][value_b]``), used by
+    ``attribute(a, b)`` and counted in ``total(attribute)``.
+    """
 
     name: str
     tables: Mapping[str, Table]
     source: Source | None = field(default=None, compare=False)
+    pairs: Mapping[Pair, PairTable] = field(default_factory=frozen_map)
+
+    def of_pair(self, pair: Pair, deal: Mapping[str, Value]) -> Decimal:
+        """The pair table's entry for the deal's values of both issues."""
+        return pair_value(self.pairs[pair], deal[pair[0]], deal[pair[1]])
 
     def of(self, issue: str, value: Value) -> Decimal:
         table = self.tables.get(issue)
@@ -121,13 +141,29 @@ class Term:
 
 @dataclass(frozen=True)
 class Interest:
-    """A party's utility: Σ weight × score(chosen value) + Σ terms."""
+    """A party's utility: Σ weight × score(chosen value) + Σ terms.
+
+    ``pairs``: scores over two issues (``pairs[(a, b)][value_a][value_b]``), each weighted by
+    ``pair_weights[(a, b)]`` (default 1) and added to the utility.
+    """
 
     party: str
     weights: Mapping[str, Decimal]
     scores: Mapping[str, Table]
     terms: tuple[Term, ...] = ()
     source: Source | None = field(default=None, compare=False)
+    pairs: Mapping[Pair, PairTable] = field(default_factory=frozen_map)
+    pair_weights: Mapping[Pair, Decimal] = field(default_factory=frozen_map)
+
+    def pair_part(self, deal: Mapping[str, Value]) -> Decimal:
+        """Σ weight × pair score of the deal, over the pair tables."""
+        return sum(
+            (
+                self.pair_weights[p] * pair_value(t, deal[p[0]], deal[p[1]])
+                for p, t in self.pairs.items()
+            ),
+            Decimal(0),
+        )
 
     def score(self, issue: str, value: Value) -> Decimal:
         table = self.scores.get(issue)
@@ -174,6 +210,87 @@ class NamedDeal:
 
 
 @dataclass(frozen=True)
+class AtLeast:
+    """At least ``count`` of ``parties`` must accept."""
+
+    count: int
+    parties: tuple[str, ...]
+    label: str
+    source: Source | None = field(default=None, compare=False)
+
+    def holds(self, accepting: Collection[str]) -> bool:
+        return sum(p in accepting for p in self.parties) >= self.count
+
+
+@dataclass(frozen=True)
+class Weighted:
+    """The accepting parties hold at least ``share`` of the total weight, ``including`` all
+    of the parties listed there."""
+
+    weights: Mapping[str, Decimal]
+    share: Decimal
+    including: tuple[str, ...]
+    label: str
+    source: Source | None = field(default=None, compare=False)
+
+    def holds(self, accepting: Collection[str]) -> bool:
+        if not all(p in accepting for p in self.including):
+            return False
+        total = sum(self.weights.values(), Decimal(0))
+        held = sum((w for p, w in self.weights.items() if p in accepting), Decimal(0))
+        return held >= self.share * total  # exact: Decimals of the file, no rounding
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """Who must prefer a deal to no deal for it to pass: every clause must hold.
+
+    ``unanimous`` (no ``acceptance`` section): every party. A party "accepts" a feasible
+    deal when its utility is at least its no-deal value. The rule is monotone (a larger set
+    of accepting parties never fails where a smaller one passes), which is what keeps the
+    zone equal to the Pareto-optimal deals the rule passes.
+    """
+
+    veto: tuple[str, ...] = ()
+    at_least: tuple[AtLeast, ...] = ()
+    weighted: tuple[Weighted, ...] = ()
+    unanimous: bool = True
+    source: Source | None = field(default=None, compare=False)
+
+    def passes(self, accepting: Collection[str], parties: Collection[str]) -> bool:
+        """True when a deal that exactly ``accepting`` accept (among ``parties``) passes."""
+        if self.unanimous:
+            return all(p in accepting for p in parties)
+        return (
+            all(p in accepting for p in self.veto)
+            and all(c.holds(accepting) for c in self.at_least)
+            and all(c.holds(accepting) for c in self.weighted)
+        )
+
+    def counted(self, parties: Collection[str]) -> tuple[str, ...]:
+        """The parties whose acceptance the rule looks at (in ``parties``' order)."""
+        if self.unanimous:
+            return tuple(parties)
+        named = set(self.veto)
+        for c in self.at_least:
+            named.update(c.parties)
+        for w in self.weighted:
+            named.update(p for p, x in w.weights.items() if x)
+            named.update(w.including)
+        return tuple(p for p in parties if p in named)
+
+
+def schedule(
+    deal: Mapping[str, Value], staged: Mapping[str, tuple[str, ...]]
+) -> dict[str, dict[str, Value]]:
+    """The staged issues of a deal as a schedule: staged issue -> stage -> option."""
+    return {
+        base: {name.split("@", 1)[1]: deal[name] for name in names}
+        for base, names in staged.items()
+    }
+
+
+@dataclass(frozen=True)
 class Instance:
     """A whole negotiation: parties, issues, interests, red lines and rules.
 
@@ -191,6 +308,12 @@ class Instance:
     rules: tuple[Rule, ...] = ()
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
     deals: Mapping[str, NamedDeal] = field(default_factory=frozen_map)
+    acceptance: Acceptance = field(default_factory=Acceptance)
+    #: The stages, in order (empty: none), and each staged issue's issues, one per stage
+    #: (``{"sanctions": ("sanctions@before", "sanctions@after")}``). ``issues`` holds the
+    #: per-stage issues, not the staged issue itself: that is all the other layers see.
+    stages: tuple[str, ...] = ()
+    staged: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
     description: str | None = None
     path: str | None = field(default=None, compare=False)
 
@@ -198,6 +321,10 @@ class Instance:
     def status_quo(self) -> dict[str, Value]:
         """The status-quo deal."""
         return {name: issue.status_quo for name, issue in self.issues.items()}
+
+    def schedule(self, deal: Deal) -> dict[str, dict[str, Value]]:
+        """A staged deal as a schedule: staged issue -> stage -> option (empty unstaged)."""
+        return schedule(deal, self.staged)
 
     @property
     def bundle_space_size(self) -> int:

@@ -174,7 +174,7 @@ def test_unknown_key_under_a_party_named_like_a_field(tmp_path):
     text = HEAD.replace("b: {}", "terms: {}") + "interests:\n  terms: {wieghts: {}}\n"
     p = one(tmp_path, text)
     assert at(p) == (9, 11)
-    assert p.message.endswith("expected one of: weights, scores, terms")
+    assert p.message.endswith("expected one of: weights, scores, terms, stage_weights")
     assert p.hint == "did you mean 'weights'?"
 
 
@@ -419,7 +419,9 @@ def test_invalid_names(tmp_path, text, where, message):
         (HEAD + "interests:\n  a:\n    weights: {x: '2'}\n    scores: {x: {p: 1}}\n", (10, 18),
          "'interests.a.weights.x': expected a number, got the string '2'"),
         (HEAD + "interests:\n  a:\n    scores: {x: {p: '1'}}\n", (10, 21),
-         "'interests.a.scores.x.p': expected a number, got the string '1'"),
+         # a number, or a row of a table over two issues
+         "'interests.a.scores.x.p': expected a number or a mapping (key: value), got the "
+         "string '1'"),
         (HEAD.replace("name: t", "name: 3"), (2, 7), "'name': expected a string, got the number 3"),
         (HEAD.replace("[p, q, r]", "[p, 3, r]"), (7, 20),
          "'issues.x.options.1': expected a string, got the number 3"),
@@ -712,7 +714,9 @@ def test_format_reference_examples_load_and_mean_what_they_say(tmp_path):
     import dealopt
     from dealopt.rules import Oracle
 
-    example, scenario, _modeline = _blocks("yaml")
+    blocks = _blocks("yaml")
+    example = blocks[0]
+    scenario = next(b for b in blocks if "extends: sale.yaml" in b)
     base = dealopt.load(write(tmp_path, example, "sale.yaml"))  # every stage, rules included
     oracle = Oracle(base)
     deal = {"price": 10500, "warranty": "six_months", "delivery": "pickup"}

@@ -242,6 +242,31 @@ def _numbers(instance: Instance) -> dict[str, _PartyNumbers]:
                     f"red line {r.label!r} of party '{party}': GENIUS profiles have no red lines",
                 )
             )
+    for base in instance.staged:
+        issue = instance.issues[instance.staged[base][0]]
+        problems.append(
+            Problem(
+                issue.source,
+                f"staged issue '{base}' (stages {', '.join(instance.stages)}): GENIUS has no "
+                "stages",
+            )
+        )
+    if not instance.acceptance.unanimous:
+        problems.append(
+            Problem(
+                instance.acceptance.source,
+                "acceptance rule: GENIUS negotiations need every party to accept",
+            )
+        )
+    for party, interest in instance.interests.items():
+        for a, b in interest.pairs:
+            problems.append(
+                Problem(
+                    interest.source,
+                    f"scores of party '{party}' over two issues ({a},{b}): GENIUS scores one "
+                    "issue at a time",
+                )
+            )
     caps: dict[str, Fraction | None] = {}
     for party in instance.parties:
         cap, bad = _cap_of(instance, party, checked.terms.get(party, ()))
