@@ -28,7 +28,8 @@ against 0.83 s for CP-SAT, process start included; on 1.7 million deals enumerat
 
 
 class AutoBackend:
-    """Picks per model: ``enumerate`` for small bundle spaces, ``cpsat`` otherwise."""
+    """Picks per model: ``enumerate`` for small bundle spaces; above, ``merge`` when the model
+    splits into independent components, ``cpsat`` when it does not."""
 
     name = "auto"
     # Features depend on the model; ask the built session (``session.features``).
@@ -39,9 +40,16 @@ class AutoBackend:
         return _make("cpsat").is_available() or _make("enumerate").is_available()
 
     def build(self, model: CompiledModel, options: SolveOptions = DEFAULT_OPTIONS) -> Session:
-        """Build with ``enumerate`` when the space has at most :data:`AUTO_ENUMERATE_MAX` deals."""
+        """Build with ``enumerate`` when the space has at most :data:`AUTO_ENUMERATE_MAX` deals,
+        else with ``merge`` when the model has several components (decision 34), else ``cpsat``."""
+        from dealopt.compile.components import components
+
         small = model.bundle_space_size <= AUTO_ENUMERATE_MAX
-        chosen = _make("enumerate" if small else "cpsat")
+        if small:
+            name = "enumerate"
+        else:
+            name = "merge" if len(components(model)) > 1 else "cpsat"
+        chosen = _make(name)
         if not chosen.is_available():
             chosen = _make("cpsat")
         return _require(chosen).build(model, options)

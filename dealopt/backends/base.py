@@ -34,6 +34,9 @@ class Feature(StrEnum):
     """The session holds every feasible deal and offers ``nondominated(bounds)``."""
     TIME_LIMIT = "time_limit"
     """``solve(time_limit=...)`` can stop early with FEASIBLE or UNKNOWN."""
+    COMPONENTS = "components"
+    """The session holds one session per independent component of the model (``parts``: pairs
+    of a session and, per local variable, the model's variable); frontiers merge theirs."""
 
 
 class SolveStatus(StrEnum):

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from dealopt.backends.base import Bounds, EnumeratingSession, Feature, Session
+from dealopt.backends.base import (
+    Bounds,
+    EnumeratingSession,
+    Feature,
+    Session,
+    objective_range,
+)
 from dealopt.errors import UsageError
 from dealopt.frontier.bicriteria import epsilon_constraint, single
+from dealopt.frontier.merge import merge
 from dealopt.frontier.result import FrontierPoint, FrontierResult
 from dealopt.frontier.runner import Progress, Run, Stop
 from dealopt.frontier.search_region import search_region
@@ -36,7 +43,8 @@ def pareto_frontier(
     progress:
         Called as ``progress(points, solver_calls, elapsed_seconds)`` after every solve.
     fast_path:
-        Use the session's ``nondominated()`` when it has :attr:`Feature.ENUMERATE`.
+        Use the session's ``nondominated()`` when it has :attr:`Feature.ENUMERATE`, and merge
+        its components' frontiers when it has :attr:`Feature.COMPONENTS` (no upper bound).
 
     The algorithm depends on the number of objectives: one solve for 0 or 1; the
     epsilon-constraint method for 2 (``N + 1`` solves for ``N`` points); the search-region
@@ -47,8 +55,14 @@ def pareto_frontier(
     bounds = _check_bounds(session, bounds or {})
     run = Run(session, time_limit, progress)
     p = len(session.model.objectives)
+    upper = any(
+        hi is not None and hi < objective_range(session.model, k)[1]
+        for k, (_, hi) in bounds.items()
+    )
     if fast_path and Feature.ENUMERATE in session.features:
         algorithm = "enumerate"
+    elif fast_path and Feature.COMPONENTS in session.features and not upper:
+        algorithm = "merge"
     elif p <= 1:
         algorithm = "single"
     elif p == 2:
@@ -63,6 +77,8 @@ def pareto_frontier(
             for objectives, values in session.nondominated(bounds):
                 run.add(objectives, values)
             run.report()
+        elif algorithm == "merge":
+            merge(run, bounds)
         elif algorithm == "single":
             single(run, bounds)
         elif algorithm == "epsilon-constraint":

@@ -52,7 +52,7 @@ def test_frontier_merge_equals_brute_force(case):
     model, bounds = case
     session = get_backend("merge").build(model)
     result = pareto_frontier(session, bounds=bounds)
-    assert result.algorithm == "enumerate"  # the session's nondominated(): no solver call
+    assert result.algorithm == "merge"
     _check_points(model, result, brute_frontier(model, bounds), same_representative=False)
 
 

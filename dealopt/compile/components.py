@@ -1,0 +1,169 @@
+"""Independent components of a compiled model, and each component as a model of its own.
+
+Choice groups (issues) that no definition or constraint reads together contribute to the
+objectives independently: a deal's objective vector is the sum of its components' parts. The
+``merge`` backend and the merge frontier algorithm (:mod:`dealopt.frontier.merge`) build on
+this; it is pure structure, solver-neutral.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dealopt.compile.model import (
+    BoolAnd,
+    BoolOr,
+    CompiledModel,
+    Constraint,
+    Definition,
+    LinearConstraint,
+    LinExpr,
+    Lit,
+    ReifiedLinear,
+    Require,
+)
+
+
+@dataclass(frozen=True)
+class Component:
+    """Choice groups (indices), and the definitions and constraints among their variables."""
+
+    groups: tuple[int, ...]
+    variables: tuple[int, ...]
+    definitions: tuple[Definition, ...]
+    constraints: tuple[Constraint, ...]
+
+
+def _definition_vars(d: Definition) -> list[int]:
+    if isinstance(d, ReifiedLinear):
+        return [d.var, *(v for v, _ in d.expr.terms)]
+    return [d.var, *(v for v, _ in d.literals)]
+
+
+def _constraint_vars(c: Constraint) -> list[int]:
+    if isinstance(c, Require):
+        return [c.literal[0]]
+    return [v for v, _ in c.expr.terms]
+
+
+def components(model: CompiledModel) -> list[Component]:
+    """The model's independent components: groups joined by any definition or constraint."""
+    parent = list(range(model.num_vars))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(xs: Sequence[int]) -> None:
+        if xs:
+            root = find(xs[0])
+            for x in xs[1:]:
+                parent[find(x)] = root
+
+    for group in model.choices:
+        union(list(group))
+    for d in model.definitions:
+        union(_definition_vars(d))
+    for c in model.constraints:
+        union(_constraint_vars(c))
+    by_root: dict[int, list[int]] = {}
+    for g, group in enumerate(model.choices):
+        if group:
+            by_root.setdefault(find(group[0]), []).append(g)
+    # Variables that no group reaches (constants such as an empty conjunction) join the first
+    # component: they take the same value in every deal.
+    if not by_root:  # no issue at all: one component of constants
+        by_root[-1] = []
+    first = next(iter(by_root))
+
+    def home(v: int | None) -> int:
+        r = first if v is None else find(v)
+        return r if r in by_root else first
+
+    variables: dict[int, list[int]] = {r: [] for r in by_root}
+    for v in range(model.num_vars):
+        variables[home(v)].append(v)
+    defs: dict[int, list[Definition]] = {r: [] for r in by_root}
+    for d in model.definitions:
+        defs[home(d.var)].append(d)
+    cons: dict[int, list[Constraint]] = {r: [] for r in by_root}
+    for c in model.constraints:
+        vs = _constraint_vars(c)
+        cons[home(vs[0] if vs else None)].append(c)
+    return [
+        Component(tuple(by_root[r]), tuple(variables[r]), tuple(defs[r]), tuple(cons[r]))
+        for r in by_root
+    ]
+
+
+def size(model: CompiledModel, comp: Component) -> int:
+    """The number of option combinations of the component's issues."""
+    n = 1
+    for g in comp.groups:
+        n *= len(model.choices[g])
+    return n
+
+
+def submodel(model: CompiledModel, comp: Component) -> CompiledModel:
+    """The component as a model of its own: its variables renumbered in ``comp.variables``
+    order, its definitions and constraints, and each objective's part over its variables
+    (constants are left to the whole model)."""
+    local = {v: i for i, v in enumerate(comp.variables)}
+    mine = set(comp.variables)
+
+    def lin(e: LinExpr, constant: int = 0) -> LinExpr:
+        return LinExpr(tuple((local[v], c) for v, c in e.terms if v in mine), constant)
+
+    def lit(x: Lit) -> Lit:
+        return (local[x[0]], x[1])
+
+    definitions: list[Definition] = []
+    for d in comp.definitions:
+        if isinstance(d, ReifiedLinear):
+            expr = lin(d.expr, d.expr.constant)
+            definitions.append(ReifiedLinear(local[d.var], expr, d.lo, d.hi, d.bounds))
+        elif isinstance(d, BoolAnd):
+            definitions.append(BoolAnd(local[d.var], tuple(lit(x) for x in d.literals)))
+        else:
+            assert isinstance(d, BoolOr)
+            definitions.append(BoolOr(local[d.var], tuple(lit(x) for x in d.literals)))
+    constraints: list[Constraint] = []
+    for c in comp.constraints:
+        if isinstance(c, Require):
+            constraints.append(Require(lit(c.literal), c.label))
+        else:
+            assert isinstance(c, LinearConstraint)
+            e = LinExpr(tuple((local[v], k) for v, k in c.expr.terms), c.expr.constant)
+            constraints.append(LinearConstraint(e, c.lo, c.hi, c.label, c.bounds))
+    objectives = tuple(lin(e) for e in model.objectives)
+    choices = tuple(tuple(local[v] for v in model.choices[g]) for g in comp.groups)
+    bounds = []
+    for e in objectives:  # per choice group its extreme option, auxiliaries 0 or 1
+        lo = hi = 0
+        in_group = {v: g for g, group in enumerate(choices) for v in group}
+        per: dict[int, list[int]] = {}
+        for v, c in e.terms:
+            if v in in_group:
+                g = in_group[v]
+                per.setdefault(g, [0] * len(choices[g]))[choices[g].index(v)] += c
+            else:
+                lo, hi = lo + min(0, c), hi + max(0, c)
+        for cs in per.values():
+            lo, hi = lo + min(cs), hi + max(cs)
+        bounds.append((lo, hi))
+    return CompiledModel(
+        num_vars=len(comp.variables),
+        choices=choices,
+        definitions=tuple(definitions),
+        constraints=tuple(constraints),
+        objectives=objectives,
+        scales=model.scales,
+        objective_bounds=tuple(bounds),
+        resolution=model.resolution,
+    )
+
+
+__all__ = ["Component", "components", "size", "submodel"]
