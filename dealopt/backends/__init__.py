@@ -44,11 +44,12 @@ class AutoBackend:
         else with ``merge`` when the model has several components (decision 34), else ``cpsat``."""
         from dealopt.compile.components import components
 
-        small = model.bundle_space_size <= AUTO_ENUMERATE_MAX
-        if small:
+        if model.bundle_space_size <= AUTO_ENUMERATE_MAX:
             name = "enumerate"
+        elif len(components(model)) > 1:
+            name = "merge"
         else:
-            name = "merge" if len(components(model)) > 1 else "cpsat"
+            name = "cpsat"
         chosen = _make(name)
         if not chosen.is_available():
             chosen = _make("cpsat")
