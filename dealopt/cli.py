@@ -79,7 +79,9 @@ SeedOption = Annotated[int | None, typer.Option("--seed", help="Solver random se
 
 @app.command()
 def check(files: Files) -> None:
-    """Check instance files and summarise them (no solver is started)."""
+    """Check instance files and summarise them, with each party's utility scale (no solver
+    is started). Warnings about the scales do not change the exit status."""
+    from dealopt.analysis.scales import scales
     from dealopt.api import load
     from dealopt.report.summary import instance_summary
 
@@ -91,7 +93,7 @@ def check(files: Files) -> None:
             failed = True
             _fail(exc)
             continue
-        print(instance_summary(instance, str(path)))
+        print(instance_summary(instance, str(path), scales(instance)))
     if failed:
         raise typer.Exit(EXIT_INPUT)
 

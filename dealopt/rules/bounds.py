@@ -120,3 +120,13 @@ class _Bounds:
                     value = _hull(value, (Fraction(0), Fraction(0)))
             lo, hi = lo + value[0], hi + value[1]
         return lo, hi
+
+
+def utility_bounds(checked: CheckedInstance) -> dict[str, Interval]:
+    """Every party's ``(min, max)`` utility over all deals (rules and red lines ignored).
+
+    Exact for weighted scores (each issue's best and worst option); terms add their interval
+    bounds, so an instance with terms on several issues may get a wider, still sound, range.
+    """
+    b = _Bounds(checked)
+    return {party: b.of(ast.UtilityOf(party)) for party in checked.instance.parties}
