@@ -7,8 +7,6 @@ by the rules oracle → zone and bargaining solutions → immutable result.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -16,11 +14,10 @@ from dealopt.analysis.bargaining import SOLUTIONS
 from dealopt.analysis.setup import nondominated, setup
 from dealopt.compile.compiler import Decoder
 from dealopt.errors import OracleRejectedError
+from dealopt.progress import Progress
 from dealopt.result import FrontierDeal, Result, Stats, Status
 from dealopt.rules.oracle import Oracle
 from dealopt.spec.model import Instance
-
-Progress = Callable[[int, int, float], None]
 
 
 def solve(
@@ -51,7 +48,9 @@ def solve(
     all_deals
         Also list every deal attaining each frontier point, up to ``all_deals_cap`` per point.
     progress
-        Called as ``progress(points, solver_calls, elapsed_seconds)`` during the search.
+        A :class:`~dealopt.progress.Progress`: its deadline replaces ``time_limit`` (a
+        command's phases share one), and it is told the phase and the points found so far.
+        ``stats.seconds`` is wall time since that deadline started.
 
     Every deal in the result has been re-checked by the rules oracle: every rule and red line
     holds and the utilities are recomputed exactly. A disagreement raises
@@ -63,13 +62,17 @@ def solve(
         from dealopt.api import load
 
         instance = load(instance)
-    ready = setup(instance, backend=backend, time_limit=time_limit, threads=threads, seed=seed)
+    progress = Progress.of(progress, time_limit)
+    deadline = progress.deadline
+    progress.phase("compiling the model")
+    ready = setup(instance, backend=backend, threads=threads, seed=seed)
     oracle, model, decoder, session = ready.oracle, ready.model, ready.decoder, ready.session
-    started = ready.started
-    remaining = (
-        None if time_limit is None else max(time_limit - (time.perf_counter() - started), 1e-3)
-    )
-    found = pareto_frontier(session, time_limit=remaining, progress=progress)
+    progress.phase("searching the frontier")
+    remaining = deadline.remaining()
+    # A passed deadline still makes one (immediately stopped) search: the result is partial.
+    remaining = None if remaining is None else max(remaining, 1e-6)
+    found = pareto_frontier(session, time_limit=remaining, progress=progress.frontier)
+    progress.phase("checking every deal with the rules oracle")
     parties = tuple(instance.parties)
     no_deal = {p: oracle.no_deal(p) for p in parties}
     frontier = []
@@ -112,7 +115,7 @@ def solve(
         backend=ready.backend_name,
         algorithm=found.algorithm,
         solver_calls=found.solver_calls,
-        seconds=time.perf_counter() - started,
+        seconds=deadline.elapsed(),
         bundle_space_size=instance.bundle_space_size,
         stopped=found.stopped,
         resolution={p: r for p, r in zip(parties, model.resolution, strict=True)},
