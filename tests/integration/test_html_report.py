@@ -120,10 +120,27 @@ def test_three_parties_one_panel_per_pair():
     result = dealopt.solve(dealopt.instance(data))
     fig, traces = figure(result, [], False)
     assert fig is not None
-    assert len(traces["frontier"]) == 3 and len(traces["solutions"]) == 3
+    solved = [n for n, i in result.solutions.items() if i is not None]
+    assert len(traces["frontier"]) == 3 and len(traces["solutions"]) == 3 * len(solved)
     for k in traces["frontier"]:
         assert len(fig["data"][k]["x"]) == len(result.frontier)
+    # Solutions are told apart by marker shape and legend name, never by text on the plot.
+    names = {fig["data"][k]["name"] for k in traces["solutions"]}
+    assert names == {f"{m}: {t}" for m, t in _titles(solved)}
+    assert not any("text" in (t.get("mode") or "") for t in fig["data"])
+    # Every panel has both axis titles.
+    axes = [k for k in fig["layout"] if k.startswith(("xaxis", "yaxis"))]
+    assert len(axes) >= 6
+    titled = [k for k in axes if fig["layout"][k].get("title", {}).get("text")]
+    assert len(titled) == 6  # 3 panels x 2 axes (the empty upper panel has none)
     assert "<!DOCTYPE html>" in html(result)
+
+
+def _titles(names):
+    from dealopt.report.html_figure import solution_title
+    from dealopt.report.text import MARKS
+
+    return [(MARKS[n], solution_title(n)) for n in names]
 
 
 def test_no_feasible_deal_page_has_no_plot():
