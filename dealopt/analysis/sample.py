@@ -121,9 +121,10 @@ def _solved(
     drawn: FeasibleSample,
     deadline: Deadline | None,
 ) -> FeasibleSample:
-    """Add feasible deals from the solver to what random draws found: each solve fixes a
-    random share of a random deal's issues (fewer after an infeasible draw, more after a
-    feasible one) and takes any feasible completion. Without CP-SAT, the draws stand."""
+    """Add feasible deals from the solver to what random draws found: each solve starts from
+    a random deal (the hint), assumes a random share of its issues (fewer after an infeasible
+    draw, more after a repeated one) and takes the feasible deal the solver finds. Without
+    CP-SAT, the draws stand."""
     import importlib.util
     import time
 
@@ -142,19 +143,22 @@ def _solved(
     fixed = len(issues) // 2
     stop = time.perf_counter() + SOLVER_SECONDS
     misses = 0
-    while len(deals) < n and misses < 200:
+    while len(deals) < n and misses < max(200, 20 * n):
         left = stop - time.perf_counter()
         budget = None if deadline is None else deadline.remaining()
         if budget is not None:
             left = min(left, budget)
         if left <= 0:
             break
+        # A random deal as the solver's starting point, and a random part of it assumed:
+        # the answer is a feasible deal near a random one.
+        target = [rng.randrange(len(values)) for _, values in issues]
+        hint = [0] * model.num_vars
+        for g, pos in enumerate(target):
+            hint[model.choices[g][pos]] = 1
         picked = rng.sample(range(len(issues)), fixed)
-        lits = []
-        for g in picked:
-            pos = rng.randrange(len(issues[g][1]))
-            lits.append((model.choices[g][pos], True))
-        solution = session.solve({}, assumptions=lits, time_limit=left)
+        lits = [(model.choices[g][target[g]], True) for g in picked]
+        solution = session.solve({}, assumptions=lits, hint=hint, time_limit=left)
         if solution.status is not SolveStatus.OPTIMAL or solution.values is None:
             if solution.status is SolveStatus.INFEASIBLE and fixed == 0:
                 break  # no deal is feasible at all

@@ -239,7 +239,12 @@ def _frontier_section(result: Result, cloud_note: str = "") -> str:
         )
     if not two:
         views.append("<h3>Each pair of parties</h3>")
-    note = f"<p class='hint' id='cloud-note'>{escape(cloud_note)}</p>" if cloud_note else ""
+    note = (
+        "<p class='hint' id='cloud-note'>The grey cloud of feasible deals is left out: "
+        f"{escape(cloud_note)}.</p>"
+        if cloud_note
+        else ""
+    )
     return (
         "<section id='frontier'><h2>The frontier</h2>"
         + "".join(views)
