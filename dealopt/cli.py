@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dealopt.errors import BackendUnavailableError, DealoptError, OracleRejectedError
+
+if TYPE_CHECKING:
+    from dealopt.progress import Progress
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BACKEND, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -79,7 +81,9 @@ SeedOption = Annotated[int | None, typer.Option("--seed", help="Solver random se
 
 @app.command()
 def check(files: Files) -> None:
-    """Check instance files and summarise them (no solver is started)."""
+    """Check instance files and summarise them, with each party's utility scale (no solver
+    is started). Warnings about the scales do not change the exit status."""
+    from dealopt.analysis.scales import scales
     from dealopt.api import load
     from dealopt.report.summary import instance_summary
 
@@ -91,7 +95,7 @@ def check(files: Files) -> None:
             failed = True
             _fail(exc)
             continue
-        print(instance_summary(instance, str(path)))
+        print(instance_summary(instance, str(path), scales(instance)))
     if failed:
         raise typer.Exit(EXIT_INPUT)
 
@@ -113,7 +117,8 @@ def solve(
         typer.Option(
             "--time-limit",
             "-t",
-            help="Seconds for the search; on expiry the result is partial, still proven.",
+            help="Seconds of wall time for the whole command; on expiry the result is partial, "
+            "still proven.",
         ),
     ] = None,
     threads: ThreadsOption = None,
@@ -133,18 +138,28 @@ def solve(
     from dealopt.api import load
     from dealopt.pipeline import solve as run
 
-    instance = load(file)
-    with _progress() as progress:
+    with _progress(time_limit) as progress:
+        progress.phase("reading the instance")
+        instance = load(file)
         result = run(
             instance,
             backend=backend,
-            time_limit=time_limit,
             threads=threads,
             seed=seed,
             all_deals=all_deals,
             all_deals_cap=all_deals_cap,
             progress=progress,
         )
+        if plot is not None:
+            from dealopt.analysis.evaluate import named_points
+            from dealopt.analysis.sample import feasible_sample
+            from dealopt.report.page import CLOUD_SIZE
+            from dealopt.report.plot import save_plot
+
+            progress.phase("sampling feasible deals for the plot")
+            sample = feasible_sample(instance, CLOUD_SIZE, deadline=progress.deadline)
+            progress.phase("drawing the plot")
+            save_plot(result, plot, sample, deals=named_points(instance))
     if fmt is Format.json:
         text = result.to_json() + "\n"
     elif fmt is Format.csv:
@@ -156,17 +171,6 @@ def solve(
 
         text = render(result) + "\n"
     _emit(text, output)
-    if plot is not None:
-        from dealopt.analysis.evaluate import named_points
-        from dealopt.analysis.sample import feasible_sample
-        from dealopt.report.plot import save_plot
-
-        sample = feasible_sample(instance, PLOT_SAMPLE)
-        save_plot(result, plot, sample, deals=named_points(instance))
-
-
-PLOT_SAMPLE = 2000
-"""Feasible deals drawn in grey behind a frontier plot (all of them when fewer)."""
 
 
 @app.command()
@@ -179,25 +183,26 @@ def report(
     backend: BackendOption = "auto",
     time_limit: Annotated[
         float | None,
-        typer.Option("--time-limit", "-t", help="Seconds for the search, and for the explanation."),
+        typer.Option(
+            "--time-limit",
+            "-t",
+            help="Seconds of wall time for the whole report (search, explanation, named "
+            "deals, plot); what runs out is marked on the page.",
+        ),
     ] = None,
     explain: Annotated[
         bool, typer.Option("--explain/--no-explain", help="Include `dealopt explain`'s analyses.")
     ] = True,
 ) -> None:
     """Solve and write a self-contained HTML report that opens offline in any browser."""
-    from dealopt.analysis.sample import feasible_sample
     from dealopt.api import load
-    from dealopt.pipeline import solve as run
-    from dealopt.report.html import explanation_sections, html
+    from dealopt.report.page import report_page
 
-    instance = load(file)
-    with _progress() as progress:
-        result = run(instance, backend=backend, time_limit=time_limit, progress=progress)
+    with _progress(time_limit) as progress:
+        progress.phase("reading the instance")
+        instance = load(file)
+        text = report_page(instance, backend=backend, progress=progress, explain=explain)
     target = output or Path(file.stem + ".html")
-    sections = explanation_sections(instance, time_limit=time_limit) if explain else None
-    sample = feasible_sample(instance, PLOT_SAMPLE)
-    text = html(result, instance, sample=sample, explanation=sections or False)
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target}", file=sys.stderr)
 
@@ -220,7 +225,8 @@ def explain(
         typer.Option(
             "--time-limit",
             "-t",
-            help="Seconds for all analyses; those not done in time are reported as not computed.",
+            help="Seconds of wall time for the whole command; analyses not done in time are "
+            "reported as not computed.",
         ),
     ] = None,
     threads: ThreadsOption = None,
@@ -240,17 +246,20 @@ def explain(
     from dealopt.analysis.explain import explain as run
     from dealopt.api import load
 
-    instance = load(file)
-    result = run(
-        instance,
-        backend=backend,
-        time_limit=time_limit,
-        threads=threads,
-        seed=seed,
-        linkage_groups=linkage,
-        max_conflicts=max_conflicts,
-    )
-    text = result.to_json() if fmt is ExplainFormat.json else result.text()
+    with _progress(time_limit) as progress:
+        progress.phase("reading the instance")
+        instance = load(file)
+        result = run(
+            instance,
+            backend=backend,
+            threads=threads,
+            seed=seed,
+            linkage_groups=linkage,
+            max_conflicts=max_conflicts,
+            progress=progress,
+        )
+        progress.phase("writing the explanation")
+        text = result.to_json() if fmt is ExplainFormat.json else result.text()
     _emit(text + "\n", output)
 
 
@@ -274,7 +283,8 @@ def evaluate(
         typer.Option(
             "--time-limit",
             "-t",
-            help="Seconds for the whole evaluation; what it cuts short is reported as such.",
+            help="Seconds of wall time for the whole command; what it cuts short is reported "
+            "as such.",
         ),
     ] = None,
     threads: ThreadsOption = None,
@@ -284,10 +294,12 @@ def evaluate(
     from dealopt.analysis.evaluate import evaluate as run
     from dealopt.api import load
 
-    instance = load(file)
-    result = run(
-        instance, deal or None, backend=backend, time_limit=time_limit, threads=threads, seed=seed
-    )
+    with _progress(time_limit) as progress:
+        progress.phase("reading the instance")
+        instance = load(file)
+        result = run(
+            instance, deal or None, backend=backend, threads=threads, seed=seed, progress=progress
+        )
     if fmt is Format.json:
         text = result.to_json() + "\n"
     elif fmt is Format.csv:
@@ -304,22 +316,12 @@ def _emit(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
 
 
-@contextmanager
-def _progress() -> Iterator[Callable[[int, int, float], None] | None]:
-    """A progress line on a terminal (points, solver calls, elapsed); nothing in a pipe."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+def _progress(time_limit: float | None) -> AbstractContextManager[Progress]:
+    """One deadline for the whole command, and a progress bar on a terminal (not in a pipe)."""
+    from dealopt.progress import Deadline
+    from dealopt.report.progress_bar import terminal_progress
 
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    with Progress(*columns, transient=True) as bar:
-        task = bar.add_task("searching the frontier")
-
-        def update(points: int, calls: int, elapsed: float) -> None:
-            bar.update(task, description=f"{points} frontier points, {calls} solver calls")
-
-        yield update
+    return terminal_progress(Deadline(time_limit))
 
 
 @app.command()

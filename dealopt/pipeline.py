@@ -7,8 +7,6 @@ by the rules oracle → zone and bargaining solutions → immutable result.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -18,11 +16,10 @@ from dealopt.analysis.setup import nondominated, setup
 from dealopt.backends.base import BuildStopped
 from dealopt.compile.compiler import Decoder
 from dealopt.errors import OracleRejectedError
+from dealopt.progress import Progress
 from dealopt.result import FrontierDeal, Result, Stats, Status
 from dealopt.rules.oracle import Oracle
 from dealopt.spec.model import Instance
-
-Progress = Callable[[int, int, float], None]
 
 
 def solve(
@@ -53,7 +50,9 @@ def solve(
     all_deals
         Also list every deal attaining each frontier point, up to ``all_deals_cap`` per point.
     progress
-        Called as ``progress(points, solver_calls, elapsed_seconds)`` during the search.
+        A :class:`~dealopt.progress.Progress`: its deadline replaces ``time_limit`` (a
+        command's phases share one), and it is told the phase and the points found so far.
+        ``stats.seconds`` is wall time since that deadline started.
 
     Every deal in the result has been re-checked by the rules oracle: every rule and red line
     holds and the utilities are recomputed exactly. A disagreement raises
@@ -66,18 +65,29 @@ def solve(
         from dealopt.api import load
 
         instance = load(instance)
-    started = time.perf_counter()
-    try:
-        ready = setup(instance, backend=backend, time_limit=time_limit, threads=threads, seed=seed)
+    progress = Progress.of(progress, time_limit)
+    deadline = progress.deadline
+    progress.phase("compiling the model")
+    left = deadline.remaining()
+    try:  # the build shares the deadline (enumerate's evaluates every deal once)
+        ready = setup(
+            instance,
+            backend=backend,
+            time_limit=None if left is None else max(left, 1e-6),
+            threads=threads,
+            seed=seed,
+        )
     except BuildStopped as stop:  # the time limit passed before any deal could be proven
-        return _nothing_proven(instance, backend, stop.reason, started)
+        return _nothing_proven(instance, backend, stop.reason, deadline.elapsed())
     except KeyboardInterrupt:
-        return _nothing_proven(instance, backend, "interrupted", started)
+        return _nothing_proven(instance, backend, "interrupted", deadline.elapsed())
     oracle, model, decoder, session = ready.oracle, ready.model, ready.decoder, ready.session
-    remaining = (
-        None if time_limit is None else max(time_limit - (time.perf_counter() - started), 1e-3)
-    )
-    found = pareto_frontier(session, time_limit=remaining, progress=progress)
+    progress.phase("searching the frontier")
+    remaining = deadline.remaining()
+    # A passed deadline still makes one (immediately stopped) search: the result is partial.
+    remaining = None if remaining is None else max(remaining, 1e-6)
+    found = pareto_frontier(session, time_limit=remaining, progress=progress.frontier)
+    progress.phase("checking every deal with the rules oracle")
     parties = tuple(instance.parties)
     no_deal = {p: oracle.no_deal(p) for p in parties}
     rule = instance.acceptance
@@ -145,7 +155,7 @@ def solve(
         backend=ready.backend_name,
         algorithm=found.algorithm,
         solver_calls=found.solver_calls + (settled.calls if settled else 0),
-        seconds=time.perf_counter() - started,
+        seconds=deadline.elapsed(),
         bundle_space_size=instance.bundle_space_size,
         stopped=found.stopped,
         resolution={p: r for p, r in zip(parties, resolution, strict=True)},
@@ -166,7 +176,7 @@ def solve(
     )
 
 
-def _nothing_proven(instance: Instance, backend: str, reason: str, started: float) -> Result:
+def _nothing_proven(instance: Instance, backend: str, reason: str, seconds: float) -> Result:
     """The partial result of a run stopped before its search began: no point proven."""
     oracle = Oracle(instance)
     parties = tuple(instance.parties)
@@ -185,7 +195,7 @@ def _nothing_proven(instance: Instance, backend: str, reason: str, started: floa
             backend=backend,
             algorithm="none",
             solver_calls=0,
-            seconds=time.perf_counter() - started,
+            seconds=seconds,
             bundle_space_size=instance.bundle_space_size,
             stopped=reason,
             resolution={},

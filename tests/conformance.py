@@ -229,38 +229,39 @@ THREE = Case(
     ),
 )
 
-# large: coefficients in the millions, so a lexicographic weight times an objective passes
-#   2**24 (a MILP backend may split such a solve into stages). a, b in 0..2 (vars 0-2, 3-5).
-#   f0 = 3000000 a0 + 2000001 a1 + 1000000 a2 + 7 b1;  f1 = 1000000 a1 + 2999999 a2 + 5 b0 + 6 b2.
-#   (f0, f1): a0: b0 (3000000,5) b1 (3000007,0) b2 (3000000,6); a1: b0 (2000001,1000005)
-#   b1 (2000008,1000000) b2 (2000001,1000006); a2: b0 (1000000,3000004) b1 (1000007,2999999)
-#   b2 (1000000,3000005). Per a the b1 deal and the b2 deal are nondominated: 6 points.
-#   f1's range is [0, 3000005], so weight 3000006 on f0 is lexicographic: f0 = 3000007, f1 = 0;
-#   f0's range is [1000000, 3000007], so weight 2000008 on f1 is: f1 = 3000005, f0 = 1000000.
+# large: coefficients in the ten thousands (below the 2**18 the MILP backends resolve), so a
+#   lexicographic weight times an objective passes 2**24 (a MILP backend may split such a solve
+#   into stages). a, b in 0..2 (vars 0-2, 3-5).
+#   f0 = 30000 a0 + 20001 a1 + 10000 a2 + 7 b1;  f1 = 10000 a1 + 29999 a2 + 5 b0 + 6 b2.
+#   (f0, f1): a0: b0 (30000,5) b1 (30007,0) b2 (30000,6); a1: b0 (20001,10005)
+#   b1 (20008,10000) b2 (20001,10006); a2: b0 (10000,30004) b1 (10007,29999)
+#   b2 (10000,30005). Per a the b1 deal and the b2 deal are nondominated: 6 points.
+#   f1's range is [0, 30005], so weight 30006 on f0 is lexicographic: f0 = 30007, f1 = 0;
+#   f0's range is [10000, 30007], so weight 20008 on f1 is: f1 = 30005, f0 = 10000.
 LARGE = Case(
     "large",
     model(
         [3, 3],
         objectives=[
-            lin((0, 3000000), (1, 2000001), (2, 1000000), (4, 7)),
-            lin((1, 1000000), (2, 2999999), (3, 5), (5, 6)),
+            lin((0, 30000), (1, 20001), (2, 10000), (4, 7)),
+            lin((1, 10000), (2, 29999), (3, 5), (5, 6)),
         ],
     ),
     deals=9,
     frontier=(
-        (3000007, 0),
-        (3000000, 6),
-        (2000008, 1000000),
-        (2000001, 1000006),
-        (1000007, 2999999),
-        (1000000, 3000005),
+        (30007, 0),
+        (30000, 6),
+        (20008, 10000),
+        (20001, 10006),
+        (10007, 29999),
+        (10000, 30005),
     ),
     optima=(
-        Optimum({0: 1, 1: 1}, 4000006),
-        Optimum({0: 3000006, 1: 1}, 3000006 * 3000007),
-        Optimum({0: 1, 1: 2000008}, 1000000 + 2000008 * 3000005),
-        # f1 >= 1 excludes (3000007, 0); the lexicographic best is then a0b2 (3000000, 6).
-        Optimum({0: 3000006, 1: 1}, 3000006 * 3000000 + 6, bounds={1: (1, 2999999)}),
+        Optimum({0: 1, 1: 1}, 40006),
+        Optimum({0: 30006, 1: 1}, 30006 * 30007),
+        Optimum({0: 1, 1: 20008}, 10000 + 20008 * 30005),
+        # f1 >= 1 excludes (30007, 0); the lexicographic best is then a0b2 (30000, 6).
+        Optimum({0: 30006, 1: 1}, 30006 * 30000 + 6, bounds={1: (1, 29999)}),
     ),
 )
 

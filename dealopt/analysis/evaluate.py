@@ -47,12 +47,13 @@ from typing import TYPE_CHECKING, Any
 
 from dealopt.analysis.alignments import IssueMove, structure, words
 from dealopt.analysis.bargaining import egalitarian
+from dealopt.analysis.breakdown import Part, utility_parts
 from dealopt.analysis.space import Space, TimeUp
 from dealopt.backends.base import deal_key
 from dealopt.compile.model import LinExpr
 from dealopt.errors import UsageError
+from dealopt.progress import Progress
 from dealopt.rules.oracle import Oracle
-from dealopt.rules.oracle import evaluate as rules_evaluate
 from dealopt.spec.model import Instance, NamedDeal, Value, frozen_map
 
 if TYPE_CHECKING:
@@ -71,17 +72,6 @@ MAX_PROBES = 400
 
 Deal = dict[str, Value]
 Utilities = dict[str, Fraction]
-
-
-@dataclass(frozen=True)
-class Part:
-    """One part of a party's utility of a deal: an issue's ``weight × score`` of the chosen
-    option (``kind="issue"``), or a term that applies (``kind="term"``, ``name`` its label)."""
-
-    kind: str
-    name: str
-    value: Fraction
-    option: Value | None = None
 
 
 @dataclass(frozen=True)
@@ -220,6 +210,7 @@ def evaluate(
     time_limit: float | None = None,
     threads: int | None = None,
     seed: int | None = None,
+    progress: Progress | None = None,
 ) -> Evaluation:
     """Evaluate deals of ``instance`` against its exact frontier (see the module docstring).
 
@@ -227,7 +218,8 @@ def evaluate(
     ``{issue: option}`` (issues left out take the status quo), a text ``"issue=option, ..."``,
     or a list of these; None evaluates every named deal of the instance (the status quo when
     it names none). ``time_limit`` bounds the whole evaluation; what it cuts short is
-    reported as not computed.
+    reported as not computed. ``progress``: the command's shared deadline (instead of
+    ``time_limit``), told which deal is being judged.
     """
     if isinstance(instance, str | Path):
         from dealopt.api import load
@@ -235,9 +227,17 @@ def evaluate(
         instance = load(instance)
     deals = _named(instance, deal)
     space = Space.build(
-        instance, backend=backend, time_limit=time_limit, threads=threads, seed=seed
+        instance,
+        backend=backend,
+        time_limit=time_limit,
+        threads=threads,
+        seed=seed,
+        progress=progress,
     )
-    judged = tuple(_Judge(space, d).run() for d in deals)
+    judged = []
+    for d in deals:
+        space.progress.phase(f"evaluating {d.name}")
+        judged.append(_Judge(space, d).run())
     parties = tuple(instance.parties)
     return Evaluation(
         instance_name=instance.name,
@@ -245,7 +245,7 @@ def evaluate(
         issues=tuple(instance.issues),
         status_quo=instance.status_quo,
         no_deal=space.no_deal,
-        deals=judged,
+        deals=tuple(judged),
         backend=space.backend_name,
         solver_calls=space.calls,
         seconds=space.elapsed(),
@@ -390,23 +390,7 @@ class _Judge:
 
     def parts(self) -> dict[str, tuple[Part, ...]]:
         """Each party's utility split into issues and terms (they sum to the utility)."""
-        checked = self.space.oracle.checked
-        out = {}
-        for party in self.parties:
-            parts = []
-            interest = self.instance.interests.get(party)
-            if interest is not None:
-                for issue, weight in interest.weights.items():
-                    option = self.deal[issue]
-                    value = Fraction(weight) * Fraction(interest.score(issue, option))
-                    parts.append(Part("issue", issue, value, option))
-            for term in checked.terms.get(party, ()):
-                if term.when is None or rules_evaluate(term.when, self.deal, checked):
-                    value = rules_evaluate(term.value, self.deal, checked)
-                    assert isinstance(value, Fraction)
-                    parts.append(Part("term", term.term.label, value))
-            out[party] = tuple(parts)
-        return out
+        return utility_parts(self.space.oracle, self.deal)
 
     # ------------------------------------------------------------------ improvements
 

@@ -33,6 +33,7 @@ from dealopt.analysis.space import Space, TimeUp
 from dealopt.analysis.switches import build_switched
 from dealopt.analysis.what_it_takes import WhatItTakes, what_it_takes
 from dealopt.analysis.zone import Zone
+from dealopt.progress import Progress
 from dealopt.spec.model import Instance, Value
 
 SCHEMA = "dealopt.explanation/1"
@@ -103,12 +104,14 @@ def explain(
     linkage_groups: bool | None = None,
     max_conflicts: int = 5,
     deals_cap: int = 10_000,
+    progress: Progress | None = None,
 ) -> Explanation:
     """Explain an instance: the six analyses of the module docstring.
 
     ``linkage_groups``: run the linkage analysis (None: when the instance names groups).
     ``max_conflicts``: at most this many minimal conflicts. ``deals_cap``: at most this many
-    acceptable deals are enumerated for the structures of the acceptable set.
+    acceptable deals are enumerated for the structures of the acceptable set. ``progress``:
+    the command's shared deadline (instead of ``time_limit``), told each analysis as it starts.
     """
     from dealopt.errors import UsageError
 
@@ -121,7 +124,12 @@ def explain(
     if deals_cap < 1:
         raise UsageError(f"the deal cap must be at least 1, got {deals_cap}")
     space = Space.build(
-        instance, backend=backend, time_limit=time_limit, threads=threads, seed=seed
+        instance,
+        backend=backend,
+        time_limit=time_limit,
+        threads=threads,
+        seed=seed,
+        progress=progress,
     )
     out: dict[str, Any] = dict.fromkeys(SECTIONS)
     stopped: dict[str, str] = {}
@@ -132,6 +140,7 @@ def explain(
         if stopped and any(v == "time limit" for v in stopped.values()):
             stopped[name] = "skipped"
             return
+        space.progress.phase(f"explaining: {name.replace('_', ' ')}")
         try:
             out[name] = job()
         except TimeUp as stop:

@@ -18,7 +18,6 @@ then, and the explanation says so.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -36,6 +35,7 @@ from dealopt.backends.base import (
 from dealopt.compile.compiler import Decoder
 from dealopt.compile.model import CompiledModel, Lit
 from dealopt.errors import OracleRejectedError, UsageError
+from dealopt.progress import Deadline, Progress
 from dealopt.rules.oracle import Oracle
 from dealopt.spec.model import Instance, Rule, Value
 
@@ -58,9 +58,8 @@ class Space:
     backend_name: str
     options: SolveOptions
     session: Session
-    time_limit: float | None = None
+    progress: Progress = field(default_factory=Progress)
     requested: str = "auto"
-    started: float = field(default_factory=time.perf_counter)
     extra_calls: int = 0
     _sessions: list[Session] = field(default_factory=list)
 
@@ -73,12 +72,16 @@ class Space:
         time_limit: float | None = None,
         threads: int | None = None,
         seed: int | None = None,
+        progress: Progress | None = None,
     ) -> Space:
         """Check and compile ``instance`` and build one session of ``backend`` for it.
 
         The analyses here search acceptable deals through the no-deal conditions as objective
         bounds (every party must accept), so an instance with an ``acceptance`` section is
         refused for now, with a message saying what does work (``dealopt solve``).
+
+        ``progress`` carries the command's shared deadline (and is told the phases); without
+        it, ``time_limit`` starts a deadline of its own now.
         """
         if not instance.acceptance.unanimous:
             raise UsageError(
@@ -86,7 +89,9 @@ class Space:
                 "every party must accept); dealopt solve reports its zone, pivotal parties and "
                 "blockers, or remove the section to analyse the unanimous case"
             )
-        r = setup(instance, backend=backend, time_limit=time_limit, threads=threads, seed=seed)
+        progress = Progress.of(progress, time_limit)
+        progress.phase("compiling the model")
+        r = setup(instance, backend=backend, threads=threads, seed=seed)
         if Feature.ASSUMPTIONS not in r.session.features:
             raise UsageError(
                 f"dealopt explain needs a backend with assumptions; {r.backend_name!r} has none "
@@ -100,9 +105,8 @@ class Space:
             r.backend_name,
             r.options,
             r.session,
-            time_limit,
+            progress,
             backend,
-            r.started,
         )
         space._sessions.append(r.session)
         return space
@@ -149,14 +153,19 @@ class Space:
     def sessions_built(self) -> int:
         return len(self._sessions)
 
+    @property
+    def deadline(self) -> Deadline:
+        return self.progress.deadline
+
     def elapsed(self) -> float:
-        return time.perf_counter() - self.started
+        """Wall seconds since the deadline started (the command's start, under the CLI)."""
+        return self.deadline.elapsed()
 
     def remaining(self) -> float | None:
         """Seconds left in the budget (None: no limit); raises :class:`TimeUp` at zero."""
-        if self.time_limit is None:
+        left = self.deadline.remaining()
+        if left is None:
             return None
-        left = self.time_limit - self.elapsed()
         if left <= 0:
             raise TimeUp("time limit")
         return left
@@ -283,7 +292,12 @@ class Space:
         if assumptions:
             s = AssumingSession(s, assumptions)
         nd = dict(self.no_deal if no_deal is None else no_deal)
-        found = pareto_frontier(s, bounds=self.floors_for(nd), time_limit=self.remaining())
+        found = pareto_frontier(
+            s,
+            bounds=self.floors_for(nd),
+            time_limit=self.remaining(),
+            progress=self.progress.frontier,
+        )
         if not found.complete:
             raise TimeUp(found.stopped or "time limit")
         candidates = [(p.values, p.objectives) for p in found.points]

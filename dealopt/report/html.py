@@ -17,7 +17,14 @@ from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from dealopt.report.html_figure import figure, solution_names, solution_title
+from dealopt.report.cloud import cloud_points
+from dealopt.report.html_figure import (
+    cube_figure,
+    figure,
+    parallel_figure,
+    solution_names,
+    solution_title,
+)
 from dealopt.report.html_template import PAGE, SCRIPT, STYLE
 from dealopt.report.numbers import exact_text, short_text
 from dealopt.report.text import summary
@@ -61,7 +68,7 @@ def html(
     """
     from dealopt import __version__
 
-    points = list(sample) if sample is not None else []
+    points, cloud_note = cloud_points(sample)
     if evaluation is True:
         evaluation = None
         if instance is not None and instance.deals:
@@ -69,7 +76,10 @@ def html(
 
             evaluation = evaluate(instance)
     deals = list(evaluation.deals) if evaluation else []
-    plot, traces = figure(result, points, getattr(sample, "complete", False), deals)
+    breakdown = _breakdown(result, instance)
+    plot, traces = figure(result, points, getattr(sample, "complete", False), deals, sample)
+    parallel, parallel_traces, parallel_points = parallel_figure(result)
+    cube, cube_traces = cube_figure(result, points)
     data = {
         "figure": plot,
         "config": {
@@ -81,15 +91,23 @@ def html(
         "frontierTraces": traces.get("frontier", []),
         "solutionTraces": traces.get("solutions", []),
         "dealTraces": traces.get("deals", []),
-        "points": [_point_detail(result, i) for i in range(len(result.frontier))],
+        "parallel": parallel,
+        "parallelTraces": parallel_traces,
+        "parallelPoints": parallel_points,
+        "cube": cube,
+        "cubeTraces": cube_traces,
+        "points": [
+            _point_detail(result, i, breakdown[i] if breakdown else None)
+            for i in range(len(result.frontier))
+        ],
     }
     body = [
         _header(result, instance),
-        _frontier_section(result),
+        _frontier_section(result, cloud_note),
         _table_section(result, deals),
         _deals_section(evaluation) if deals else "",
         _explanation_section(instance, explanation),
-        _instance_section(instance),
+        _instance_section(instance, result.no_deal),
         _stats_section(result),
     ]
     page = PAGE
@@ -115,7 +133,23 @@ def _plotly_js() -> str:
     return get_plotlyjs()
 
 
-def _point_detail(result: Result, i: int) -> dict[str, Any]:
+def _breakdown(result: Result, instance: Instance | None) -> list[list] | None:
+    """Each frontier deal's per-party parts of utility, for the selected-deal panel (None
+    without the instance). Computed by :func:`dealopt.analysis.breakdown.utility_parts`."""
+    if instance is None or not result.frontier:
+        return None
+    from dealopt.analysis.breakdown import utility_parts
+    from dealopt.report.html_interests import breakdown_rows
+    from dealopt.rules.oracle import Oracle
+
+    oracle = Oracle(instance)
+    return [
+        breakdown_rows(utility_parts(oracle, point.deal), result.parties)
+        for point in result.frontier
+    ]
+
+
+def _point_detail(result: Result, i: int, parts: list | None = None) -> dict[str, Any]:
     """What the "selected deal" panel shows, as pre-escaped HTML pieces."""
     point = result.frontier[i]
     names = solution_names(result).get(i, [])
@@ -133,6 +167,7 @@ def _point_detail(result: Result, i: int) -> dict[str, Any]:
         "zone": point.acceptable,
         "solutions": escape(", ".join(solution_title(n) for n in names)),
         "rows": rows,
+        "parts": parts or [],
     }
 
 
@@ -168,7 +203,9 @@ def _header(result: Result, instance: Instance | None) -> str:
     return "\n".join(parts)
 
 
-def _frontier_section(result: Result) -> str:
+def _frontier_section(result: Result, cloud_note: str = "") -> str:
+    """The plots: one panel for two parties; for more, the gains over no deal, the 3-D view
+    (three parties) and the pairs; the selected-deal panel floats beside whatever is read."""
     if not result.frontier:
         return (
             "<section id='frontier'><h2>The frontier</h2><p>There is no frontier: no deal "
@@ -181,17 +218,44 @@ def _frontier_section(result: Result) -> str:
         "least its no-deal value, the dashed lines); open dots are not."
         if two
         else "Each panel shows two parties' utilities; every frontier deal appears once per "
-        "panel. Filled dots are in the zone, open dots are not."
+        "panel. Filled dots are in the zone, open dots are not; each bargaining solution has "
+        "its own marker shape (see the legend)."
+    )
+    views = []
+    if not two:
+        zone = "zone deal" if result.zone else "frontier deal (there is no zone)"
+        views.append(
+            "<h3>Gains over no deal</h3><p>One line per "
+            f"{zone}: how much each party gains over its no-deal value (above the dashed "
+            "line: better than no deal). The bargaining solutions are drawn thick, each with "
+            "its own dash.</p><div id='parallel-plot' class='plot' role='img' "
+            "aria-label='Gains over no deal, one line per deal'></div>"
+        )
+    if len(result.parties) == 3:
+        views.append(
+            "<h3>The three utilities in 3-D</h3><p class='no-print'>Drag to turn the view, "
+            "scroll to zoom; hover over a dot to see its deal, click it to select it.</p>"
+            "<div id='cube-plot' class='plot' role='img' aria-label='Frontier in 3-D'></div>"
+        )
+    if not two:
+        views.append("<h3>Each pair of parties</h3>")
+    note = (
+        "<p class='hint' id='cloud-note'>The grey cloud of feasible deals is left out: "
+        f"{escape(cloud_note)}.</p>"
+        if cloud_note
+        else ""
     )
     return (
         "<section id='frontier'><h2>The frontier</h2>"
-        f"<p>{what} Ringed dots are the bargaining solutions. "
+        + "".join(views)
+        + f"<p>{what} {'Ringed dots are the bargaining solutions. ' if two else ''}"
         "<span class='no-print'>Hover over a dot to see its deal; click it to select it in "
         "the table below.</span></p>"
-        "<div class='plot-row'><div id='frontier-plot' role='img' "
-        "aria-label='Frontier plot'></div>"
-        "<aside id='selected' aria-live='polite'><h3>Selected deal</h3>"
-        "<p class='hint'>Click a dot in the plot or a row in the table.</p></aside></div>"
+        + note
+        + "<div id='frontier-plot' class='plot' role='img' aria-label='Frontier plot'></div>"
+        "<aside id='selected' aria-live='polite' hidden><button type='button' id='close-"
+        "selected' aria-label='Close'>×</button><h3>Selected deal</h3>"
+        "<p class='hint'>Click a dot in a plot or a row in the table.</p></aside>"
         "</section>"
     )
 
@@ -413,9 +477,11 @@ def split_sections(text: str) -> list[tuple[str, str]]:
     ]
 
 
-def _instance_section(instance: Instance | None) -> str:
+def _instance_section(instance: Instance | None, no_deal: Any = None) -> str:
     if instance is None:
         return ""
+    from dealopt.report.html_interests import interests_section
+
     parts = ["<section id='instance'><h2>What the instance assumes</h2>"]
     if instance.path:
         parts.append(f"<p>From <code>{escape(instance.path)}</code>.</p>")
@@ -425,6 +491,8 @@ def _instance_section(instance: Instance | None) -> str:
     )
     for party in instance.parties.values():
         value = "its utility of the status quo" if party.no_deal is None else str(party.no_deal)
+        if party.no_deal is None and no_deal is not None and party.name in no_deal:
+            value = f"{short_text(no_deal[party.name])} ({value})"
         parts.append(
             f"<tr><td><b>{escape(party.label)}</b> (<code>{escape(party.name)}</code>)</td>"
             f"<td>{escape(value)}</td><td class='src'>{_where(party.source)}</td></tr>"
@@ -446,6 +514,7 @@ def _instance_section(instance: Instance | None) -> str:
             f"<td class='src'>{_where(issue.source)}</td></tr>"
         )
     parts.append("</tbody></table></div>")
+    parts.append(interests_section(instance, no_deal))
     for name, lines in instance.red_lines.items():
         if not lines:
             continue

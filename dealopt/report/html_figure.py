@@ -1,9 +1,13 @@
-"""The interactive frontier of the HTML report: a plotly figure as JSON-ready data.
+"""The interactive frontier of the HTML report: plotly figures as JSON-ready data.
 
 Two parties: one panel with the zone shaded, the no-deal lines and the solutions named.
-Three or more: the lower triangle of a scatter matrix. SVG traces only (no WebGL), so the
-plot draws in every browser, headless and in print. User text is escaped here: plotly
-renders a subset of HTML in hover text and labels.
+Three or more: a parallel-coordinates view of each zone deal's gain over no deal per party
+(:func:`parallel_figure`, the view to read first), for exactly three a rotatable 3-D view
+(:func:`cube_figure`, WebGL), and the lower triangle of a scatter matrix with every panel's
+axes labelled. In the matrix the bargaining solutions are told apart by marker shape (and
+the legend), never by text beside the points, so their labels cannot collide. Apart from the
+3-D view, SVG traces only, so the plots draw in every browser, headless and in print. User
+text is escaped here: plotly renders a subset of HTML in hover text and labels.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from dealopt.report.cloud import cloud_name
 from dealopt.report.numbers import short_text
 from dealopt.report.text import MARKS, NAMES
 
@@ -25,6 +30,19 @@ SAMPLE = "#b5b5b5"
 NO_DEAL = "#444444"
 NAMED = "#000000"
 ZONE_FILL = "rgba(86, 180, 233, 0.22)"
+#: One marker shape per solution where several parties are drawn (plotly symbol names).
+SYMBOLS = {
+    "nash": "circle-open",
+    "kalai_smorodinsky": "square-open",
+    "egalitarian": "diamond-open",
+    "utilitarian": "triangle-up-open",
+}
+DASHES = {
+    "nash": "solid",
+    "kalai_smorodinsky": "dash",
+    "egalitarian": "dot",
+    "utilitarian": "dashdot",
+}
 
 
 def solution_names(result: Result) -> dict[int, list[str]]:
@@ -63,7 +81,11 @@ def hover(result: Result, i: int) -> str:
 
 
 def figure(
-    result: Result, sample: list, complete: bool, deals: Sequence[Any] = ()
+    result: Result,
+    sample: list,
+    complete: bool,
+    deals: Sequence[Any] = (),
+    sample_info: object = None,
 ) -> tuple[dict[str, Any] | None, dict[str, list[int]]]:
     """The plotly figure as JSON-ready data, and the indices of the frontier and solution
     traces (one of each per panel).
@@ -79,21 +101,20 @@ def figure(
     from plotly.subplots import make_subplots
 
     k = len(parties) - 1
+    # No shared axes: every panel carries its own tick labels and axis titles.
     fig = make_subplots(
         rows=k,
         cols=k,
-        shared_xaxes="columns",
-        shared_yaxes="rows",
-        horizontal_spacing=0.04 if k > 1 else 0.02,
-        vertical_spacing=0.04 if k > 1 else 0.02,
+        horizontal_spacing=0.09 if k > 1 else 0.02,
+        vertical_spacing=0.09 if k > 1 else 0.02,
     )
-    plot = _Panels(result, sample, complete, fig, deals)
+    plot = _Panels(result, sample, complete, fig, deals, sample_info)
     for row in range(k):
         for col in range(row + 1):
             plot.panel(col, row + 1, row + 1, col + 1)
     fig.update_layout(
         template="plotly_white",
-        height=620 if k == 1 else max(640, 280 * k),
+        height=620 if k == 1 else max(700, 330 * k),
         margin={"l": 70, "r": 20, "t": 30, "b": 60},
         hovermode="closest",
         hoverlabel={"align": "left", "bgcolor": "white", "font": {"size": 13}},
@@ -110,7 +131,13 @@ class _Panels:
     """Adds one projection panel at a time to a plotly subplot grid."""
 
     def __init__(
-        self, result: Result, sample: list, complete: bool, fig: Any, deals: Sequence[Any] = ()
+        self,
+        result: Result,
+        sample: list,
+        complete: bool,
+        fig: Any,
+        deals: Sequence[Any] = (),
+        sample_info: object = None,
     ):
         self.result, self.fig = result, fig
         self.deals = list(deals)
@@ -123,8 +150,8 @@ class _Panels:
         self.labels = [escape(result.parties[q]) for q in self.parties]
         self.hover = [hover(result, i) for i in range(len(result.frontier))]
         self.symbols = ["circle" if p.acceptable else "circle-open" for p in result.frontier]
-        what = "all" if complete else "a sample of"
-        self.sample_name = f"feasible deals, dominated or not ({what} {len(sample):,})"
+        method = getattr(sample_info, "method", "random")
+        self.sample_name = cloud_name(method, complete, len(sample))
         self.spots = sorted(solution_names(result).items(), key=lambda item: self.u[item[0]][0])
         self.traces: dict[str, list[int]] = {"frontier": [], "solutions": [], "deals": []}
         self.first = True
@@ -198,33 +225,57 @@ class _Panels:
             "frontier",
         )
         spots = self.spots
-        self._add(
-            go.Scatter(
-                x=[u[p][i] for p, _ in spots],
-                y=[u[p][j] for p, _ in spots],
-                mode="markers" if self.two else "markers+text",
-                text=None if self.two else [",".join(MARKS[n] for n in ns) for _, ns in spots],
-                textposition="top right",
-                textfont={"size": 12, "color": "black"},
-                name="bargaining solution"
-                + ("" if self.two else " (" + "; ".join(f"{MARKS[n]} {NAMES[n]}" for n in MARKS))
-                + ("" if self.two else ")"),
-                legendgroup="solutions",
-                showlegend=legend,
-                customdata=[p for p, _ in spots],
-                hovertext=[self.hover[p] for p, _ in spots],
-                hoverinfo="text",
-                marker={
-                    "symbol": "circle-open",
-                    "size": 22 if self.two else 17,
-                    "color": SOLUTION,
-                    "line": {"width": 3 if self.two else 2.5, "color": SOLUTION},
-                },
-            ),
-            row,
-            col,
-            "solutions",
-        )
+        if self.two:
+            self._add(
+                go.Scatter(
+                    x=[u[p][i] for p, _ in spots],
+                    y=[u[p][j] for p, _ in spots],
+                    mode="markers",
+                    name="bargaining solution",
+                    legendgroup="solutions",
+                    showlegend=legend,
+                    customdata=[p for p, _ in spots],
+                    hovertext=[self.hover[p] for p, _ in spots],
+                    hoverinfo="text",
+                    marker={
+                        "symbol": "circle-open",
+                        "size": 22,
+                        "color": SOLUTION,
+                        "line": {"width": 3, "color": SOLUTION},
+                    },
+                ),
+                row,
+                col,
+                "solutions",
+            )
+        else:
+            # One trace per solution, told apart by shape: no text beside the points.
+            for name, mark in MARKS.items():
+                index = self.result.solutions.get(name)
+                if index is None:
+                    continue
+                self._add(
+                    go.Scatter(
+                        x=[u[index][i]],
+                        y=[u[index][j]],
+                        mode="markers",
+                        name=f"{mark}: {solution_title(name)}",
+                        legendgroup=f"solution-{name}",
+                        showlegend=legend,
+                        customdata=[index],
+                        hovertext=[self.hover[index]],
+                        hoverinfo="text",
+                        marker={
+                            "symbol": SYMBOLS[name],
+                            "size": 17,
+                            "color": SOLUTION,
+                            "line": {"width": 2.5, "color": SOLUTION},
+                        },
+                    ),
+                    row,
+                    col,
+                    "solutions",
+                )
         if self.deals:
             named = self.n
             self._add(
@@ -278,10 +329,11 @@ class _Panels:
             self._labels(x_range, y_range)
         self.fig.update_xaxes(range=list(x_range), zeroline=False, row=row, col=col)
         self.fig.update_yaxes(range=list(y_range), zeroline=False, row=row, col=col)
-        if row == len(self.parties) - 1:
-            self.fig.update_xaxes(title_text=self.labels[i], row=row, col=col)
-        if col == 1:
-            self.fig.update_yaxes(title_text=self.labels[j], row=row, col=col)
+        # Every panel names both its axes (short labels in a matrix: panels are narrow).
+        xt = self.labels[i] if self.two else _short(self.labels[i])
+        yt = self.labels[j] if self.two else _short(self.labels[j])
+        self.fig.update_xaxes(title_text=xt, title_standoff=4, row=row, col=col)
+        self.fig.update_yaxes(title_text=yt, title_standoff=4, row=row, col=col)
         self.first = False
 
     def _labels(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
@@ -357,3 +409,179 @@ def _range(values: list[float], top: float) -> tuple[float, float]:
 def _short(label: str) -> str:
     head = label.split(" (", 1)[0].strip()
     return head or label
+
+
+def parallel_figure(result: Result) -> tuple[dict[str, Any] | None, list[int], list[int]]:
+    """Each zone deal's gain over no deal, one line across the parties (three or more).
+
+    Returns the figure, the trace index of each deal's line, and the frontier index each of
+    those lines draws (for selecting a deal from the page). The bargaining solutions are drawn
+    again on top, each with its own dash and a legend entry. Without a zone, the frontier
+    deals are drawn (some gains are then negative). None with fewer than three parties.
+    """
+    parties = list(result.parties)
+    if len(parties) < 3 or not result.frontier:
+        return None, [], []
+    import plotly.graph_objects as go
+
+    shown = list(result.zone) or list(range(len(result.frontier)))
+    labels = [_short(escape(result.parties[p])) for p in parties]
+    d = [result.no_deal[p] for p in parties]
+    gains = {
+        i: [float(result.frontier[i].utilities[p] - d[k]) for k, p in enumerate(parties)]
+        for i in shown
+    }
+    fig = go.Figure()
+    traces, indices = [], []
+    for i in shown:
+        fig.add_trace(
+            go.Scatter(
+                x=labels,
+                y=gains[i],
+                mode="lines+markers",
+                line={"color": FRONTIER, "width": 1.3},
+                marker={"size": 6, "color": FRONTIER},
+                opacity=0.55,
+                customdata=[i] * len(parties),
+                hovertext=[hover(result, i)] * len(parties),
+                hoverinfo="text",
+                name="zone deal" if result.zone else "frontier deal",
+                legendgroup="deals",
+                showlegend=not traces,
+            )
+        )
+        traces.append(len(fig.data) - 1)
+        indices.append(i)
+    for name, mark in MARKS.items():
+        index = result.solutions.get(name)
+        if index is None or index not in gains:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=labels,
+                y=gains[index],
+                mode="lines+markers",
+                line={"color": SOLUTION, "width": 3, "dash": DASHES[name]},
+                marker={"size": 9, "color": SOLUTION, "symbol": SYMBOLS[name]},
+                customdata=[index] * len(parties),
+                hovertext=[hover(result, index)] * len(parties),
+                hoverinfo="text",
+                name=f"{mark}: {solution_title(name)}",
+            )
+        )
+    fig.add_hline(y=0, line={"dash": "dash", "color": NO_DEAL, "width": 1.2})
+    fig.update_layout(
+        template="plotly_white",
+        height=460,
+        margin={"l": 70, "r": 20, "t": 30, "b": 50},
+        hovermode="closest",
+        hoverlabel={"align": "left", "bgcolor": "white", "font": {"size": 13}},
+        legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top"},
+        font={"family": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"},
+        xaxis={"title": {"text": "party"}, "type": "category"},
+        yaxis={
+            "title": {"text": "gain over no deal (utility minus no-deal value)"},
+            "zeroline": False,
+        },
+        clickmode="event",
+    )
+    return fig.to_plotly_json(), traces, indices
+
+
+def cube_figure(result: Result, sample: list) -> tuple[dict[str, Any] | None, list[int]]:
+    """The three parties' utilities in a rotatable 3-D view (WebGL): frontier points (filled
+    in the zone, open outside), the solutions by shape, the no-deal point, the grey cloud.
+    Returns the figure and the index of the frontier trace. None unless three parties."""
+    parties = list(result.parties)
+    if len(parties) != 3 or not result.frontier:
+        return None, []
+    import plotly.graph_objects as go
+
+    labels = [_short(escape(result.parties[p])) for p in parties]
+    u = [[float(pt.utilities[p]) for p in parties] for pt in result.frontier]
+    fig = go.Figure()
+    if sample:
+        s = [[float(x.utilities[p]) for p in parties] for x in sample]
+        fig.add_trace(
+            go.Scatter3d(
+                x=[v[0] for v in s],
+                y=[v[1] for v in s],
+                z=[v[2] for v in s],
+                mode="markers",
+                marker={"size": 2, "color": SAMPLE},
+                hoverinfo="skip",
+                name="feasible deals (grey)",
+            )
+        )
+    fig.add_trace(
+        go.Scatter3d(
+            x=[v[0] for v in u],
+            y=[v[1] for v in u],
+            z=[v[2] for v in u],
+            mode="markers",
+            marker={
+                "size": 5,
+                "color": [FRONTIER if p.acceptable else "white" for p in result.frontier],
+                "line": {"color": FRONTIER, "width": 2},
+            },
+            customdata=list(range(len(u))),
+            hovertext=[hover(result, i) for i in range(len(u))],
+            hoverinfo="text",
+            name="frontier point (filled: in the zone)",
+        )
+    )
+    frontier_trace = len(fig.data) - 1
+    for name, mark in MARKS.items():
+        index = result.solutions.get(name)
+        if index is None:
+            continue
+        fig.add_trace(
+            go.Scatter3d(
+                x=[u[index][0]],
+                y=[u[index][1]],
+                z=[u[index][2]],
+                mode="markers",
+                marker={
+                    "size": 9,
+                    "color": SOLUTION,
+                    "symbol": SYMBOLS[name].replace("triangle-up-open", "cross"),
+                },
+                customdata=[index],
+                hovertext=[hover(result, index)],
+                hoverinfo="text",
+                name=f"{mark}: {solution_title(name)}",
+            )
+        )
+    d = [float(result.no_deal[p]) for p in parties]
+    fig.add_trace(
+        go.Scatter3d(
+            x=[d[0]],
+            y=[d[1]],
+            z=[d[2]],
+            mode="markers",
+            marker={"size": 6, "color": NO_DEAL, "symbol": "x"},
+            hovertext=[
+                "no deal: "
+                + ", ".join(
+                    f"{lab} {short_text(result.no_deal[p])}"
+                    for lab, p in zip(labels, parties, strict=True)
+                )
+            ],
+            hoverinfo="text",
+            name="no deal (every party at its no-deal value)",
+        )
+    )
+    fig.update_layout(
+        template="plotly_white",
+        height=620,
+        margin={"l": 0, "r": 0, "t": 10, "b": 0},
+        scene={
+            "xaxis": {"title": {"text": labels[0]}},
+            "yaxis": {"title": {"text": labels[1]}},
+            "zaxis": {"title": {"text": labels[2]}},
+        },
+        legend={"orientation": "v", "x": 0, "y": 1},
+        font={"family": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"},
+        hoverlabel={"align": "left", "bgcolor": "white", "font": {"size": 13}},
+    )
+    return fig.to_plotly_json(), [frontier_trace]

@@ -55,18 +55,28 @@ pre { white-space: pre-wrap; background: #f6f6f6; padding: .75rem; border-radius
 .summary { font-size: 1.05rem; background: var(--zone); border-left: 4px solid var(--accent);
   padding: .75rem 1rem; max-width: none; }
 .hint { color: var(--muted); font-size: .92rem; }
-.plot-row { display: grid; grid-template-columns: minmax(0, 1fr) 21rem; gap: 1rem;
-  align-items: start; }
-@media (max-width: 900px) { .plot-row { grid-template-columns: 1fr; } }
-#frontier-plot { width: 100%; min-height: 560px; border: 1px solid var(--line);
-  border-radius: 4px; }
-#selected { border: 1px solid var(--line); border-radius: 4px; padding: .6rem .8rem;
-  font-size: .85rem; min-height: 6rem; }
+.plot { width: 100%; min-height: 460px; border: 1px solid var(--line); border-radius: 4px;
+  margin-bottom: .8rem; }
+#frontier-plot { min-height: 560px; }
+/* The selected deal floats at the right edge of the window, beside the plot or the table row
+   that was clicked, wherever the page is scrolled. */
+#selected { position: fixed; right: 1rem; bottom: 1rem; width: min(24rem, 92vw);
+  max-height: 72vh; overflow: auto; background: #fff; border: 1px solid var(--line);
+  border-left: 4px solid var(--warm); border-radius: 4px; padding: .6rem .8rem;
+  font-size: .85rem; box-shadow: 0 4px 18px rgba(0, 0, 0, .18); z-index: 20; }
+#selected[hidden] { display: none; }
+#close-selected { all: unset; float: right; cursor: pointer; font-size: 1.3rem;
+  line-height: 1; padding: 0 .2rem; color: var(--muted); }
+#close-selected:focus-visible { outline: 2px solid var(--accent); }
 #selected h3 { margin: 0 0 .3rem; font-size: 1rem; }
 #selected dl { display: grid; grid-template-columns: minmax(0, max-content) minmax(8rem, 1fr);
   gap: .1rem .6rem; margin: 0; }
 #selected dt { color: var(--muted); overflow-wrap: break-word; }
 #selected dd { margin: 0; overflow-wrap: break-word; min-width: 0; }
+#selected h4 { margin: .6rem 0 .2rem; font-size: .9rem; }
+#selected p.party-parts { margin: .3rem 0 .1rem; }
+#selected dl.parts dd { text-align: right; font-variant-numeric: tabular-nums; }
+h4 { font-size: .98rem; margin: 1rem 0 .3rem; }
 .table-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 4px; }
 table { border-collapse: collapse; font-size: .88rem; width: 100%; }
 th, td { padding: .3rem .55rem; border-bottom: 1px solid #ececec; text-align: left;
@@ -98,7 +108,7 @@ dl.stats dt { color: var(--muted); } dl.stats dd { margin: 0; }
 .note { color: var(--muted); font-style: italic; }
 @media print {
   .no-print, .modebar { display: none !important; }
-  main { max-width: none; } .plot-row { grid-template-columns: 1fr; }
+  main { max-width: none; } #selected { display: none; }
   tr.deal.outside[hidden] { display: none; }
 }
 """
@@ -111,6 +121,10 @@ SCRIPT = r"""
   var table = document.getElementById("zone-table");
   var toggle = document.getElementById("show-outside");
   var panel = document.getElementById("selected");
+  var parallel = document.getElementById("parallel-plot");
+  var cube = document.getElementById("cube-plot");
+  var closer = document.getElementById("close-selected");
+  if (closer) { closer.addEventListener("click", function () { panel.hidden = true; }); }
 
   function rowOf(i) { return document.getElementById("deal-" + i); }
 
@@ -130,7 +144,46 @@ SCRIPT = r"""
       parts.push("<dt>" + p.rows[k][0] + "</dt><dd>" + p.rows[k][1] + "</dd>");
     }
     parts.push("</dl>");
-    panel.innerHTML = parts.join("");
+    if (p.parts && p.parts.length) {
+      parts.push("<h4>What makes up each utility</h4>");
+      for (var q = 0; q < p.parts.length; q++) {
+        var who = p.parts[q];
+        parts.push("<p class='party-parts'><b>" + who[0] + "</b></p><dl class='parts'>");
+        for (var r = 0; r < who[1].length; r++) {
+          parts.push("<dt>" + who[1][r][0] + "</dt><dd>" + who[1][r][1] + "</dd>");
+        }
+        parts.push("</dl>");
+      }
+    }
+    panel.innerHTML = "<button type='button' id='close-selected' aria-label='Close'>\u00d7" +
+      "</button>" + parts.join("");
+    panel.hidden = false;
+    panel.querySelector("#close-selected").addEventListener("click", function () {
+      panel.hidden = true;
+    });
+  }
+
+  function highlightParallel(i) {
+    if (!window.Plotly || !parallel || !parallel.data || !data.parallelTraces.length) { return; }
+    var widths = [], opacities = [];
+    for (var k = 0; k < data.parallelTraces.length; k++) {
+      var on = data.parallelPoints[k] === i;
+      widths.push(on ? 4 : 1.3);
+      opacities.push(on ? 1 : 0.35);
+    }
+    window.Plotly.restyle(parallel, {"line.width": widths, opacity: opacities},
+      data.parallelTraces);
+  }
+
+  function onClick(ev) {
+    for (var k = 0; k < ev.points.length; k++) {
+      var i = ev.points[k].customdata;
+      if (Array.isArray(i)) { i = i[0]; }
+      if (i !== undefined && i !== null && !isNaN(Number(i)) && data.points[Number(i)]) {
+        select(Number(i), true);
+        return;
+      }
+    }
   }
 
   function select(i, scroll) {
@@ -151,6 +204,7 @@ SCRIPT = r"""
     if (window.Plotly && gd && gd.data) {
       window.Plotly.restyle(gd, {selectedpoints: [[i]]}, data.frontierTraces);
     }
+    highlightParallel(i);
   }
 
   if (toggle) { toggle.addEventListener("change", function () { showOutside(toggle.checked); }); }
@@ -186,6 +240,16 @@ SCRIPT = r"""
     for (var r = 0; r < rows.length; r++) { body.appendChild(rows[r]); }
   }
 
+  function sized(div, fig) {
+    // The div takes the figure's height, so that nothing below it is drawn over.
+    if (div && fig && fig.layout && fig.layout.height) {
+      div.style.height = fig.layout.height + "px";
+    }
+  }
+  sized(gd, data.figure);
+  sized(parallel, data.parallel);
+  sized(cube, data.cube);
+
   if (gd && data.figure) {
     window.Plotly.newPlot(gd, data.figure.data, data.figure.layout, data.config).then(function () {
       gd.on("plotly_click", function (ev) {
@@ -202,6 +266,25 @@ SCRIPT = r"""
       });
       document.body.setAttribute("data-plot-ready", "true");
     });
+  }
+  var pending = 0;
+  function ready() {
+    pending -= 1;
+    if (pending === 0) { document.body.setAttribute("data-views-ready", "true"); }
+  }
+  var extra = [[parallel, data.parallel], [cube, data.cube]];
+  for (var e = 0; e < extra.length; e++) {
+    if (extra[e][0] && extra[e][1]) { pending += 1; }
+  }
+  if (pending === 0) { document.body.setAttribute("data-views-ready", "true"); }
+  for (var x = 0; x < extra.length; x++) {
+    (function (div, fig) {
+      if (!div || !fig || !window.Plotly) { return; }
+      window.Plotly.newPlot(div, fig.data, fig.layout, data.config).then(function () {
+        div.on("plotly_click", onClick);
+        ready();
+      });
+    })(extra[x][0], extra[x][1]);
   }
 })();
 """

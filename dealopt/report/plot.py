@@ -2,9 +2,13 @@
 
 Two parties: the utility plane with every frontier point, the no-deal lines, the zone shaded,
 a grey sample of feasible deals behind it, and the bargaining solutions ringed and labelled.
-Three or more: a scatter matrix of the pairwise projections with the same marks. Made for
-print: nothing is told by colour alone (filled markers are in the zone, open ones outside;
-the solutions carry their names), and the fonts are large enough for a page.
+Three or more: on top, each zone deal's gain over no deal as one line across the parties
+(parallel coordinates, the solutions drawn thick with their own dashes); below, a scatter
+matrix of the pairwise projections, every panel with both axes labelled, the solutions told
+apart by marker shape (a key in the legend), never by text that could collide. Made for
+print: nothing is told by colour alone (filled markers are in the zone, open ones outside),
+and the fonts are large enough for a page. A sampled cloud of fewer than
+:data:`~dealopt.report.cloud.MIN_CLOUD` deals is left out, with a note in the legend.
 
 The figures are built with :class:`matplotlib.figure.Figure` directly, not pyplot, so no GUI
 backend is touched and nothing is left open in a global figure registry.
@@ -19,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dealopt.errors import UsageError
+from dealopt.report.cloud import cloud_name, cloud_points
 from dealopt.report.numbers import short_text
 from dealopt.report.text import MARKS, NAMES
 
@@ -41,6 +46,14 @@ NO_DEAL = "#444444"
 SOLUTION = "#D55E00"
 NAMED = "#000000"
 BASE_FONT = 10
+#: One marker per solution where several parties are drawn (matplotlib markers), and a dash.
+SOLUTION_MARKERS = {"nash": "o", "kalai_smorodinsky": "s", "egalitarian": "D", "utilitarian": "^"}
+SOLUTION_DASHES = {
+    "nash": "-",
+    "kalai_smorodinsky": "--",
+    "egalitarian": ":",
+    "utilitarian": "-.",
+}
 
 
 def frontier_figure(
@@ -92,35 +105,81 @@ def frontier_figure(
         _legend(fig, points, ncols=2)
         return fig
     k = len(parties) - 1
-    size = max(7.0, 3.2 * k)
-    fig = Figure(figsize=(size, size), layout="constrained")
+    size = max(8.0, 3.4 * k)
+    fig = Figure(figsize=(size, size + 3.2), layout="constrained")
     fig.suptitle(f"{heading}\n{sub}", fontsize=BASE_FONT + 3)
-    grid = fig.add_gridspec(k, k)
-    axes: dict[tuple[int, int], Axes] = {}
+    top, bottom = fig.subfigures(2, 1, height_ratios=[3.2, size])
+    _parallel(top.add_subplot(), points)
+    grid = bottom.add_gridspec(k, k)
     for row in range(k):
-        for col in range(k):
-            if col > row:
-                continue
-            share_x = axes.get((row - 1, col)) if row > col else None
-            share_y = axes.get((row, col - 1)) if col > 0 else None
-            ax = fig.add_subplot(grid[row, col], sharex=share_x, sharey=share_y)
-            axes[row, col] = ax
+        for col in range(row + 1):
+            ax = bottom.add_subplot(grid[row, col])
             _panel(ax, points, col, row + 1, long_labels=False)
-            if row == k - 1:
-                ax.set_xlabel(_wrap(result.parties[parties[col]], 26), fontsize=BASE_FONT)
-            else:
-                ax.tick_params(labelbottom=False)
-            if col == 0:
-                ax.set_ylabel(_wrap(result.parties[parties[row + 1]], 26), fontsize=BASE_FONT)
-            else:
-                ax.tick_params(labelleft=False)
-    legend_ax = fig.add_subplot(grid[0, k - 1]) if k > 1 else None
-    if legend_ax is not None:
+            # Every panel names both axes: a reader should not trace a row to its edge.
+            ax.set_xlabel(_wrap(_short(result.parties[parties[col]]), 26), fontsize=BASE_FONT)
+            ax.set_ylabel(_wrap(_short(result.parties[parties[row + 1]]), 26), fontsize=BASE_FONT)
+    if k > 1:
+        legend_ax = bottom.add_subplot(grid[0, k - 1])
         legend_ax.set_axis_off()
         _legend(legend_ax, points, ncols=1, keys=True)
     else:
-        _legend(fig, points, ncols=2, keys=True)
+        _legend(bottom, points, ncols=2, keys=True)
     return fig
+
+
+def _parallel(ax: Axes, points: _Points) -> None:
+    """Each zone deal (else each frontier deal) as a line of the parties' gains over no deal;
+    the solutions again on top, thick, each with its own dash and marker."""
+    result = points.result
+    parties = points.parties
+    shown = list(result.zone) or list(range(len(result.frontier)))
+    d = points.no_deal
+    xs = list(range(len(parties)))
+
+    def gains(i: int) -> list[float]:
+        return [points.frontier[i][k] - d[k] for k in xs]
+
+    for n, i in enumerate(shown):
+        ax.plot(
+            xs,
+            gains(i),
+            color=FRONTIER,
+            lw=1,
+            alpha=0.45,
+            marker="o",
+            ms=3,
+            zorder=2,
+            label=("zone deal" if result.zone else "frontier deal") if n == 0 else None,
+            gid="parallel-deal",
+        )
+    for name, index in result.solutions.items():
+        if index is None or index not in shown:
+            continue
+        ax.plot(
+            xs,
+            gains(index),
+            color=SOLUTION,
+            lw=2.2,
+            ls=SOLUTION_DASHES[name],
+            marker=SOLUTION_MARKERS[name],
+            ms=7,
+            mfc="white",
+            zorder=3,
+            label=f"{MARKS[name]}: {NAMES[name][0].upper() + NAMES[name][1:]}",
+            gid=f"parallel:{name}",
+        )
+    ax.axhline(0, color=NO_DEAL, ls=(0, (5, 3)), lw=1.1, zorder=1)
+    ax.set_xticks(xs, [_wrap(_short(result.parties[p]), 18) for p in parties])
+    ax.set_xlim(-0.15, len(parties) - 0.85)
+    ax.set_ylabel("gain over no deal", fontsize=BASE_FONT)
+    ax.set_title(
+        "Gains over no deal (above the dashed line: better than no deal)",
+        fontsize=BASE_FONT + 1,
+        loc="left",
+    )
+    ax.tick_params(labelsize=BASE_FONT - 1)
+    ax.grid(True, axis="y", color="#e6e6e6", linewidth=0.6, zorder=0)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=BASE_FONT - 1, frameon=False)
 
 
 def save_plot(
@@ -159,9 +218,10 @@ class _Points:
         self.parties = list(result.parties)
         self.frontier = [_vector(p.utilities, self.parties) for p in result.frontier]
         self.in_zone = [p.acceptable for p in result.frontier]
-        deals = list(sample) if sample is not None else []
+        deals, self.cloud_note = cloud_points(sample)
         self.sample = [_vector(s.utilities, self.parties) for s in deals]
         self.sample_complete = bool(getattr(sample, "complete", False))
+        self.sample_method = str(getattr(sample, "method", "random"))
         self.no_deal = _vector(result.no_deal, self.parties)
         named = list(named_deals)
         self.named = [(d.name, d.label, _vector(d.utilities, self.parties)) for d in named]  # type: ignore[attr-defined]
@@ -327,18 +387,18 @@ def _solutions(ax: Axes, points: _Points, i: int, j: int, *, long_labels: bool) 
     spots = sorted(points.solutions.items(), key=lambda item: points.frontier[item[0]][i])
     if not spots:
         return
-    ax.scatter(
-        [points.frontier[k][i] for k, _ in spots],
-        [points.frontier[k][j] for k, _ in spots],
-        s=230 if long_labels else 120,
-        marker="o",
-        facecolors="none",
-        edgecolors=SOLUTION,
-        linewidths=2.0,
-        zorder=5,
-        gid="solution-rings",
-    )
-    count = len(spots)
+    if long_labels:
+        ax.scatter(
+            [points.frontier[k][i] for k, _ in spots],
+            [points.frontier[k][j] for k, _ in spots],
+            s=230,
+            marker="o",
+            facecolors="none",
+            edgecolors=SOLUTION,
+            linewidths=2.0,
+            zorder=5,
+            gid="solution-rings",
+        )
     for rank, (index, names) in enumerate(spots):
         x, y = points.frontier[index][i], points.frontier[index][j]
         gid = "solutions:" + ",".join(names)
@@ -362,18 +422,19 @@ def _solutions(ax: Axes, points: _Points, i: int, j: int, *, long_labels: bool) 
                 gid=gid,
             )
         else:
-            text = ",".join(MARKS[n] for n in names)
-            angle_up = rank % 2 == 0 or count == 1
-            ax.annotate(
-                text,
-                xy=(x, y),
-                xytext=(7, 7) if angle_up else (7, -11),
-                textcoords="offset points",
-                fontsize=BASE_FONT - 1,
-                fontweight="bold",
-                zorder=6,
-                gid=gid,
-            )
+            # Shapes, not text: one marker per solution at its point (see the legend).
+            for n in names:
+                ax.scatter(
+                    [x],
+                    [y],
+                    s=150 if n == "nash" else 110,
+                    marker=SOLUTION_MARKERS[n],
+                    facecolors="none",
+                    edgecolors=SOLUTION,
+                    linewidths=1.8,
+                    zorder=6,
+                    gid=f"solution:{n}",
+                )
 
 
 def _legend(where: object, points: _Points, *, ncols: int, keys: bool = False) -> None:
@@ -390,10 +451,17 @@ def _legend(where: object, points: _Points, *, ncols: int, keys: bool = False) -
     labels = [
         f"frontier point in the zone ({zone})",
         f"frontier point outside the zone ({outside})",
-        "bargaining solution"
-        + ("\n(N Nash, K Kalai-Smorodinsky,\nE egalitarian, U utilitarian)" if keys else ""),
+        "bargaining solution",
         "no-deal value",
     ]
+    if keys:  # several parties: each solution has its own marker
+        handles[2:3] = [
+            Line2D(
+                [], [], ls="", marker=SOLUTION_MARKERS[n], ms=10, mfc="none", mec=SOLUTION, mew=2
+            )
+            for n in MARKS
+        ]
+        labels[2:3] = [f"{MARKS[n]}: {NAMES[n][0].upper() + NAMES[n][1:]}" for n in MARKS]
     if len(points.parties) == 2 and zone:
         handles.append(Patch(facecolor=ZONE_FILL, alpha=0.35, hatch="///", edgecolor=FRONTIER))
         labels.append("zone of possible agreement")
@@ -402,8 +470,10 @@ def _legend(where: object, points: _Points, *, ncols: int, keys: bool = False) -
         labels.append("named deal (open: breaks a rule or red line)")
     if points.sample:
         handles.append(Line2D([], [], ls="", marker="o", ms=4, mfc=SAMPLE, mec=SAMPLE))
-        what = "all" if points.sample_complete else "a sample of"
-        labels.append(f"feasible deals, dominated or not ({what} {len(points.sample):,})")
+        labels.append(cloud_name(points.sample_method, points.sample_complete, len(points.sample)))
+    elif points.cloud_note:
+        handles.append(Line2D([], [], ls=""))
+        labels.append(_wrap(f"no grey cloud of feasible deals: {points.cloud_note}", 44))
     options = {"fontsize": BASE_FONT - 0.5, "frameon": False, "ncols": ncols}
     if keys:
         where.legend(handles, labels, loc="upper right", **options)  # type: ignore[attr-defined]

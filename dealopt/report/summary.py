@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from dealopt.report.numbers import short_text
 from dealopt.spec.model import Instance
+
+if TYPE_CHECKING:
+    from dealopt.analysis.scales import Scales
 
 
 def _count(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def instance_summary(instance: Instance, path: str | None = None) -> str:
-    """A few lines that say what the instance contains: parties, issues, deals, rules."""
+def instance_summary(
+    instance: Instance, path: str | None = None, scales: Scales | None = None
+) -> str:
+    """A few lines that say what the instance contains: parties, issues, deals, rules, and
+    (given ``scales``) each party's utility scale, with warnings about it."""
     lines = [f"{path or instance.path or '<instance>'}: ok: {instance.name}"]
     parties = []
     for party in instance.parties.values():
@@ -58,6 +67,8 @@ def instance_summary(instance: Instance, path: str | None = None) -> str:
         lines.append(f"  groups      {len(instance.groups)}: " + ", ".join(instance.groups))
     if instance.deals:
         lines.append(f"  named deals {len(instance.deals)}: " + ", ".join(instance.deals))
+    if scales is not None:
+        lines += scale_lines(scales)
     return "\n".join(lines)
 
 
@@ -80,3 +91,22 @@ def _piecewise(instance: Instance) -> list[str]:
         if uses(r.expr)
     ]
     return out
+
+
+def scale_lines(scales: Scales) -> list[str]:
+    """Each party's utility range (over all deals, rules ignored), its utility of the status
+    quo and its no-deal value, aligned; then one ``warning:`` line per warning."""
+    rows = [
+        (s.party, f"{short_text(s.low)} to {short_text(s.high)}", short_text(s.status_quo))
+        for s in scales.parties
+    ]
+    nd = [short_text(s.no_deal) for s in scales.parties]
+    w = [max((len(r[k]) for r in rows), default=0) for k in range(3)]
+    lines = ["  utilities   range over all deals (rules ignored), status quo, no deal:"]
+    for (party, span, sq), no_deal in zip(rows, nd, strict=True):
+        lines.append(
+            f"              {party:<{w[0]}}  {span:>{w[1]}}  status quo {sq:>{w[2]}}  "
+            f"no deal {no_deal}"
+        )
+    lines += [f"  warning: {text}" for text in scales.warnings]
+    return lines

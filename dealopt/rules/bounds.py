@@ -258,3 +258,13 @@ class _Values:
                 value = value | {Fraction(0)}
             acc = self.combine(acc, value, lambda x, y: x + y)
         return acc
+
+
+def utility_bounds(checked: CheckedInstance) -> dict[str, Interval]:
+    """Every party's ``(min, max)`` utility over all deals (rules and red lines ignored).
+
+    Exact for weighted scores (each issue's best and worst option); terms add their interval
+    bounds, so an instance with terms on several issues may get a wider, still sound, range.
+    """
+    b = _Bounds(checked)
+    return {party: b.of(ast.UtilityOf(party)) for party in checked.instance.parties}

@@ -332,7 +332,7 @@ class _Clock:
 
 def test_solver_stopping_just_short_of_the_time_limit_is_not_an_interrupt(write, monkeypatch):
     """CP-SAT may return UNKNOWN some milliseconds before its limit: that is the time limit."""
-    import dealopt.pipeline
+    import dealopt.progress
     from dealopt.backends import SolveStatus
     from dealopt.backends.base import BackendSolution
     from dealopt.backends.cpsat import CpSatSession
@@ -340,7 +340,7 @@ def test_solver_stopping_just_short_of_the_time_limit_is_not_an_interrupt(write,
 
     clock = _Clock()  # the only clock of the run: compiling and loading take no time
     monkeypatch.setattr(frontier_runner, "time", clock)
-    monkeypatch.setattr(dealopt.pipeline, "time", clock)
+    monkeypatch.setattr(dealopt.progress, "time", clock)
     real_solve = CpSatSession.solve
 
     def solve(self, weights, *, time_limit=None, **kwargs):

@@ -120,10 +120,27 @@ def test_three_parties_one_panel_per_pair():
     result = dealopt.solve(dealopt.instance(data))
     fig, traces = figure(result, [], False)
     assert fig is not None
-    assert len(traces["frontier"]) == 3 and len(traces["solutions"]) == 3
+    solved = [n for n, i in result.solutions.items() if i is not None]
+    assert len(traces["frontier"]) == 3 and len(traces["solutions"]) == 3 * len(solved)
     for k in traces["frontier"]:
         assert len(fig["data"][k]["x"]) == len(result.frontier)
+    # Solutions are told apart by marker shape and legend name, never by text on the plot.
+    names = {fig["data"][k]["name"] for k in traces["solutions"]}
+    assert names == {f"{m}: {t}" for m, t in _titles(solved)}
+    assert not any("text" in (t.get("mode") or "") for t in fig["data"])
+    # Every panel has both axis titles.
+    axes = [k for k in fig["layout"] if k.startswith(("xaxis", "yaxis"))]
+    assert len(axes) >= 6
+    titled = [k for k in axes if fig["layout"][k].get("title", {}).get("text")]
+    assert len(titled) == 6  # 3 panels x 2 axes (the empty upper panel has none)
     assert "<!DOCTYPE html>" in html(result)
+
+
+def _titles(names):
+    from dealopt.report.html_figure import solution_title
+    from dealopt.report.text import MARKS
+
+    return [(MARKS[n], solution_title(n)) for n in names]
 
 
 def test_no_feasible_deal_page_has_no_plot():
@@ -402,3 +419,103 @@ def test_named_deals_drawn_in_the_browser(opened):
         "What Helsinki agreed",
     ]
     assert view.page.locator("#deals").is_visible()
+
+
+# Three parties: the 2015 Iran nuclear deal -------------------------------------------------------
+
+JCPOA = ROOT / "instances" / "jcpoa2015.yaml"
+
+
+@pytest.fixture(scope="module")
+def jcpoa(tmp_path_factory):
+    instance = dealopt.load(JCPOA)
+    result = dealopt.solve(instance)
+    page = html(result, instance, sample=feasible_sample(instance, 2000), explanation=False)
+    path = tmp_path_factory.mktemp("report") / "jcpoa.html"
+    path.write_text(page, encoding="utf-8")
+    return result, path
+
+
+@pytest.fixture()
+def opened_jcpoa(browser, jcpoa):
+    result, path = jcpoa
+    view = Page(browser, path)
+    view.page.wait_for_selector("body[data-views-ready='true']", state="attached")
+    yield result, view
+    view.page.close()
+
+
+def test_three_party_views_are_present_and_labelled(opened_jcpoa):
+    result, view = opened_jcpoa
+    assert view.errors() == []
+    assert view.requests == [view.url]
+    parties = ["Iran", "United States", "EU3"]  # the labels, short (no parenthesis)
+    parallel = view.page.evaluate(
+        """() => {
+          const gd = document.getElementById('parallel-plot');
+          const data = JSON.parse(document.getElementById('report-data').textContent);
+          return {lines: data.parallelTraces.length,
+                  ticks: Array.from(gd.querySelectorAll('.xtick text')).map(t => t.textContent),
+                  ytitle: gd.querySelector('.ytitle').textContent,
+                  width: gd.getBoundingClientRect().width};
+        }"""
+    )
+    assert parallel["lines"] == len(result.zone)
+    assert parallel["ticks"] == parties
+    assert parallel["ytitle"].startswith("gain over no deal")
+    cube = view.page.evaluate(
+        """() => {
+          const gd = document.getElementById('cube-plot');
+          const s = gd._fullLayout.scene;
+          return {titles: [s.xaxis.title.text, s.yaxis.title.text, s.zaxis.title.text],
+                  points: gd.data[JSON.parse(document.getElementById('report-data')
+                                   .textContent).cubeTraces[0]].x.length,
+                  canvas: gd.querySelectorAll('canvas').length};
+        }"""
+    )
+    assert cube["titles"] == parties
+    assert cube["points"] == len(result.frontier)
+    assert cube["canvas"] >= 1  # drawn by WebGL, headless too
+    matrix = view.page.evaluate(
+        """() => {
+          const gd = document.getElementById('frontier-plot');
+          const titles = (axis) => Array.from(gd.querySelectorAll('.infolayer text'))
+            .filter(t => new RegExp('^' + axis + '[0-9]*title$').test(t.getAttribute('class')))
+            .map(t => t.textContent);
+          return {x: titles('x'), y: titles('y'),
+                  width: gd.getBoundingClientRect().width,
+                  main: document.querySelector('main').getBoundingClientRect().width};
+        }"""
+    )
+    # Three panels, each with both axes named; no solution letters as text on the plot.
+    assert sorted(matrix["x"]) == sorted(["Iran", "Iran", "United States"])
+    assert sorted(matrix["y"]) == sorted(["United States", "EU3", "EU3"])
+    texts = view.page.locator("#frontier-plot .textpoint").all_text_contents()
+    assert texts == ["jcpoa"] * 3  # only the named deal's name, once per panel
+    # The plots take the page's whole width (less its padding), not a third of it.
+    assert matrix["width"] > 0.9 * (matrix["main"] - 40)
+    assert parallel["width"] > 0.9 * (matrix["main"] - 40)
+    ARTIFACTS.mkdir(exist_ok=True)
+    view.page.screenshot(path=str(ARTIFACTS / "jcpoa-report.png"), full_page=True)
+
+
+def test_the_selected_deal_panel_shows_beside_the_clicked_row(opened_jcpoa):
+    result, view = opened_jcpoa
+    assert view.page.locator("#selected").is_hidden()
+    nash = result.solutions["nash"]
+    row = view.page.locator(f"#deal-{nash}")
+    row.scroll_into_view_if_needed()
+    row.click()
+    panel = view.page.locator("#selected")
+    panel.wait_for(state="visible")
+    box, viewport = panel.bounding_box(), view.page.viewport_size
+    assert box is not None and viewport is not None
+    assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"]  # on screen now
+    text = panel.text_content() or ""
+    assert "What makes up each utility" in text
+    assert "sanctions_relief = phased_on_verification" in text
+    ARTIFACTS.mkdir(exist_ok=True)
+    view.page.screenshot(path=str(ARTIFACTS / "jcpoa-selected.png"))
+    view.page.locator("#close-selected").click()
+    assert view.page.locator("#selected").is_hidden()
+    assert view.errors() == []

@@ -98,6 +98,10 @@ def _solution_labels(ax):
     return [a for a in ax.texts if (a.get_gid() or "").startswith("solutions:")]
 
 
+def _is_solution(artist):
+    return (artist.get_gid() or "").startswith("solution:")
+
+
 def _names(labels):
     return {n for a in labels for n in a.get_gid().split(":", 1)[1].split(",")}
 
@@ -203,15 +207,30 @@ def test_three_parties_scatter_matrix(three):
     for ax in panels:
         (frontier,) = _artists(ax, "frontier")
         assert len(frontier.get_offsets()) == len(result.frontier)
-        assert _names(_solution_labels(ax)) == SOLUTIONS
+        # Each solution is its own marker shape, with no text beside it that could collide.
+        marks = {a.get_gid().split(":", 1)[1] for a in ax.collections if _is_solution(a)}
+        assert marks == SOLUTIONS
+        assert not _solution_labels(ax) and not [t for t in ax.texts if t.get_text() in "NKEU"]
         assert len(_artists(ax, "no-deal")) == 2
         (grey,) = _artists(ax, "sample")
         assert len(grey.get_offsets()) == 50
         pairs.add((ax.get_xaxis().get_label_text(), ax.get_yaxis().get_label_text()))
     labels = [result.parties[p] for p in parties]
-    # Outer panels carry the party labels: x along the bottom row, y down the first column.
-    assert {x for x, _ in pairs} >= {labels[0], labels[1]}
-    assert {y for _, y in pairs} >= {labels[1], labels[2]}
+    # Every panel names both its axes: (a, b), (a, c), (b, c).
+    assert pairs == {(labels[0], labels[1]), (labels[0], labels[2]), (labels[1], labels[2])}
+    # Above the matrix: one line of gains over no deal per zone deal, and the solutions.
+    lines = [a for a in fig.findobj() if a.get_gid() == "parallel-deal"]
+    assert len(lines) == len(result.zone)
+    d = [float(result.no_deal[p]) for p in parties]
+    got = sorted(tuple(line.get_ydata()) for line in lines)
+    want = sorted(
+        tuple(float(result.frontier[i].utilities[p]) - d[k] for k, p in enumerate(parties))
+        for i in result.zone
+    )
+    assert got == want
+    assert {a.get_gid() for a in fig.findobj() if (a.get_gid() or "").startswith("parallel:")} == {
+        f"parallel:{n}" for n in SOLUTIONS
+    }
 
 
 def test_no_feasible_deal_draws_a_message():

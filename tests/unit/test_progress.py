@@ -1,0 +1,101 @@
+"""One deadline per command, shared by its phases; times reported are wall times since the
+command started; phases are told to a listener. A fake clock makes every check exact: no
+timing assertion here."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import dealopt
+from dealopt.analysis.explain import explain
+from dealopt.errors import UsageError
+from dealopt.progress import Deadline, Progress
+
+TOY = {
+    "dealopt": 1,
+    "name": "Toy",
+    "parties": {"a": {"label": "Alpha", "no_deal": 2}, "b": {"label": "Beta", "no_deal": 2}},
+    "issues": {"price": {"range": [0, 8]}, "extras": {"options": ["none", "some", "all"]}},
+    "interests": {
+        "a": {"scores": {"price": "linear", "extras": {"none": 4, "some": 2, "all": 0}}},
+        "b": {
+            "weights": {"price": -1, "extras": 1},
+            "scores": {"price": "linear", "extras": {"none": 0, "some": 5, "all": 7}},
+        },
+    },
+    "deals": {"low": {"label": "Low price", "choose": {"price": 1}}},
+}
+
+
+class Clock:
+    """A clock that moves only when told to."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_deadline_counts_from_its_start():
+    clock = Clock()
+    deadline = Deadline(10, clock=clock)
+    assert (deadline.elapsed(), deadline.remaining(), deadline.passed) == (0, 10, False)
+    clock.now += 10
+    assert (deadline.remaining(), deadline.passed) == (0, True)
+    unlimited = Deadline(clock=clock)
+    clock.now += 99
+    assert (unlimited.remaining(), unlimited.passed, unlimited.elapsed()) == (None, False, 99)
+
+
+def test_a_bad_limit_and_two_limits_are_refused():
+    with pytest.raises(UsageError, match="time limit must be positive, got 0"):
+        Deadline(0)
+    with pytest.raises(UsageError, match="not both"):
+        Progress.of(Progress(Deadline(5)), 3)
+    assert Progress.of(None, 3).deadline.seconds == 3
+
+
+def test_reported_seconds_are_wall_time_since_the_command_started():
+    clock = Clock()
+    progress = Progress(Deadline(clock=clock))
+    clock.now += 7  # reading the file, say, before the solve starts
+    result = dealopt.solve(dealopt.instance(TOY), progress=progress)
+    assert result.stats.seconds == 7  # the fake clock did not move while solving
+    explanation = explain(dealopt.instance(TOY), progress=progress)
+    assert explanation.seconds == 7
+
+
+def test_phases_are_told_in_order():
+    seen: list[str] = []
+    progress = Progress(listener=lambda phase, detail, elapsed: seen.append(phase))
+    explain(dealopt.instance(TOY), progress=progress)
+    phases = list(dict.fromkeys(seen))
+    assert phases[:3] == ["compiling the model", "explaining: zone", "explaining: alignments"]
+    assert "explaining: prices" in phases
+
+
+def test_a_passed_deadline_stops_every_later_phase_of_the_report():
+    from dealopt.report.page import report_page
+
+    clock = Clock()
+
+    def listen(phase: str, detail: str, elapsed: float) -> None:
+        if phase.startswith("checking every deal"):  # the frontier search is done
+            clock.now += 100
+
+    progress = Progress(Deadline(5, clock=clock), listen)
+    page = report_page(dealopt.instance(TOY), progress=progress)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split("<main>")[1]))
+    assert "Not computed (time limit)" in text  # the explanation
+    assert "not decided (time limit)" in text  # the named deal's evaluation
+    assert "left out: not sampled: the time limit had passed" in text  # the grey cloud
+
+
+def test_without_the_deadline_the_report_is_whole():
+    from dealopt.report.page import report_page
+
+    page = report_page(dealopt.instance(TOY), progress=Progress(Deadline(clock=Clock())))
+    assert "time limit" not in page.split("<main>")[1]
