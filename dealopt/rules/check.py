@@ -22,6 +22,7 @@ from typing import ClassVar, Literal, NamedTuple
 from dealopt.errors import Problem, RuleSyntaxError, RuleTypeError, SpecError, did_you_mean
 from dealopt.rules import ast
 from dealopt.rules.ast import CheckedInstance, CheckedRule, CheckedTerm, node_deps
+from dealopt.rules.evaluation import evaluate
 from dealopt.rules.parser import KIND_WORDS, Kind, locate, parse
 from dealopt.rules.render import render
 from dealopt.spec.model import Instance, Rule, Term, Text, frozen_map
@@ -273,8 +274,6 @@ class _Checker:
                 "divide only by a constant",
             )
             return _Typed(e, ERR, _NONE)
-        from dealopt.rules.oracle import evaluate  # the oracle imports this module
-
         if evaluate(b.expr, self.instance.status_quo, self) == 0:
             self.error(s, b.expr.span, f"division by zero: '{render(b.expr)}' is 0")
             return _Typed(e, ERR, _NONE)
