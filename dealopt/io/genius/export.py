@@ -331,11 +331,19 @@ def _single_deal(when: Any, issue_names: list[str], ast: Any) -> tuple[Value, ..
     parts = when.operands if isinstance(when, ast.BoolOp) and when.op == "and" else (when,)
     chosen: dict[str, Value] = {}
     for part in parts:
-        if not isinstance(part, ast.OptionTest) or len(part.allowed) != 1:
+        match part:
+            case ast.OptionTest(issue=issue, allowed=allowed) if len(allowed) == 1:
+                value: Value = allowed[0]
+            # a range (GENIUS integer) issue: `issue == n` is a comparison of its value
+            case ast.Compare(op="==", left=ast.IssueValue(issue=issue), right=ast.Number(value=n)):
+                if n.denominator != 1:
+                    return None
+                value = n.numerator
+            case _:
+                return None
+        if issue in chosen:
             return None
-        if part.issue in chosen:
-            return None
-        chosen[part.issue] = part.allowed[0]
+        chosen[issue] = value
     if set(chosen) != set(issue_names):
         return None
     return tuple(chosen[i] for i in issue_names)
