@@ -43,7 +43,8 @@ class IssueMove:
             return "moved, neutral"
         parts = []
         if self.gives:
-            parts.append(f"{_and([labels[p] for p in self.gives])} gives")
+            verb = "gives" if len(self.gives) == 1 else "give"
+            parts.append(f"{_and([labels[p] for p in self.gives])} {verb}")
         if self.gains:
             verb = "gains" if len(self.gains) == 1 else "gain"
             parts.append(f"{_and([labels[p] for p in self.gains])} {verb}")

@@ -196,7 +196,14 @@ def _signed(x: Fraction) -> str:
 
 
 def _fill(text: str, indent: str = "  ") -> str:
-    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
+    return textwrap.fill(
+        text,
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
 
 
 def _changes(alt: Alternative, labels: Mapping[str, str]) -> str:
@@ -352,6 +359,6 @@ def render(ev: Evaluation) -> str:
             f" Utilities were rounded for the solver: comparisons are exact only up to a"
             f" resolution of {short_text(worst, 12)}."
         )
-    blocks = [textwrap.fill(head, WIDTH)]
+    blocks = [textwrap.fill(head, WIDTH, break_on_hyphens=False, break_long_words=False)]
     blocks += [render_deal(ev, d) for d in ev.deals]
     return "\n\n".join(blocks)

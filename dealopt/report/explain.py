@@ -13,10 +13,12 @@ from dealopt.analysis.alignments import Alignment, shared, structure, words
 from dealopt.report.explain_json import explanation_to_dict
 from dealopt.report.explain_parts import (
     LETTERS,
+    QUESTIONS,
     WIDTH,
     backbone_section,
     conflicts_section,
     fill,
+    heading,
     linkage_section,
     plural,
     prices_section,
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
     from dealopt.analysis.explain import Explanation
     from dealopt.analysis.zone import Zone
 
-__all__ = ["explanation_to_dict", "render", "short_labels"]
+__all__ = ["answers", "explanation_to_dict", "render", "short_labels"]
 
 
 def render(ex: Explanation, *, width: int | None = None) -> str:
@@ -66,7 +68,7 @@ def _header(ex: Explanation, w: int) -> str:
             "deals within that distance of a no-deal value are not settled."
         )
     if inst.description:
-        text += f" The file asks: {' '.join(inst.description.split())}"
+        text += f" The file's own description: {' '.join(inst.description.split())}"
     late = {k: v for k, v in ex.stopped.items() if v in ("time limit", "skipped")}
     if late:
         text += " Not computed (time limit): " + ", ".join(late) + "."
@@ -78,28 +80,38 @@ def _zone_alignments(ex: Explanation) -> list[Alignment]:
 
 
 def _answer(ex: Explanation, w: int) -> str:
-    """The question behind explain: is there only one alignment? In words."""
-    labels = short_labels(ex)
-    out = ["THE ANSWER"]
-    if ex.zone is None:
+    """THE ANSWER: each question explain answers, in words, then its answer."""
+    pairs = answers(ex)
+    if not pairs:
         return ""
+    out = ["THE ANSWER"]
+    for question, answer in pairs:
+        out += [fill(question, w), fill(answer, w, "  ")]
+    return "\n".join(out)
+
+
+def answers(ex: Explanation) -> list[tuple[str, str]]:
+    """The questions behind explain and their answers, in words: (question, answer) pairs."""
+    labels = short_labels(ex)
+    if ex.zone is None:
+        return []
     if ex.status == "no-feasible-deal":
         text = (
-            "No deal satisfies every rule and red line together, so there is no alignment at "
-            "all. The minimal conflicts below name the red lines and rules that cannot hold "
+            "No. No deal satisfies every rule and red line together, so there is no alignment "
+            "at all. The minimal conflicts below name the red lines and rules that cannot hold "
             "together; one of each conflict must give."
         )
-        return "\n".join([*out, fill(text, w)])
+        return [(QUESTIONS["feasible"], text)]
     if ex.status == "no-acceptable-deal":
         text = (
-            "Feasible deals exist, but none gives every party at least its no-deal value: "
+            "No. Feasible deals exist, but none gives every party at least its no-deal value: "
             "there is no zone and so no alignment. See the conflicts (which red lines, rules "
             "and no-deal values clash) and what it would take to open a zone."
         )
-        return "\n".join([*out, fill(text, w)])
+        return [(QUESTIONS["acceptable"], text)]
     zone_al = _zone_alignments(ex)
     if not zone_al:
-        return ""
+        return []
     n_deals = sum(a.size for a in zone_al)
     if len(zone_al) == 1:
         which = "the one zone deal has" if n_deals == 1 else f"all {n_deals:,} zone deals share"
@@ -109,8 +121,9 @@ def _answer(ex: Explanation, w: int) -> str:
         )
     else:
         common, differ = shared([a.structure for a in zone_al])
+        verdict = "Almost" if len(differ) <= 2 else "No"
         text = (
-            f"Not strictly. The zone's {plural(n_deals, 'deal')} fall into "
+            f"{verdict}: the zone's {plural(n_deals, 'deal')} fall into "
             f"{len(zone_al)} alignments (exchange structures). They share one core: "
             f"{words(common, labels, unmoved=False)}"
         )
@@ -124,7 +137,7 @@ def _answer(ex: Explanation, w: int) -> str:
             for k, a in enumerate(zone_al)
         )
         text += "."
-    out.append(fill(text, w))
+    out = [(QUESTIONS["one_alignment"], text)]
     al = ex.alignments
     if al is not None and al.acceptable:
         in_zone = [a for a in al.acceptable if al.in_zone(a)]
@@ -132,15 +145,18 @@ def _answer(ex: Explanation, w: int) -> str:
         others = len(al.acceptable) - len(in_zone)
         every = "every one enumerated" if al.acceptable_complete else f"capped at {al.cap:,}"
         text = (
-            f"Over all {al.acceptable_deals:,} acceptable deals ({every}), not only the "
-            f"Pareto-optimal ones, there are {plural(len(al.acceptable), 'exchange structure')}"
-            f": the zone's {len(in_zone)} hold {covered:,} of these deals"
+            f"{'Yes' if others else 'No'}. Over all {al.acceptable_deals:,} acceptable deals "
+            f"({every}), not only the Pareto-optimal ones, there "
+            f"{'is' if len(al.acceptable) == 1 else 'are'} "
+            f"{plural(len(al.acceptable), 'exchange structure')}: the zone's {len(in_zone)} "
+            f"hold {covered:,} of these deals"
         )
         if others:
             text += (
                 f"; the other {plural(others, 'structure')} "
-                f"({plural(al.acceptable_deals - covered, 'deal')}) are acceptable too, but "
-                "every deal in them is Pareto-dominated."
+                f"({plural(al.acceptable_deals - covered, 'deal')}) "
+                f"{'is' if others == 1 else 'are'} acceptable too, but every deal in "
+                f"{'it' if others == 1 else 'them'} is Pareto-dominated."
             )
         else:
             text += "; no acceptable deal has any other structure."
@@ -162,8 +178,8 @@ def _answer(ex: Explanation, w: int) -> str:
                 " Acceptable deals that leave a move of the zone's core undone (all of them "
                 f"Pareto-dominated): {', '.join(still)} unmoved."
             )
-        out.append(fill(text, w))
-    return "\n".join(out)
+        out.append((QUESTIONS["outside"], text))
+    return out
 
 
 def _move(alignment: Alignment, issue: str, labels: dict[str, str]) -> str:
@@ -180,7 +196,7 @@ def _options(ex: Explanation, a: Alignment) -> dict:
 
 def _zone_section(ex: Explanation, w: int) -> str:
     zone = ex.zone
-    out = ["1. ZONE AND ALIGNMENTS"]
+    out = [heading("zone", w)]
     if zone is None:
         return "\n".join([*out, "  Not computed: " + ex.stopped.get("zone", "skipped") + "."])
     if not len(zone):
@@ -255,7 +271,7 @@ def _zone_table(ex: Explanation, zone: Zone, letter: dict, w: int) -> str:
 
 def _acceptable_section(ex: Explanation, w: int) -> str:
     al = ex.alignments
-    out = ["2. ALL ACCEPTABLE DEALS BY EXCHANGE STRUCTURE"]
+    out = [heading("structures", w)]
     if al is None or not al.acceptable:
         reason = ex.stopped.get("alignments", "skipped")
         if reason in ("no zone", "no acceptable deal"):

@@ -20,6 +20,43 @@ if TYPE_CHECKING:
 WIDTH = 100
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
+# The question each part of an explanation answers, stated once, in the reader's words: the
+# text, the JSON and the HTML report print the question before its answer.
+QUESTIONS = {
+    "feasible": "Can any deal satisfy every rule and red line together?",
+    "acceptable": "Is there a deal that every party prefers to no deal?",
+    "one_alignment": (
+        "Is there only one way the parties can align, that is, one exchange (who gives what "
+        "to whom) shared by every deal in the zone?"
+    ),
+    "outside": "Do the acceptable deals outside the zone exchange in other ways?",
+    "zone": "Which deals could every party accept, and how do they align?",
+    "structures": "How do all acceptable deals exchange, issue by issue, dominated ones included?",
+    "backbone": "What does every acceptable deal have in common?",
+    "conflicts": "Which red lines, rules and no-deal values cannot hold together?",
+    "prices": "What does each red line cost: how would the zone change without it?",
+    "linkage": "Does a zone exist only when the issue groups are negotiated together?",
+    "what_it_takes": (
+        "What would it take to open a zone, or how far could each no-deal value rise before "
+        "the zone closes?"
+    ),
+}
+SECTIONS = {  # section key: its heading in the text (numbered in this order)
+    "zone": "ZONE AND ALIGNMENTS",
+    "structures": "ALL ACCEPTABLE DEALS BY EXCHANGE STRUCTURE",
+    "backbone": "BACKBONE",
+    "conflicts": "CONFLICTS",
+    "prices": "PRICE OF EACH RED LINE",
+    "linkage": "LINKAGE",
+    "what_it_takes": "WHAT IT WOULD TAKE",
+}
+
+
+def heading(key: str, w: int) -> str:
+    """A section's numbered heading, then the question it answers."""
+    number = list(SECTIONS).index(key) + 1
+    return f"{number}. {SECTIONS[key]}\n" + fill(QUESTIONS[key], w, "  ")
+
 
 def short_labels(ex: Explanation) -> dict[str, str]:
     """Party labels without a trailing parenthesis: "United States (Trump ...)" -> "United
@@ -46,13 +83,28 @@ def plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 def fill(text: str, width: int, indent: str = "") -> str:
-    return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent)
+    # never break at hyphens: file paths and names stay whole (and can be copied)
+    return textwrap.fill(
+        text,
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
 
 
 def item(text: str, width: int, depth: int = 2) -> str:
     """A bullet: ``- text``, continuation lines under the text."""
     pad = " " * depth
-    return textwrap.fill(text, width=width, initial_indent=pad + "- ", subsequent_indent=pad + "  ")
+    return textwrap.fill(
+        text,
+        width=width,
+        initial_indent=pad + "- ",
+        subsequent_indent=pad + "  ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
 
 
 def table(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[str]], width: int) -> str:
@@ -80,7 +132,7 @@ class _Null:
 
 
 def backbone_section(ex: Explanation, w: int) -> str:
-    out = ["3. BACKBONE (what every acceptable deal has in common)"]
+    out = [heading("backbone", w)]
     bb = ex.backbone
     if bb is None:
         return "\n".join([*out, "  No acceptable deal: no backbone."])
@@ -103,7 +155,7 @@ def backbone_section(ex: Explanation, w: int) -> str:
 
 
 def conflicts_section(ex: Explanation, w: int) -> str:
-    out = ["4. CONFLICTS (minimal sets of red lines, rules and no-deal values that clash)"]
+    out = [heading("conflicts", w)]
     c = ex.conflicts
     if c is None:
         return "\n".join([*out, "  Not computed: " + ex.stopped.get("conflicts", "skipped")])
@@ -132,7 +184,7 @@ def conflicts_section(ex: Explanation, w: int) -> str:
 
 
 def prices_section(ex: Explanation, w: int) -> str:
-    out = ["5. PRICE OF EACH RED LINE (the zone with that one red line dropped)"]
+    out = [heading("prices", w)]
     pr = ex.prices
     if pr is None:
         return "\n".join([*out, "  Not computed: " + ex.stopped.get("prices", "skipped")])
@@ -183,7 +235,7 @@ def _same_zone(a: Zone, b: Zone, parties: list[str]) -> bool:
 
 
 def linkage_section(ex: Explanation, w: int) -> str:
-    out = ["6. LINKAGE (issue groups negotiated alone or together)"]
+    out = [heading("linkage", w)]
     lk = ex.linkage
     if lk is None:
         reason = ex.stopped.get("linkage", "skipped")
@@ -232,7 +284,7 @@ def linkage_section(ex: Explanation, w: int) -> str:
 
 
 def what_section(ex: Explanation, w: int) -> str:
-    out = ["7. WHAT IT WOULD TAKE"]
+    out = [heading("what_it_takes", w)]
     wt = ex.what_it_takes
     labels = short_labels(ex)
     if wt is None:

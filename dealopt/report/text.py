@@ -103,9 +103,14 @@ def zone_table(result: Result, *, width: int | None = None) -> str:
     if len(rows) > 1 and (moved or kept):
         common = "Every deal listed has " + (" ".join(moved) if moved else "no common move")
         common += f"; at the status quo: {', '.join(kept)}." if kept else "."
-        legend = textwrap.fill(common, width=width or 100) + "\n" + legend
+        legend = _fill(common, width or 100) + "\n" + legend
     lines = [line.rstrip() for line in console.export_text().rstrip().splitlines()]
     return "\n".join([*lines, legend])
+
+
+def _fill(text: str, width: int) -> str:
+    # never break inside a word or at its hyphens: names and paths stay whole
+    return textwrap.fill(text, width=width, break_on_hyphens=False, break_long_words=False)
 
 
 class _Null:
@@ -118,7 +123,7 @@ class _Null:
 
 def render(result: Result, *, width: int | None = None) -> str:
     """Summary paragraph, then the table."""
-    para = textwrap.fill(summary(result), width=min(width or 100, 100))
+    para = _fill(summary(result), min(width or 100, 100))
     if not result.frontier:
         return para
     return para + "\n\n" + zone_table(result, width=width)
