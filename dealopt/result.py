@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
@@ -29,6 +29,29 @@ class Status(StrEnum):
     """Proven: no deal satisfies every rule and red line."""
     NO_ACCEPTABLE_DEAL = "no-acceptable-deal"
     """Feasible deals exist, but none gives every party at least its no-deal value."""
+
+
+NUMBERING = (
+    "Deals are numbered from 1 in frontier order (the first party's utility highest first), "
+    "counting the zone's deals only; when no deal is in the zone, the frontier's."
+)
+"""How deal numbers are given, in words: every output numbers deals this way (and says so)."""
+
+
+def deal_numbers(acceptable: Sequence[bool]) -> tuple[int | None, ...]:
+    """The deal number of each frontier point (in frontier order), from 1: the zone's points
+    are numbered and the others are None; with no zone, every frontier point is numbered.
+
+    The one numbering every output uses (solve, report, explain, evaluate, CSV, JSON).
+    """
+    if not any(acceptable):
+        return tuple(range(1, len(acceptable) + 1))
+    out: list[int | None] = []
+    n = 0
+    for ok in acceptable:
+        n += ok
+        out.append(n if ok else None)
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -84,6 +107,11 @@ class Result:
     def zone_deals(self) -> tuple[FrontierDeal, ...]:
         """The zone as frontier deals (rather than indices)."""
         return tuple(self.frontier[i] for i in self.zone)
+
+    def number(self, index: int) -> int | None:
+        """The deal number of frontier point ``index`` (see :data:`NUMBERING`): its place in
+        the zone counted from 1, None outside a non-empty zone."""
+        return deal_numbers([p.acceptable for p in self.frontier])[index]
 
     def solution(self, name: str) -> FrontierDeal | None:
         """The frontier deal of a bargaining solution (``"nash"``, ...), or None."""

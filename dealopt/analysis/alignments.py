@@ -1,4 +1,4 @@
-"""Alignments: deals grouped by exchange structure (DESIGN.md).
+"""Alignments: deals grouped by exchange structure.
 
 The *exchange structure* of a deal says, for every issue, whether it moves from the status quo
 and, if it does, which parties concede on it and which gain. A party *concedes* on an issue

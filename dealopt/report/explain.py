@@ -27,7 +27,8 @@ from dealopt.report.explain_parts import (
     table,
     what_section,
 )
-from dealopt.report.numbers import short_text
+from dealopt.report.numbers import ROUNDING_NOTE, any_rounded, short_text, small_text
+from dealopt.result import NUMBERING, deal_numbers
 
 if TYPE_CHECKING:
     from dealopt.analysis.explain import Explanation
@@ -64,9 +65,14 @@ def _header(ex: Explanation, w: int) -> str:
     if not ex.exact:
         worst = max(ex.resolution.values())
         text += (
-            f" Utilities were rounded (resolution {short_text(worst, 6)}): claims about "
+            f" Utilities were rounded (resolution {small_text(worst)}): claims about "
             "deals within that distance of a no-deal value are not settled."
         )
+    shown = [*ex.no_deal.values()]
+    if ex.zone is not None:
+        shown += [u for point in ex.zone.points for u in point.utilities.values()]
+    if any_rounded(shown):
+        text += " " + ROUNDING_NOTE
     if inst.description:
         text += f" The file's own description: {' '.join(inst.description.split())}"
     late = {k: v for k, v in ex.stopped.items() if v in ("time limit", "skipped")}
@@ -253,8 +259,9 @@ def _zone_table(ex: Explanation, zone: Zone, letter: dict, w: int) -> str:
     varying = [i for i in ex.instance.issues if len({p.deal[i] for p in zone.points}) > 1]
     fixed = [i for i in ex.instance.issues if i not in varying]
     rows = []
+    numbers = deal_numbers([True] * len(zone.points))  # every zone point is acceptable
     for n, p in enumerate(zone.points):
-        cells = [str(n + 1), letter.get(_key(p.deal), "?"), sol.get(n, "")]
+        cells = [str(numbers[n]), letter.get(_key(p.deal), "?"), sol.get(n, "")]
         cells += [short_text(p.utilities[q]) for q in ex.parties]
         cells.append(" ".join(f"{i}={p.deal[i]}" for i in varying))
         rows.append(cells)
@@ -263,7 +270,7 @@ def _zone_table(ex: Explanation, zone: Zone, letter: dict, w: int) -> str:
     columns.append(("options that vary within the zone (one deal per point)", "l"))
     text = table(columns, rows, w)
     same = ", ".join(f"{i}={zone.points[0].deal[i]}" for i in fixed)
-    legend = "  sol: N Nash, K Kalai-Smorodinsky, E egalitarian, U utilitarian."
+    legend = f"  sol: N Nash, K Kalai-Smorodinsky, E egalitarian, U utilitarian. #: {NUMBERING}"
     if same:
         legend += f" Same in every zone point: {same}."
     return text + "\n" + fill(legend.strip(), w, "  ")

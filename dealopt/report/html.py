@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from dealopt.report.html_figure import figure, solution_names, solution_title
 from dealopt.report.html_template import PAGE, SCRIPT, STYLE
-from dealopt.report.numbers import exact_text, short_text
+from dealopt.report.numbers import ROUNDING_NOTE, any_rounded, short_text, small_text
 from dealopt.report.text import summary
+from dealopt.result import NUMBERING, deal_numbers
 
 if TYPE_CHECKING:
     from dealopt.analysis.sample import FeasibleSample, SampledDeal
@@ -119,7 +120,7 @@ def _point_detail(result: Result, i: int) -> dict[str, Any]:
     """What the "selected deal" panel shows, as pre-escaped HTML pieces."""
     point = result.frontier[i]
     names = solution_names(result).get(i, [])
-    rows = [[escape(label), exact_text(point.utilities[p])] for p, label in result.parties.items()]
+    rows = [[escape(label), short_text(point.utilities[p])] for p, label in result.parties.items()]
     for issue in result.issues:
         value = point.deal[issue]
         same = value == result.status_quo[issue]
@@ -129,7 +130,9 @@ def _point_detail(result: Result, i: int) -> dict[str, Any]:
                 escape(str(value)) + (" <span class='note'>(status quo)</span>" if same else ""),
             ]
         )
+    number = result.number(i)
     return {
+        "title": f"Deal {number}" if number else "A frontier point outside the zone",
         "zone": point.acceptable,
         "solutions": escape(", ".join(solution_title(n) for n in names)),
         "rows": rows,
@@ -211,20 +214,17 @@ def _table_section(result: Result, deals: Iterable[Any] = ()) -> str:
     for issue in result.issues:
         head.append(f"<th scope='col'><button type='button'>{escape(issue)}</button></th>")
     rows = []
+    numbers = deal_numbers([p.acceptable for p in result.frontier])
     for i, point in enumerate(result.frontier):
         hidden = has_zone and not point.acceptable
         klass = "deal" + ("" if point.acceptable else " outside")
         sols = ", ".join(solution_title(n) for n in names.get(i, []))
-        cells = [f"<td class='num' data-sort='{i}'>{i}</td>"]
+        cells = [f"<td class='num' data-sort='{i}'>{numbers[i] or ''}</td>"]
         cells.append(f"<td class='sol' data-sort='{escape(sols or '~')}'>{escape(sols)}</td>")
         for p in result.parties:
             value = point.utilities[p]
-            exact = exact_text(value)
-            shown = short_text(value)
-            title = f" title='{escape(exact)}'" if shown != exact else ""
-            cells.append(
-                f"<td class='num' data-sort='{float(value)!r}'{title}>{escape(shown)}</td>"
-            )
+            shown = escape(short_text(value))
+            cells.append(f"<td class='num' data-sort='{float(value)!r}'>{shown}</td>")
         for issue in result.issues:
             value = str(point.deal[issue])
             same = point.deal[issue] == result.status_quo[issue]
@@ -238,11 +238,13 @@ def _table_section(result: Result, deals: Iterable[Any] = ()) -> str:
         title = "The zone of possible agreement"
         text = (
             f"The {len(result.zone)} frontier deals every party prefers to no deal. Options in "
-            "grey italics are the status quo. Click a column heading to sort."
+            f"grey italics are the status quo. Click a column heading to sort. #: {NUMBERING}"
         )
     else:
         title = "The frontier"
         text = "No frontier deal is acceptable to every party; all are listed."
+    if any_rounded(u for point in result.frontier for u in point.utilities.values()):
+        text += " " + ROUNDING_NOTE.replace("--format json", "dealopt solve --format json")
     named = []
     for d in deals:
         cells = ["<td>named</td>", f"<td class='sol'>{escape(d.label)}</td>"]
@@ -501,11 +503,11 @@ def _stats_section(result: Result) -> str:
     if stats.stopped:
         items.append(("stopped by", stats.stopped))
     items += [
-        (f"no-deal value, {label}", exact_text(result.no_deal[p]))
+        (f"no-deal value, {label}", short_text(result.no_deal[p]))
         for p, label in result.parties.items()
     ]
     if any(stats.resolution.values()):
-        items += [(f"rounding, {p}", short_text(r, 6)) for p, r in stats.resolution.items() if r]
+        items += [(f"rounding, {p}", small_text(r)) for p, r in stats.resolution.items() if r]
     else:
         items.append(("arithmetic", "exact (no utility was rounded)"))
     body = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in items)

@@ -123,7 +123,7 @@ SCRIPT = r"""
 
   function describe(i) {
     var p = data.points[i];
-    var parts = ["<h3>Deal #" + i + (p.solutions ? " \u00b7 " + p.solutions : "") + "</h3>",
+    var parts = ["<h3>" + p.title + (p.solutions ? " \u00b7 " + p.solutions : "") + "</h3>",
       "<p class='hint'>" + (p.zone ? "In the zone: acceptable to every party."
         : "Outside the zone: some party gets less than its no-deal value.") + "</p><dl>"];
     for (var k = 0; k < p.rows.length; k++) {

@@ -9,13 +9,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dealopt.report.numbers import exact_text, json_number
+from dealopt.result import deal_numbers
 
 if TYPE_CHECKING:
     from dealopt.result import FrontierDeal, Result
 
 
-def _deal(point: FrontierDeal) -> dict[str, Any]:
+def _deal(point: FrontierDeal, number: int | None) -> dict[str, Any]:
     out: dict[str, Any] = {
+        "number": number,
         "deal": dict(point.deal),
         "utilities": {p: json_number(u) for p, u in point.utilities.items()},
         "utilities_exact": {p: exact_text(u) for p, u in point.utilities.items()},
@@ -44,7 +46,12 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         ],
         "issues": list(result.issues),
         "status": str(result.status),
-        "frontier": [_deal(p) for p in result.frontier],
+        "frontier": [
+            _deal(p, n)
+            for p, n in zip(
+                result.frontier, deal_numbers([p.acceptable for p in result.frontier]), strict=True
+            )
+        ],
         "zone": list(result.zone),
         "solutions": dict(result.solutions),
         "stats": {

@@ -5,7 +5,8 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
-from dealopt.report.numbers import short_text
+from dealopt.report.numbers import ROUNDING_NOTE, any_rounded, short_text, small_text
+from dealopt.result import NUMBERING, deal_numbers
 
 if TYPE_CHECKING:
     from dealopt.result import FrontierDeal, Result
@@ -62,7 +63,7 @@ def summary(result: Result) -> str:
         worst = max(stats.resolution.values())
         text += (
             f" Utilities had more digits than a solver's integers hold and were rounded: the"
-            f" frontier is exact only up to a resolution of {short_text(worst, 12)} (points"
+            f" frontier is exact only up to a resolution of {small_text(worst)} (points"
             " closer than that may have merged)."
         )
     return text
@@ -89,21 +90,22 @@ def zone_table(result: Result, *, width: int | None = None) -> str:
     shared = {i: deals[0][i] for i in result.issues if len({str(d[i]) for d in deals}) == 1}
     varying = [i for i in result.issues if i not in shared]
     table.add_column("options that vary between these deals", overflow="fold")
+    numbers = deal_numbers([p.acceptable for p in result.frontier])
     for r in rows:
         point = result.frontier[r]
-        cells = [str(r), marks.get(r, "")]
+        cells = [str(numbers[r]), marks.get(r, "")]
         cells += [short_text(point.utilities[p]) for p in result.parties]
         cells.append(" ".join(f"{i}={point.deal[i]}" for i in varying) or "(none)")
         table.add_row(*cells)
     console = Console(width=width or 100, record=True, file=_Null(), color_system=None)
     console.print(table)
-    legend = "sol: N Nash, K Kalai-Smorodinsky, E egalitarian, U utilitarian"
+    legend = "sol: N Nash, K Kalai-Smorodinsky, E egalitarian, U utilitarian. #: " + NUMBERING
+    if any_rounded(result.frontier[r].utilities[p] for r in rows for p in result.parties):
+        legend += " " + ROUNDING_NOTE
+    legend = _fill(legend, width or 100)
     moved = [f"{i}={v}" for i, v in shared.items() if v != result.status_quo[i]]
-    kept = [i for i, v in shared.items() if v == result.status_quo[i]]
-    if len(rows) > 1 and (moved or kept):
-        common = "Every deal listed has " + (" ".join(moved) if moved else "no common move")
-        common += f"; at the status quo: {', '.join(kept)}." if kept else "."
-        legend = _fill(common, width or 100) + "\n" + legend
+    if len(rows) > 1 and moved:
+        legend = _fill(f"Every deal listed has {' '.join(moved)}.", width or 100) + "\n" + legend
     lines = [line.rstrip() for line in console.export_text().rstrip().splitlines()]
     return "\n".join([*lines, legend])
 

@@ -195,3 +195,14 @@ def test_bad_options_are_input_errors(monkeypatch, capsys):
     assert code == 1 and "--max-conflicts must be at least 1" in err
     code, _, err = run_main(monkeypatch, capsys, "explain", EMPTY, "--backend", "nope")
     assert code == 1 and "unknown backend" in err
+
+
+def test_deal_numbers_match_solve(helsinki_text):
+    """One numbering: explain's zone deal with the Nash mark has the number solve gives it."""
+    rows = [line.split() for line in helsinki_text.splitlines()]
+    nash = [r for r in rows if len(r) > 3 and r[0].isdigit() and r[2] == "N"]
+    assert [r[0] for r in nash] == ["11"]
+    solved = invoke("solve", HELSINKI).stdout
+    marked = [line.split("│") for line in solved.splitlines() if "│ N" in line]
+    assert [r[0].strip() for r in marked] == ["11"]
+    assert flat(helsinki_text).count("Deals are numbered from 1 in frontier order") == 1

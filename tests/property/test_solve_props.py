@@ -3,7 +3,7 @@
 The brute force uses nothing but the rules oracle: ``itertools.product`` over the issues'
 values, ``Oracle.violations`` to keep the feasible deals, ``Oracle.utilities`` for their
 utility vectors, an all-pairs dominance filter, zone = nondominated ∩ acceptable, and the four
-bargaining solutions from their DESIGN.md definitions with the documented tie-break
+bargaining solutions from their definitions with the documented tie-break
 (``dealopt/analysis/bargaining.py``, decisions.md §10) written out again as successive filters.
 Both the ``cpsat`` and the ``enumerate`` backends must give exactly its answer: the frontier
 (as exact utility vectors, in its documented order), the zone, the four solutions and the
@@ -68,7 +68,8 @@ def pick(points: list[Vector], keys: Sequence[Callable[[Vector], object]]) -> Ve
 
 
 def bargaining(zone: list[Vector], d: Vector) -> dict[str, Vector | None]:
-    """The four solutions over ``zone`` (given in frontier order), per DESIGN.md."""
+    """The four solutions over ``zone`` (given in frontier order), as defined and tie-broken
+    in ``dealopt/analysis/bargaining.py``."""
 
     def gains(u: Vector) -> list[Fraction]:
         return [ui - di for ui, di in zip(u, d, strict=True)]
