@@ -243,6 +243,11 @@ def _table_section(result: Result, deals: Iterable[Any] = ()) -> str:
     else:
         title = "The frontier"
         text = "No frontier deal is acceptable to every party; all are listed."
+    if str(result.status) == "partial":
+        text += (
+            " The search stopped early: this table, the zone and the solutions are over the "
+            "points proven so far, not the whole frontier."
+        )
     if any_rounded(u for point in result.frontier for u in point.utilities.values()):
         text += " " + ROUNDING_NOTE.replace("--format json", "dealopt solve --format json")
     named = []

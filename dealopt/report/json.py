@@ -54,6 +54,10 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         ],
         "zone": list(result.zone),
         "solutions": dict(result.solutions),
+        # what the zone and the solutions are computed over: partial results say so
+        "solutions_over": (
+            "points proven so far" if str(result.status) == "partial" else "whole frontier"
+        ),
         "stats": {
             "backend": stats.backend,
             "algorithm": stats.algorithm,

@@ -42,23 +42,33 @@ def summary(result: Result) -> str:
     status = str(result.status)
     if status == "no-feasible-deal":
         return head + "No deal satisfies every rule and red line together (proven)."
-    proof = (
-        "complete: every Pareto-optimal deal was found and proven"
-        if status != "partial"
-        else f"partial: stopped by {stats.stopped}; every listed point is still proven"
-    )
-    text = head + f"The frontier has {_plural(n, 'Pareto-optimal point')} ({proof}). "
+    partial = status == "partial"
+    if not partial:
+        text = head + (
+            f"The frontier has {_plural(n, 'Pareto-optimal point')} (complete: every "
+            "Pareto-optimal deal was found and proven). "
+        )
+    else:  # every statement below is over the points found, not over the whole frontier
+        text = head + (
+            f"The search stopped early ({stats.stopped}): {_plural(n, 'Pareto-optimal point')} "
+            f"{'was' if n == 1 else 'were'} proven so far, and the frontier may have more. "
+            "Everything below is over the points proven so far, not the whole frontier. "
+        )
     if z == 0:
-        text += "None of them gives every party at least its no-deal value: there is no zone."
+        none = "None of them" if not partial else "None of the points proven so far"
+        text += f"{none} gives every party at least its no-deal value: "
+        text += "there is no zone." if not partial else "no zone found so far."
         return text
-    text += f"{_plural(z, 'point')} {'is' if z == 1 else 'are'} acceptable to every party. "
+    of = "" if not partial else " of the points proven so far"
+    text += f"{_plural(z, 'point')}{of} {'is' if z == 1 else 'are'} acceptable to every party. "
     nash = result.solution("nash")
     if nash is not None:
         gains = ", ".join(
             f"{label} {short_text(nash.utilities[p])} (no deal {short_text(result.no_deal[p])})"
             for p, label in result.parties.items()
         )
-        text += f"The Nash deal gives {gains}. It moves {moves(result, nash)}."
+        which = "The Nash deal" if not partial else "The Nash deal over the points proven so far"
+        text += f"{which} gives {gains}. It moves {moves(result, nash)}."
     if any(r for r in stats.resolution.values()):
         worst = max(stats.resolution.values())
         text += (
@@ -81,6 +91,8 @@ def zone_table(result: Result, *, width: int | None = None) -> str:
         if index is not None:
             marks[index] = marks.get(index, "") + MARKS[name]
     title = "zone" if result.zone else "frontier (no point is acceptable to every party)"
+    if str(result.status) == "partial":
+        title += ", over the points proven so far (the search stopped early)"
     table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
     table.add_column("#", justify="right")
     table.add_column("sol")

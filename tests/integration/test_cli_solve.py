@@ -363,7 +363,36 @@ def test_status_partial_deterministic(write, monkeypatch):
     assert set(found) <= set(FRONTIER)  # whatever is listed is proven nondominated
     assert found == sorted(found, key=lambda u: tuple(float(x) for x in u), reverse=True)
     text = " ".join(solve(*args).stdout.split())
-    assert "(partial: stopped by time limit; every listed point is still proven)" in text
+    assert (
+        "The search stopped early (time limit): 2 Pareto-optimal points were proven so far" in text
+    )
+    assert "Everything below is over the points proven so far, not the whole frontier." in text
+
+
+def test_partial_solutions_say_they_are_over_the_points_so_far(write, monkeypatch):
+    """Issue 15: `solve -t` said "The Nash deal gives..." from 4 of 83 points, as if final."""
+    from dealopt.frontier import runner as frontier_runner
+
+    real_remaining = frontier_runner.Run.remaining
+
+    def remaining(self):
+        if len(self.points) >= 5:
+            raise frontier_runner.Stop("time limit")
+        return real_remaining(self)
+
+    monkeypatch.setattr(frontier_runner.Run, "remaining", remaining)
+    args = (write(HAND), "--backend", "cpsat", "--time-limit", 60, "--threads", 1)
+    document = json.loads(solve(*args, "-f", "json").stdout)
+    validate(document)
+    assert document["status"] == "partial" and document["zone"]
+    assert document["solutions_over"] == "points proven so far"
+    text = " ".join(solve(*args).stdout.split())
+    assert "The Nash deal gives" not in text
+    assert "The Nash deal over the points proven so far gives" in text
+    assert "of the points proven so far" in text and "acceptable to every party" in text
+    assert "zone, over the points proven so far (the search stopped early)" in text
+    complete = json.loads(solve(write(HAND), "-f", "json").stdout)
+    assert complete["solutions_over"] == "whole frontier"
 
 
 class _Clock:
