@@ -41,9 +41,7 @@ PUBLISHED = {
     "EnglandZimbabwe": ("EnglandZimbabwe_domain.xml", ["England.xml", "Zimbabwe.xml"]),
 }
 SCENARIOS = {**OWN, **PUBLISHED}
-needs_anchors = pytest.mark.skipif(
-    not ANCHORS.is_dir(), reason="the published GENIUS scenarios (shared/anchors/genius) are absent"
-)
+needs_anchors = pytest.mark.anchors  # deselected where absent (tests/conftest.py)
 ALL = [pytest.param(n, id=n) for n in OWN] + [
     pytest.param(n, id=n, marks=needs_anchors) for n in PUBLISHED
 ]
