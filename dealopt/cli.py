@@ -19,10 +19,25 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from dealopt.errors import BackendUnavailableError, DealoptError, OracleRejectedError
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BACKEND, EXIT_INTERNAL = 0, 1, 2, 3, 4
+
+
+class _Command(TyperCommand):
+    """Usage lines in the usual form (``dealopt solve [OPTIONS] FILE``), not ``{file}``."""
+
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = (param.metavar or param.name or "").upper()
+                name = name if param.required else f"[{name}]"
+                pieces.append(name + ("..." if param.nargs != 1 else ""))
+        return pieces
+
 
 app = typer.Typer(
     name="dealopt",
@@ -34,6 +49,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # plain help: the rich panels print a type after every flag ("--help <bool>")
+    rich_markup_mode=None,
+    context_settings={"max_content_width": 100},
 )
 
 _state = {"debug": False}
@@ -77,7 +95,7 @@ ThreadsOption = Annotated[int | None, typer.Option("--threads", help="Solver thr
 SeedOption = Annotated[int | None, typer.Option("--seed", help="Solver random seed.")]
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(files: Files) -> None:
     """Check instance files and summarise them (no solver is started)."""
     from dealopt.api import load
@@ -102,7 +120,7 @@ class Format(StrEnum):
     csv = "csv"
 
 
-@app.command()
+@app.command(cls=_Command)
 def solve(
     file: Annotated[Path, typer.Argument(help="Instance file (YAML or JSON).")],
     backend: BackendOption = "auto",
@@ -169,7 +187,7 @@ PLOT_SAMPLE = 2000
 """Feasible deals drawn in grey behind a frontier plot (all of them when fewer)."""
 
 
-@app.command()
+@app.command(cls=_Command)
 def report(
     file: Annotated[Path, typer.Argument(help="Instance file (YAML or JSON).")],
     output: Annotated[
@@ -207,7 +225,7 @@ class ExplainFormat(StrEnum):
     json = "json"
 
 
-@app.command()
+@app.command(cls=_Command)
 def explain(
     file: Annotated[Path, typer.Argument(help="Instance file (YAML or JSON).")],
     fmt: Annotated[
@@ -254,7 +272,7 @@ def explain(
     _emit(text + "\n", output)
 
 
-@app.command()
+@app.command(cls=_Command)
 def evaluate(
     file: Annotated[Path, typer.Argument(help="Instance file (YAML or JSON).")],
     deal: Annotated[
@@ -322,7 +340,7 @@ def _progress() -> Iterator[Callable[[int, int, float], None] | None]:
         yield update
 
 
-@app.command()
+@app.command(cls=_Command)
 def schema(
     output: OutputOption = None,
 ) -> None:
@@ -336,13 +354,15 @@ def schema(
         output.write_text(text, encoding="utf-8")
 
 
-import_app = typer.Typer(help="Read scenarios of other tools as instance files.")
-export_app = typer.Typer(help="Write instances as scenarios of other tools.")
+import_app = typer.Typer(
+    help="Read scenarios of other tools as instance files.", rich_markup_mode=None
+)
+export_app = typer.Typer(help="Write instances as scenarios of other tools.", rich_markup_mode=None)
 app.add_typer(import_app, name="import", no_args_is_help=True)
 app.add_typer(export_app, name="export", no_args_is_help=True)
 
 
-@import_app.command("genius")
+@import_app.command("genius", cls=_Command)
 def import_genius(
     domain: Annotated[Path, typer.Argument(help="The GENIUS domain file (XML).")],
     profiles: Annotated[list[Path], typer.Argument(help="One GENIUS profile (XML) per party.")],
@@ -370,7 +390,7 @@ def import_genius(
     _emit(genius.to_yaml_text(data, header="written by: dealopt import genius"), output)
 
 
-@export_app.command("genius")
+@export_app.command("genius", cls=_Command)
 def export_genius(
     file: Annotated[Path, typer.Argument(help="Instance file (YAML or JSON).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Directory to write into.")],

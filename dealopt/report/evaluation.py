@@ -359,7 +359,9 @@ def render(ev: Evaluation) -> str:
     head = (
         f"Evaluation of {n} deal{'s' if n != 1 else ''} of {ev.instance_name}. No-deal values: "
         + ", ".join(f"{label} {short_text(ev.no_deal[p])}" for p, label in ev.parties.items())
-        + f". Backend {ev.backend}, {ev.solver_calls} solver calls. Every deal below was"
+        + f". Backend {ev.backend}, {ev.solver_calls:,} solver call"
+        + ("" if ev.solver_calls == 1 else "s")
+        + ". Every deal below was"
         " re-checked by the rules oracle; gains are in each party's own utility units."
     )
     if any(ev.resolution.values()):

@@ -59,7 +59,7 @@ def _header(ex: Explanation, w: int) -> str:
     nd = ", ".join(f"{label} {short_text(ex.no_deal[p])}" for p, label in ex.parties.items())
     text = (
         f"Explanation of {inst.name}{where}: {inst.bundle_space_size:,} possible deals. "
-        f"No-deal values: {nd}. Backend {ex.backend}, {ex.solver_calls:,} solver calls, "
+        f"No-deal values: {nd}. Backend {ex.backend}, {plural(ex.solver_calls, 'solver call')}, "
         f"{ex.seconds:.1f} s. Every deal below was re-checked by the rules oracle."
     )
     if not ex.exact:

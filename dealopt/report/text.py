@@ -41,7 +41,10 @@ def summary(result: Result) -> str:
     head = f"{result.instance_name}: {stats.bundle_space_size:,} possible deals. "
     status = str(result.status)
     if status == "no-feasible-deal":
-        return head + "No deal satisfies every rule and red line together (proven)."
+        return head + (
+            "No deal satisfies every rule and red line together (proven). `dealopt explain` "
+            "names the minimal conflicts: the rules and red lines that cannot hold together."
+        )
     partial = status == "partial"
     if not partial:
         text = head + (
@@ -57,8 +60,12 @@ def summary(result: Result) -> str:
     if z == 0:
         none = "None of them" if not partial else "None of the points proven so far"
         text += f"{none} gives every party at least its no-deal value: "
-        text += "there is no zone." if not partial else "no zone found so far."
-        return text
+        if partial:
+            return text + "no zone found so far."
+        return text + (
+            "there is no zone. `dealopt explain` names the conflicts and what it would take "
+            "to open one."
+        )
     of = "" if not partial else " of the points proven so far"
     text += f"{_plural(z, 'point')}{of} {'is' if z == 1 else 'are'} acceptable to every party. "
     nash = result.solution("nash")

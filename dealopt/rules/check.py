@@ -271,7 +271,8 @@ class _Checker:
                 s,
                 b.expr.span,
                 f"division by '{render(b.expr)}', which depends on {_issues(b.deps)}",
-                "divide only by a constant",
+                "divide only by a constant; multiply the comparison out instead: "
+                "'a / b >= 2' is 'a >= 2 * b' when b > 0",
             )
             return _Typed(e, ERR, _NONE)
         if evaluate(b.expr, self.instance.status_quo, self) == 0:
