@@ -41,8 +41,11 @@ def solve(
     instance
         An :class:`~dealopt.spec.model.Instance`, or a path to an instance file.
     backend
-        ``"auto"`` (enumerate small bundle spaces, CP-SAT otherwise), ``"cpsat"`` or
-        ``"enumerate"``.
+        One of the five backends: ``"auto"`` (``"enumerate"`` for small bundle spaces,
+        ``"cpsat"`` otherwise), ``"cpsat"`` (OR-Tools CP-SAT), ``"enumerate"`` (every deal,
+        vectorised), ``"highs"`` (the HiGHS MILP solver) or ``"pyomo"`` / ``"pyomo:SOLVER"``
+        (a Pyomo model, HiGHS by default). The MILP backends refuse, before solving, models
+        beyond their exact range (``docs/result.md``); ``auto`` never picks them.
     time_limit
         Seconds for the whole frontier search; on expiry the result is ``partial`` and every
         point it reports is still proven nondominated. Ctrl-C behaves the same way.

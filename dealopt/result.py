@@ -68,6 +68,16 @@ class FrontierDeal:
     all_deals: tuple[Mapping[str, Value], ...] | None = None
     all_deals_complete: bool | None = None
 
+    @property
+    def utilities_float(self) -> dict[str, float]:
+        """The utilities as floats, for arithmetic and plotting (``utilities`` stays exact)."""
+        return {p: float(u) for p, u in self.utilities.items()}
+
+    def __repr__(self) -> str:
+        utilities = ", ".join(f"{p}={float(u):.4g}" for p, u in self.utilities.items())
+        where = "in the zone" if self.acceptable else "outside the zone"
+        return f"<FrontierDeal {utilities} ({where})>"
+
 
 @dataclass(frozen=True)
 class Stats:
@@ -102,6 +112,19 @@ class Result:
     zone: tuple[int, ...]
     solutions: Mapping[str, int | None]
     stats: Stats
+
+    def __repr__(self) -> str:
+        # one line: the frontier can hold thousands of deals
+        return (
+            f"<Result {self.instance_name!r}: {self.status}, {len(self.frontier)} frontier "
+            f"points, {len(self.zone)} in the zone>"
+        )
+
+    def _repr_html_(self) -> str:
+        """The notebook view: the summary paragraph and the zone (or frontier) table."""
+        from dealopt.report.notebook import result_html
+
+        return result_html(self)
 
     @property
     def zone_deals(self) -> tuple[FrontierDeal, ...]:
