@@ -93,6 +93,14 @@ OutputOption = Annotated[
 ]
 ThreadsOption = Annotated[int | None, typer.Option("--threads", help="Solver threads.")]
 SeedOption = Annotated[int | None, typer.Option("--seed", help="Solver random seed.")]
+TopOption = Annotated[
+    int,
+    typer.Option(
+        "--top",
+        min=0,
+        help="Rows of the long tables in the text output (0: all; CSV and JSON list all).",
+    ),
+]
 
 
 @app.command(cls=_Command)
@@ -146,6 +154,7 @@ def solve(
         Path | None,
         typer.Option("--plot", help="Also draw the frontier to this file (.png, .svg or .pdf)."),
     ] = None,
+    top: TopOption = 20,
 ) -> None:
     """Find the exact frontier, the zone of agreement and the bargaining solutions."""
     from dealopt.api import load
@@ -172,7 +181,7 @@ def solve(
     else:
         from dealopt.report.text import render
 
-        text = render(result) + "\n"
+        text = render(result, top=top) + "\n"
     _emit(text, output)
     if plot is not None:
         from dealopt.analysis.evaluate import named_points
@@ -253,6 +262,7 @@ def explain(
     max_conflicts: Annotated[
         int, typer.Option("--max-conflicts", help="At most this many minimal conflicts.")
     ] = 5,
+    top: TopOption = 20,
 ) -> None:
     """Explain the deal space: alignments, backbone, conflicts, red-line prices, linkage."""
     from dealopt.analysis.explain import explain as run
@@ -268,7 +278,7 @@ def explain(
         linkage_groups=linkage,
         max_conflicts=max_conflicts,
     )
-    text = result.to_json() if fmt is ExplainFormat.json else result.text()
+    text = result.to_json() if fmt is ExplainFormat.json else result.text(top=top)
     _emit(text + "\n", output)
 
 

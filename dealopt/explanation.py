@@ -70,7 +70,8 @@ class Explanation:
 
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
-    def text(self, width: int | None = None) -> str:
+    def text(self, width: int | None = None, top: int | None = 20) -> str:
+        """The explanation for people; long tables show at most ``top`` rows (0: all)."""
         from dealopt.report.explain import render
 
-        return render(self, width=width)
+        return render(self, width=width, top=top)

@@ -28,6 +28,7 @@ from dealopt.report.explain_parts import (
     what_section,
 )
 from dealopt.report.numbers import ROUNDING_NOTE, any_rounded, short_text, small_text
+from dealopt.report.text import TOP, shown_rows
 from dealopt.result import NUMBERING, deal_numbers
 
 if TYPE_CHECKING:
@@ -37,13 +38,14 @@ if TYPE_CHECKING:
 __all__ = ["answers", "explanation_to_dict", "render", "short_labels"]
 
 
-def render(ex: Explanation, *, width: int | None = None) -> str:
-    """The whole explanation as text: header, the answer, then one section per analysis."""
+def render(ex: Explanation, *, width: int | None = None, top: int | None = TOP) -> str:
+    """The whole explanation as text: the answer first, then how it was computed, then one
+    section per analysis. Long tables show at most ``top`` rows (None or 0: all)."""
     w = min(width or WIDTH, WIDTH)
-    parts = [_header(ex, w), _answer(ex, w)]
+    parts = [_answer(ex, w), _header(ex, w)]
     parts += [
-        _zone_section(ex, w),
-        _acceptable_section(ex, w),
+        _zone_section(ex, w, top),
+        _acceptable_section(ex, w, top),
         backbone_section(ex, w),
         conflicts_section(ex, w),
         prices_section(ex, w),
@@ -200,7 +202,7 @@ def _options(ex: Explanation, a: Alignment) -> dict:
     return {i: a.options(i, ex.instance.issues[i].values) for i in ex.instance.issues}
 
 
-def _zone_section(ex: Explanation, w: int) -> str:
+def _zone_section(ex: Explanation, w: int, top: int | None) -> str:
     zone = ex.zone
     out = [heading("zone", w)]
     if zone is None:
@@ -225,7 +227,7 @@ def _zone_section(ex: Explanation, w: int) -> str:
         head = f"Alignment {LETTERS[k % 26]}: {plural(a.size, 'deal')}; utilities {ranges}."
         out.append(fill(head, w, "  "))
         out.append(fill(words(a.structure, labels, _options(ex, a)) + ".", w, "    "))
-    out.append(_zone_table(ex, zone, letter, w))
+    out.append(_zone_table(ex, zone, letter, w, top))
     for n in ex.named:
         out.append(fill(_named_words(ex, n), w, "  "))
     return "\n".join(out)
@@ -250,7 +252,7 @@ def _key(deal) -> tuple:
     return tuple(sorted((k, str(v)) for k, v in deal.items()))
 
 
-def _zone_table(ex: Explanation, zone: Zone, letter: dict, w: int) -> str:
+def _zone_table(ex: Explanation, zone: Zone, letter: dict, w: int, top: int | None) -> str:
     marks = {"nash": "N", "kalai_smorodinsky": "K", "egalitarian": "E", "utilitarian": "U"}
     sol: dict[int, str] = {}
     for name, index in zone.solutions.items():
@@ -260,7 +262,10 @@ def _zone_table(ex: Explanation, zone: Zone, letter: dict, w: int) -> str:
     fixed = [i for i in ex.instance.issues if i not in varying]
     rows = []
     numbers = deal_numbers([True] * len(zone.points))  # every zone point is acceptable
-    for n, p in enumerate(zone.points):
+    listed = list(range(len(zone.points)))
+    shown = shown_rows(listed, set(sol), top)
+    for n in shown:
+        p = zone.points[n]
         cells = [str(numbers[n]), letter.get(_key(p.deal), "?"), sol.get(n, "")]
         cells += [short_text(p.utilities[q]) for q in ex.parties]
         cells.append(" ".join(f"{i}={p.deal[i]}" for i in varying))
@@ -271,12 +276,17 @@ def _zone_table(ex: Explanation, zone: Zone, letter: dict, w: int) -> str:
     text = table(columns, rows, w)
     same = ", ".join(f"{i}={zone.points[0].deal[i]}" for i in fixed)
     legend = f"  sol: N Nash, K Kalai-Smorodinsky, E egalitarian, U utilitarian. #: {NUMBERING}"
+    if len(shown) < len(listed):
+        legend = (
+            f"Showing {len(shown)} of {len(listed)} zone deals: the bargaining solutions and the "
+            "first others (--top 0 shows all; --format json and the report list every deal). "
+        ) + legend.strip()
     if same:
         legend += f" Same in every zone point: {same}."
     return text + "\n" + fill(legend.strip(), w, "  ")
 
 
-def _acceptable_section(ex: Explanation, w: int) -> str:
+def _acceptable_section(ex: Explanation, w: int, top: int | None) -> str:
     al = ex.alignments
     out = [heading("structures", w)]
     if al is None or not al.acceptable:
@@ -310,7 +320,7 @@ def _acceptable_section(ex: Explanation, w: int) -> str:
     core, _ = shared([a.structure for a in al.zone]) if al.zone else ([], [])
     core_by_issue = {m.issue: m for m in core}
     rows = []
-    shown = al.acceptable[:12]
+    shown = al.acceptable[: min(top or len(al.acceptable), 12)]
     for a in shown:
         diffs = [
             f"{m.issue} {m.describe(labels)}"

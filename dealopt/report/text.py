@@ -86,17 +86,32 @@ def summary(result: Result) -> str:
     return text
 
 
-def zone_table(result: Result, *, width: int | None = None) -> str:
+TOP = 20
+"""Rows of the text table by default (``--top``); CSV, JSON and the report list every deal."""
+
+
+def shown_rows(rows: list[int], keep: set[int], top: int | None) -> list[int]:
+    """At most ``top`` of ``rows`` (all when None or 0), in their order: those in ``keep``
+    (the bargaining solutions) first, then the others in order."""
+    if not top or len(rows) <= top:
+        return rows
+    chosen = [r for r in rows if r in keep][:top]
+    chosen += [r for r in rows if r not in keep][: top - len(chosen)]
+    return sorted(chosen, key=rows.index)
+
+
+def zone_table(result: Result, *, width: int | None = None, top: int | None = TOP) -> str:
     """The zone (or, when empty, the frontier) as a text table with the solutions marked:
     one row per point, its utilities, and what the deal moves from the status quo."""
     from rich.console import Console
     from rich.table import Table
 
-    rows = list(result.zone) or list(range(len(result.frontier)))
+    listed = list(result.zone) or list(range(len(result.frontier)))
     marks: dict[int, str] = {}
     for name, index in result.solutions.items():
         if index is not None:
             marks[index] = marks.get(index, "") + MARKS[name]
+    rows = shown_rows(listed, set(marks), top)
     title = "zone" if result.zone else "frontier (no point is acceptable to every party)"
     if str(result.status) == "partial":
         title += ", over the points proven so far (the search stopped early)"
@@ -119,6 +134,12 @@ def zone_table(result: Result, *, width: int | None = None) -> str:
     console = Console(width=width or 100, record=True, file=_Null(), color_system=None)
     console.print(table)
     legend = "sol: N Nash, K Kalai-Smorodinsky, E egalitarian, U utilitarian. #: " + NUMBERING
+    if len(rows) < len(listed):
+        legend = (
+            f"Showing {len(rows)} of {len(listed)} deals: the bargaining solutions and the first "
+            "others in frontier order (--top 0 shows all; --format csv or json, and the report, "
+            "list every deal). "
+        ) + legend
     if any_rounded(result.frontier[r].utilities[p] for r in rows for p in result.parties):
         legend += " " + ROUNDING_NOTE
     legend = _fill(legend, width or 100)
@@ -142,9 +163,9 @@ class _Null:
         pass
 
 
-def render(result: Result, *, width: int | None = None) -> str:
+def render(result: Result, *, width: int | None = None, top: int | None = TOP) -> str:
     """Summary paragraph, then the table."""
     para = _fill(summary(result), min(width or 100, 100))
     if not result.frontier:
         return para
-    return para + "\n\n" + zone_table(result, width=width)
+    return para + "\n\n" + zone_table(result, width=width, top=top)

@@ -96,3 +96,50 @@ def test_infeasible_solve_points_to_explain(tmp_path):
     out = " ".join(runner.invoke(app, ["solve", str(path)]).stdout.split())
     assert "No deal satisfies every rule and red line together (proven)." in out
     assert "dealopt explain" in out
+
+
+HAND = """\
+dealopt: 1
+name: hand
+parties:
+  a: {no_deal: 0}
+  b: {no_deal: 0}
+issues:
+  x: {range: [0, 6]}
+interests:
+  a: {scores: {x: linear}}
+  b: {weights: {x: -1}, scores: {x: linear}}
+"""
+
+
+def test_solve_leads_with_the_answer_and_tops_the_table(tmp_path):
+    """Issue 15, item 7: 347 lines for one solve. Long tables stop at --top rows."""
+    path = tmp_path / "hand.yaml"
+    path.write_text(
+        HAND.replace("no_deal: 0}\n  b: {no_deal: 0}", "no_deal: 0}\n  b: {no_deal: -6}")
+    )
+    full = runner.invoke(app, ["solve", str(path), "--top", "0"]).stdout
+    short = runner.invoke(app, ["solve", str(path), "--top", "2"]).stdout
+    assert full.startswith("hand: 7 possible deals. The frontier has 7")  # the answer first
+    rows = [line.split("│") for line in short.splitlines() if "│" in line]
+    assert len(rows) == 2
+    assert any("N" in r[1] for r in rows)  # the solutions are always among the rows shown
+    assert "Showing 2 of 7 deals" in " ".join(short.split())
+    assert len([line for line in full.splitlines() if "│" in line]) == 7
+    assert "Showing" not in full
+    default = runner.invoke(app, ["solve", str(path)]).stdout
+    assert "Showing" not in default  # 7 rows: under the default of 20
+
+
+def test_explain_leads_with_the_answer_and_tops_its_tables(tmp_path):
+    from dealopt.analysis.explain import explain
+
+    path = tmp_path / "hand.yaml"
+    path.write_text(
+        HAND.replace("no_deal: 0}\n  b: {no_deal: 0}", "no_deal: 0}\n  b: {no_deal: -6}")
+    )
+    ex = explain(dealopt.load(path), backend="enumerate")
+    text = ex.text(top=2)
+    assert text.startswith("THE ANSWER\n")
+    assert "Showing 2 of 7 zone deals" in " ".join(text.split())
+    assert "Showing" not in ex.text(top=0)
