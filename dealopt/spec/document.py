@@ -69,6 +69,11 @@ class IssueDoc(_Node):
     status_quo: Name | StrictInt | None = Field(
         None, description="Defaults to the first option (or lo)."
     )
+    option_labels: dict[Name, StrictStr] | None = Field(
+        None,
+        description="Display text of options (free text, e.g. a GENIUS value's original "
+        "name); an option without one is shown by its name.",
+    )
 
 
 class TermDoc(_Node):

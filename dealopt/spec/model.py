@@ -64,6 +64,12 @@ class Issue:
     kind: Literal["options", "range"] = "options"
     description: str | None = None
     source: Source | None = field(default=None, compare=False)
+    #: Display text of options (free text); an option without one is shown by its name.
+    option_labels: Mapping[str, str] = field(default_factory=frozen_map)
+
+    def option_label(self, value: Value) -> str:
+        """How ``value`` reads: its label, else its name."""
+        return self.option_labels.get(str(value), str(value))
 
     @property
     def size(self) -> int:

@@ -143,3 +143,13 @@ def test_explain_leads_with_the_answer_and_tops_its_tables(tmp_path):
     assert text.startswith("THE ANSWER\n")
     assert "Showing 2 of 7 zone deals" in " ".join(text.split())
     assert "Showing" not in ex.text(top=0)
+
+
+def test_no_garbled_sentence_about_common_moves(tmp_path):
+    """Issue 15: "Every deal listed has no common move; at the status quo: external_monitor"."""
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL.replace("  b: {no_deal: 1}", "  b: {no_deal: 0}"), encoding="utf-8")
+    out = " ".join(runner.invoke(app, ["solve", str(path)]).stdout.split())
+    assert "2 points are acceptable" in out  # two rows share only n, at its status quo
+    assert "no common move" not in out and "at the status quo:" not in out
+    assert "Every deal listed has" not in out

@@ -779,3 +779,44 @@ def test_nested_objectives_are_flattened(tmp_path):
     )
     assert '<objective index="3"' in nest(BUYER) and nest(BUYER).count("</objective>") == 2
     assert nested.issues == flat.issues and nested.interests == flat.interests
+
+
+def test_export_writes_the_original_value_names(tmp_path):
+    """Issue 15: export renamed values ("dell", "v19_lcd" for "Dell", "19'' LCD"). Imports
+    keep the originals as option labels, and export writes them back."""
+    domain, profiles = scenario("Flat")
+    imported = genius.load(domain, profiles)
+    rent = imported.issues["rent"]
+    assert rent.option_labels["v950_a_month"] == "$950 a month"
+    assert rent.option_label("v950_a_month") == "$950 a month"
+    assert imported.issues["pets"].option_labels["landlord_s_call"] == "Landlord's call"
+    written, _ = genius.export(imported, tmp_path)
+
+    def values(path: Path) -> list[list[str]]:
+        root = StdET.parse(path).getroot()
+        return [[it.get("value") for it in issue.iter("item")] for issue in root.iter("issue")]
+
+    def discrete(path: Path) -> list[list[str]]:  # the integer issue is written as discrete
+        return [v for v, original in zip(values(path), values(domain), strict=True) if original]
+
+    assert discrete(written[0]) == values(domain)[:3] + values(domain)[4:]  # as GENIUS wrote
+    for ours, theirs in zip(written[1:], profiles, strict=True):
+        assert discrete(ours) == [v for v in values(theirs) if v]
+    assert genius.load(written[0], written[1:]) == imported  # and back, exactly
+    # read as plain GENIUS (ignoring dealopt's attributes): the same names again
+    plain = genius.load(written[0], written[1:], genius_scale=True)
+    assert {n: i.values for n, i in plain.issues.items() if n != "move_in_week"} == {
+        n: i.values for n, i in imported.issues.items() if n != "move_in_week"
+    }
+
+
+def test_option_labels_must_name_options():
+    data = {
+        "dealopt": 1,
+        "name": "x",
+        "parties": {"a": {}},
+        "issues": {"i": {"options": ["yes", "no"], "option_labels": {"yess": "Yes!"}}},
+    }
+    with pytest.raises(SpecError, match="option_labels names 'yess'") as err:
+        dealopt.instance(data)
+    assert "yes" in str(err.value)  # the nearest option
