@@ -7,6 +7,7 @@ out an :class:`~dealopt.analysis.explain.Explanation`. The JSON form (schema
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING
 
 from dealopt.analysis.alignments import Alignment, shared, structure, words
@@ -15,6 +16,7 @@ from dealopt.report.explain_parts import (
     LETTERS,
     QUESTIONS,
     WIDTH,
+    HtmlWidth,
     backbone_section,
     conflicts_section,
     fill,
@@ -22,9 +24,11 @@ from dealopt.report.explain_parts import (
     linkage_section,
     plural,
     prices_section,
+    section_title,
     short_labels,
     span,
     table,
+    to_html,
     what_section,
 )
 from dealopt.report.numbers import ROUNDING_NOTE, any_rounded, short_text, small_text
@@ -35,7 +39,7 @@ if TYPE_CHECKING:
     from dealopt.analysis.explain import Explanation
     from dealopt.analysis.zone import Zone
 
-__all__ = ["answers", "explanation_to_dict", "render", "short_labels"]
+__all__ = ["answers", "explanation_to_dict", "render", "render_html", "short_labels"]
 
 
 def render(ex: Explanation, *, width: int | None = None, top: int | None = TOP) -> str:
@@ -53,6 +57,30 @@ def render(ex: Explanation, *, width: int | None = None, top: int | None = TOP) 
         what_section(ex, w),
     ]
     return "\n\n".join(p for p in parts if p)
+
+
+def render_html(ex: Explanation) -> list[tuple[str, str]]:
+    """The explanation as structured HTML for the report: (title, HTML) sections, the answer
+    first (each question, then its answer), then each analysis with its question; every deal
+    listed (no --top)."""
+    w = HtmlWidth(WIDTH)
+    out = []
+    pairs = answers(ex)
+    if pairs:
+        qa = "".join(f"<dt>{escape(q)}</dt><dd>{escape(a)}</dd>" for q, a in pairs)
+        out.append(("The answer", f"<dl class='qa'>{qa}</dl>"))
+    out.append(("How it was computed", to_html(_header(ex, w))))
+    parts = {
+        "zone": _zone_section(ex, w, None),
+        "structures": _acceptable_section(ex, w, None),
+        "backbone": backbone_section(ex, w),
+        "conflicts": conflicts_section(ex, w),
+        "prices": prices_section(ex, w),
+        "linkage": linkage_section(ex, w),
+        "what_it_takes": what_section(ex, w),
+    }
+    out += [(section_title(key), to_html(text)) for key, text in parts.items() if text]
+    return out
 
 
 def _header(ex: Explanation, w: int) -> str:
@@ -320,7 +348,8 @@ def _acceptable_section(ex: Explanation, w: int, top: int | None) -> str:
     core, _ = shared([a.structure for a in al.zone]) if al.zone else ([], [])
     core_by_issue = {m.issue: m for m in core}
     rows = []
-    shown = al.acceptable[: min(top or len(al.acceptable), 12)]
+    # the twelve largest by default; --top 0 and the report list them all
+    shown = al.acceptable if not top else al.acceptable[: min(top, 12)]
     for a in shown:
         diffs = [
             f"{m.issue} {m.describe(labels)}"

@@ -9,6 +9,7 @@ import re
 import textwrap
 from collections.abc import Sequence
 from fractions import Fraction
+from html import escape
 from typing import TYPE_CHECKING
 
 from dealopt.report.numbers import short_text
@@ -52,10 +53,52 @@ SECTIONS = {  # section key: its heading in the text (numbered in this order)
 }
 
 
+class HtmlWidth(int):
+    """The width the HTML report passes to the section writers: the same code then emits
+    structured HTML (paragraphs, lists, tables), one line each, marked with :data:`MARK`;
+    :func:`to_html` escapes every other line. One wording for text and HTML, no second copy."""
+
+
+MARK = "\x1e"  # a record separator: never in escaped user text
+
+
+def _html(width: int) -> bool:
+    return isinstance(width, HtmlWidth)
+
+
 def heading(key: str, w: int) -> str:
-    """A section's numbered heading, then the question it answers."""
+    """A section's numbered heading, then the question it answers (HTML: the question only;
+    the report writes the heading)."""
+    if _html(w):
+        return f"{MARK}<p class='question'>{escape(QUESTIONS[key])}</p>"
     number = list(SECTIONS).index(key) + 1
     return f"{number}. {SECTIONS[key]}\n" + fill(QUESTIONS[key], w, "  ")
+
+
+def section_title(key: str) -> str:
+    """A section's heading in sentence case: "3. Backbone"."""
+    number = list(SECTIONS).index(key) + 1
+    return f"{number}. {SECTIONS[key].capitalize()}"
+
+
+def to_html(text: str) -> str:
+    """Section text written with an :class:`HtmlWidth` as HTML: marked lines as they are,
+    bullets gathered into lists, any other line escaped as a paragraph."""
+    out: list[str] = []
+    in_list = False
+    for line in text.split("\n"):  # not splitlines(): it splits at MARK too
+        html = line[1:] if line.startswith(MARK) else None
+        if html is None and line.strip():
+            html = f"<p>{escape(line.strip())}</p>"
+        if html is None:
+            continue
+        if html.startswith("<li>") != in_list:
+            out.append("<ul>" if not in_list else "</ul>")
+            in_list = not in_list
+        out.append(html)
+    if in_list:
+        out.append("</ul>")
+    return "\n".join(out)
 
 
 def short_labels(ex: Explanation) -> dict[str, str]:
@@ -83,6 +126,8 @@ def plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 def fill(text: str, width: int, indent: str = "") -> str:
+    if _html(width):
+        return f"{MARK}<p>{escape(' '.join(text.split()))}</p>"
     # never break at hyphens: file paths and names stay whole (and can be copied)
     return textwrap.fill(
         text,
@@ -96,6 +141,8 @@ def fill(text: str, width: int, indent: str = "") -> str:
 
 def item(text: str, width: int, depth: int = 2) -> str:
     """A bullet: ``- text``, continuation lines under the text."""
+    if _html(width):
+        return f"{MARK}<li>{escape(' '.join(text.split()))}</li>"
     pad = " " * depth
     return textwrap.fill(
         text,
@@ -109,6 +156,24 @@ def item(text: str, width: int, depth: int = 2) -> str:
 
 def table(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[str]], width: int) -> str:
     """A plain text table (rich, no colour); ``columns`` are (header, "l"|"r")."""
+    if _html(width):
+        head = "".join(
+            f"<th scope='col'{' class=num' if a == 'r' else ''}>{escape(h)}</th>"
+            for h, a in columns
+        )
+        body = "".join(
+            "<tr>"
+            + "".join(
+                f"<td{' class=num' if a == 'r' else ''}>{escape(c)}</td>"
+                for c, (_, a) in zip(row, columns, strict=True)
+            )
+            + "</tr>"
+            for row in rows
+        )
+        return (
+            f"{MARK}<div class='table-wrap'><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table></div>"
+        )
     from rich.console import Console
     from rich.table import Table
 

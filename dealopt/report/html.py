@@ -365,7 +365,10 @@ def _explanation_section(instance: Instance | None, explanation: Any) -> str:
     ]
     for title, text in sections:
         head = f"<h3>{escape(title)}</h3>" if title else ""
-        parts.append(f"{head}<pre>{escape(text)}</pre>")
+        if isinstance(text, Markup):  # structured HTML from report.explain.render_html
+            parts.append(f"{head}<div class='explain'>{text}</div>")
+        else:
+            parts.append(f"{head}<pre>{escape(text)}</pre>")
     parts.append("</section>")
     return "".join(parts)
 
@@ -392,9 +395,17 @@ def explanation_sections(
         if explain is None:
             return None
         explanation = explain(instance, time_limit=time_limit)
+    if hasattr(explanation, "alignments"):  # an Explanation: structured HTML, not text
+        from dealopt.report.explain import render_html
+
+        return [(title, Markup(body)) for title, body in render_html(explanation)]
     render = getattr(explanation, "text", None)
     text = str(render() if callable(render) else explanation)
     return split_sections(text)
+
+
+class Markup(str):
+    """HTML already escaped where it holds user text (what ``render_html`` writes)."""
 
 
 def split_sections(text: str) -> list[tuple[str, str]]:

@@ -60,6 +60,9 @@ pre { white-space: pre-wrap; background: #f6f6f6; padding: .75rem; border-radius
 @media (max-width: 900px) { .plot-row { grid-template-columns: 1fr; } }
 #frontier-plot { width: 100%; min-height: 560px; border: 1px solid var(--line);
   border-radius: 4px; }
+.qa dt { font-weight: 600; margin-top: .6rem; }
+.qa dd { margin: .2rem 0 .4rem 0; }
+.explain .question { font-style: italic; color: var(--muted); }
 #selected { border: 1px solid var(--line); border-radius: 4px; padding: .6rem .8rem;
   font-size: .85rem; min-height: 6rem; }
 #selected h3 { margin: 0 0 .3rem; font-size: 1rem; }

@@ -75,3 +75,26 @@ def test_partial_report_says_it_is_over_the_points_so_far(monkeypatch):
     assert "over the points proven so far" in text
     assert "The Nash deal gives" not in text
     assert Fraction(1) in result.no_deal.values()
+
+
+HOSTILE = {
+    **THIRDS,
+    "parties": {
+        "a": {"label": "<script>alert(1)</script>", "no_deal": 1},
+        "b": {"label": "B & <b>C</b>", "no_deal": 1},
+    },
+}
+
+
+def test_report_explanation_is_structured_html_with_its_questions():
+    """Issue 15, item 7: the explanation was grey monospace text broken mid-word."""
+    instance = dealopt.instance(HOSTILE)
+    page = html(dealopt.solve(instance), instance)
+    section = page.split("<section id='explanation'>", 1)[1].split("</section>", 1)[0]
+    assert "<pre>" not in section
+    assert "<dl class='qa'><dt>Is there only one way the parties can align" in section
+    assert "<p class='question'>What does every acceptable deal have in common?</p>" in section
+    assert "<h3>1. Zone and alignments</h3>" in section and "<table>" in section
+    assert "\x1e" not in section  # no layout mark left over
+    assert "<script>" not in section and "&lt;script&gt;alert(1)" in section  # escaped
+    assert "<b>C</b>" not in section
