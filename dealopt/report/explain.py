@@ -157,7 +157,9 @@ def answers(ex: Explanation) -> list[tuple[str, str]]:
         )
     else:
         common, differ = shared([a.structure for a in zone_al])
-        verdict = "Almost" if len(differ) <= 2 else "No"
+        # "almost" only when a real shared exchange remains and few issues differ
+        almost = len(differ) <= 2 and any(m.moved for m in common)
+        verdict = "Almost" if almost else "No"
         text = (
             f"{verdict}: the zone's {plural(n_deals, 'deal')} fall into "
             f"{len(zone_al)} alignments (exchange structures). They share one core: "

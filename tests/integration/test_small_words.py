@@ -153,3 +153,36 @@ def test_no_garbled_sentence_about_common_moves(tmp_path):
     assert "2 points are acceptable" in out  # two rows share only n, at its status quo
     assert "no common move" not in out and "at the status quo:" not in out
     assert "Every deal listed has" not in out
+
+
+ONE_OTHER = """\
+dealopt: 1
+name: one other
+parties:
+  a: {no_deal: 1}
+  b: {no_deal: 0}
+issues:
+  x: {options: [p, q, r]}
+  n: {range: [1, 2]}
+interests:
+  a: {scores: {x: {p: 3, q: 2}, n: {1: 0.5}}}
+  b: {scores: {x: {q: 2, r: 3}}}
+red_lines:
+  a:
+    - {label: not r, rule: "x != r"}
+rules:
+  - {label: q needs n 2, rule: "x == q -> n == 2"}
+"""
+
+
+def test_one_other_structure_is_singular_and_no_core_is_no(tmp_path):
+    """Acceptable deals: p/1 and q/2 (the zone), p/2 (dominated by p/1): one other structure.
+    The zone's two alignments share no move, so the answer is "No", not "Almost"."""
+    from dealopt.analysis.explain import explain
+
+    path = tmp_path / "one.yaml"
+    path.write_text(ONE_OTHER, encoding="utf-8")
+    text = " ".join(explain(dealopt.load(path), backend="enumerate").text().split())
+    assert "the other 1 structure (1 deal) is acceptable too, but every deal in it is" in text
+    assert "structure (1 deal) are" not in text
+    assert "No: the zone's 2 deals fall into 2 alignments" in text
