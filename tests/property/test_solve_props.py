@@ -192,8 +192,9 @@ def test_solve_equals_brute_force(data):
 
 
 def check_reports(result, parties: list[str]) -> None:
-    """The JSON document (schema-valid where docs/result-schema.json exists) and the CSV carry
-    the exact utilities: "a/b" or a terminating decimal, read back to the same Fractions."""
+    """The JSON document (schema-valid where docs/result-schema.json exists) carries the exact
+    utilities ("a/b" or a terminating decimal, read back to the same Fractions); the CSV the
+    same values as decimal numbers, rounded to 6 places."""
     document = json.loads(result.to_json())
     if RESULT_SCHEMA.is_file():
         import jsonschema
@@ -210,9 +211,11 @@ def check_reports(result, parties: list[str]) -> None:
     assert len(rows) == 1 + len(result.frontier)
     for point, row in zip(result.frontier, rows[1:], strict=True):
         start = 1 + len(result.issues)
-        assert [Fraction(x) for x in row[start : start + len(parties)]] == [
-            point.utilities[p] for p in parties
-        ]
+        # CSV numbers are decimals rounded to 6 places (a spreadsheet reads them as numbers);
+        # the JSON's utilities_exact above are the exact ones
+        for cell, p in zip(row[start : start + len(parties)], parties, strict=True):
+            float(cell)
+            assert abs(Fraction(cell) - point.utilities[p]) <= Fraction(1, 2 * 10**6)
 
 
 # --- utilities too fine for an exact integer scale ---------------------------------------------
