@@ -5,27 +5,34 @@
 >>> result.solution("nash").deal                                         # doctest: +SKIP
 """
 
-from typing import TYPE_CHECKING, Any
+import typing as _typing
 
 from dealopt.api import instance, load
 from dealopt.errors import DealoptError, SpecError
 
-if TYPE_CHECKING:
-    from dealopt.analysis.evaluate import Evaluation, evaluate
+if _typing.TYPE_CHECKING:
+    from dealopt.analysis.evaluate import evaluate
+    from dealopt.analysis.explain import explain
+    from dealopt.evaluation import Evaluation
+    from dealopt.explanation import Explanation
     from dealopt.pipeline import solve
     from dealopt.result import FrontierDeal, Result, Status
+    from dealopt.spec.model import Instance
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DealoptError",
     "Evaluation",
+    "Explanation",
     "FrontierDeal",
+    "Instance",
     "Result",
     "SpecError",
     "Status",
     "__version__",
     "evaluate",
+    "explain",
     "instance",
     "load",
     "solve",
@@ -33,7 +40,10 @@ __all__ = [
 
 _LAZY = {
     "evaluate": "dealopt.analysis.evaluate",
-    "Evaluation": "dealopt.analysis.evaluate",
+    "Evaluation": "dealopt.evaluation",
+    "explain": "dealopt.analysis.explain",
+    "Explanation": "dealopt.explanation",
+    "Instance": "dealopt.spec.model",
     "solve": "dealopt.pipeline",
     "Result": "dealopt.result",
     "FrontierDeal": "dealopt.result",
@@ -41,7 +51,12 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __dir__() -> list[str]:
+    # the public API (loaded lazily, so absent from the module's namespace until used)
+    return sorted(__all__)
+
+
+def __getattr__(name: str) -> _typing.Any:
     # The solving half loads on first use, so `dealopt check` never pays for it.
     if name in _LAZY:
         import importlib

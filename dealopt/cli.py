@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from dealopt.errors import BackendUnavailableError, DealoptError, OracleRejectedError
 
@@ -25,6 +26,20 @@ if TYPE_CHECKING:
     from dealopt.progress import Progress
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BACKEND, EXIT_INTERNAL = 0, 1, 2, 3, 4
+
+
+class _Command(TyperCommand):
+    """Usage lines in the usual form (``dealopt solve [OPTIONS] FILE``), not ``{file}``."""
+
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = (param.metavar or param.name or "").upper()
+                name = name if param.required else f"[{name}]"
+                pieces.append(name + ("..." if param.nargs != 1 else ""))
+        return pieces
+
 
 app = typer.Typer(
     name="dealopt",
@@ -36,6 +51,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # plain help: the rich panels print a type after every flag ("--help <bool>")
+    rich_markup_mode=None,
+    context_settings={"max_content_width": 100},
 )
 
 _state = {"debug": False}
@@ -77,9 +95,17 @@ OutputOption = Annotated[
 ]
 ThreadsOption = Annotated[int | None, typer.Option("--threads", help="Solver threads.")]
 SeedOption = Annotated[int | None, typer.Option("--seed", help="Solver random seed.")]
+TopOption = Annotated[
+    int,
+    typer.Option(
+        "--top",
+        min=0,
+        help="Rows of the long tables in the text output (0: all; CSV and JSON list all).",
+    ),
+]
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(files: Files) -> None:
     """Check instance files and summarise them, with each party's utility scale (no solver
     is started). Warnings about the scales do not change the exit status."""
@@ -106,7 +132,7 @@ class Format(StrEnum):
     csv = "csv"
 
 
-@app.command()
+@app.command(cls=_Command)
 def solve(
     file: Annotated[Path, typer.Argument(help="Instance file (YAML or JSON).")],
     backend: BackendOption = "auto",
@@ -133,6 +159,7 @@ def solve(
         Path | None,
         typer.Option("--plot", help="Also draw the frontier to this file (.png, .svg or .pdf)."),
     ] = None,
+    top: TopOption = 20,
 ) -> None:
     """Find the exact frontier, the zone of agreement and the bargaining solutions."""
     from dealopt.api import load
@@ -169,11 +196,11 @@ def solve(
     else:
         from dealopt.report.text import render
 
-        text = render(result) + "\n"
+        text = render(result, top=top) + "\n"
     _emit(text, output)
 
 
-@app.command()
+@app.command(cls=_Command)
 def report(
     file: Annotated[Path, typer.Argument(help="Instance file (YAML or JSON).")],
     output: Annotated[
@@ -212,7 +239,7 @@ class ExplainFormat(StrEnum):
     json = "json"
 
 
-@app.command()
+@app.command(cls=_Command)
 def explain(
     file: Annotated[Path, typer.Argument(help="Instance file (YAML or JSON).")],
     fmt: Annotated[
@@ -241,6 +268,7 @@ def explain(
     max_conflicts: Annotated[
         int, typer.Option("--max-conflicts", help="At most this many minimal conflicts.")
     ] = 5,
+    top: TopOption = 20,
 ) -> None:
     """Explain the deal space: alignments, backbone, conflicts, red-line prices, linkage."""
     from dealopt.analysis.explain import explain as run
@@ -259,11 +287,11 @@ def explain(
             progress=progress,
         )
         progress.phase("writing the explanation")
-        text = result.to_json() if fmt is ExplainFormat.json else result.text()
+        text = result.to_json() if fmt is ExplainFormat.json else result.text(top=top)
     _emit(text + "\n", output)
 
 
-@app.command()
+@app.command(cls=_Command)
 def evaluate(
     file: Annotated[Path, typer.Argument(help="Instance file (YAML or JSON).")],
     deal: Annotated[
@@ -324,7 +352,7 @@ def _progress(time_limit: float | None) -> AbstractContextManager[Progress]:
     return terminal_progress(Deadline(time_limit))
 
 
-@app.command()
+@app.command(cls=_Command)
 def schema(
     output: OutputOption = None,
 ) -> None:
@@ -338,13 +366,15 @@ def schema(
         output.write_text(text, encoding="utf-8")
 
 
-import_app = typer.Typer(help="Read scenarios of other tools as instance files.")
-export_app = typer.Typer(help="Write instances as scenarios of other tools.")
+import_app = typer.Typer(
+    help="Read scenarios of other tools as instance files.", rich_markup_mode=None
+)
+export_app = typer.Typer(help="Write instances as scenarios of other tools.", rich_markup_mode=None)
 app.add_typer(import_app, name="import", no_args_is_help=True)
 app.add_typer(export_app, name="export", no_args_is_help=True)
 
 
-@import_app.command("genius")
+@import_app.command("genius", cls=_Command)
 def import_genius(
     domain: Annotated[Path, typer.Argument(help="The GENIUS domain file (XML).")],
     profiles: Annotated[list[Path], typer.Argument(help="One GENIUS profile (XML) per party.")],
@@ -372,7 +402,7 @@ def import_genius(
     _emit(genius.to_yaml_text(data, header="written by: dealopt import genius"), output)
 
 
-@export_app.command("genius")
+@export_app.command("genius", cls=_Command)
 def export_genius(
     file: Annotated[Path, typer.Argument(help="Instance file (YAML or JSON).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Directory to write into.")],

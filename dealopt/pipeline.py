@@ -40,8 +40,13 @@ def solve(
     instance
         An :class:`~dealopt.spec.model.Instance`, or a path to an instance file.
     backend
-        ``"auto"`` (enumerate small bundle spaces, CP-SAT otherwise), ``"cpsat"`` or
-        ``"enumerate"``.
+        ``"auto"`` (``"enumerate"`` for bundle spaces up to a million deals; above, ``"merge"``
+        when the model splits into independent components, else ``"cpsat"``), ``"cpsat"``
+        (OR-Tools CP-SAT), ``"enumerate"`` (every deal, vectorised), ``"merge"`` (component
+        frontiers merged without a solver), ``"highs"`` (the HiGHS MILP solver) or ``"pyomo"`` /
+        ``"pyomo:SOLVER"`` (a Pyomo model, HiGHS by default). Every backend is exact at any
+        decimal length (``docs/result.md``); the MILP backends refuse only a rule whose exact
+        form they cannot resolve, and ``auto`` never picks them.
     time_limit
         Seconds for the whole frontier search; on expiry the result is ``partial`` and every
         point it reports is still proven nondominated. Ctrl-C behaves the same way.

@@ -26,7 +26,7 @@ from dealopt.spec.model import Instance, Value
 def deal_block(instance: Instance | str | Path) -> Any:
     """A Pyomo ``Block`` holding one deal of ``instance``: options, utilities, rules, red lines.
 
-    Components (names in the words of DESIGN.md):
+    Components (names in the words of docs/format.md):
 
     ``options``
         The set of ``(issue, option)`` pairs (an integer issue's options are its levels).
@@ -35,7 +35,7 @@ def deal_block(instance: Instance | str | Path) -> Any:
     ``utility[party]``
         Each party's utility as an ``Expression`` of ``choose`` (and ``aux``). The instance's
         numbers are exact decimals; they become floats here, and only here, at the boundary to
-        Pyomo (DESIGN.md: exact decimals everywhere else).
+        Pyomo (exact decimals everywhere else).
     ``rules[index, part]``, ``red_lines[party, index, part]``
         The instance's rules and each party's red lines, ``index`` their position in the file;
         a rule the compiler split (``a and b``) has several ``part`` s. ``deactivate()`` one to

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
@@ -34,6 +34,29 @@ class Status(StrEnum):
     that the acceptance rule passes, under one)."""
 
 
+NUMBERING = (
+    "Deals are numbered from 1 in frontier order (the first party's utility highest first), "
+    "counting the zone's deals only; when no deal is in the zone, the frontier's."
+)
+"""How deal numbers are given, in words: every output numbers deals this way (and says so)."""
+
+
+def deal_numbers(acceptable: Sequence[bool]) -> tuple[int | None, ...]:
+    """The deal number of each frontier point (in frontier order), from 1: the zone's points
+    are numbered and the others are None; with no zone, every frontier point is numbered.
+
+    The one numbering every output uses (solve, report, explain, evaluate, CSV, JSON).
+    """
+    if not any(acceptable):
+        return tuple(range(1, len(acceptable) + 1))
+    out: list[int | None] = []
+    n = 0
+    for ok in acceptable:
+        n += ok
+        out.append(n if ok else None)
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class FrontierDeal:
     """One frontier point: a representative deal, the exact utilities, and acceptability.
@@ -51,6 +74,16 @@ class FrontierDeal:
     #: it cannot lose; for a deal outside the zone, the counted parties that reject it.
     pivotal: tuple[str, ...] | None = None
     blockers: tuple[str, ...] | None = None
+
+    @property
+    def utilities_float(self) -> dict[str, float]:
+        """The utilities as floats, for arithmetic and plotting (``utilities`` stays exact)."""
+        return {p: float(u) for p, u in self.utilities.items()}
+
+    def __repr__(self) -> str:
+        utilities = ", ".join(f"{p}={float(u):.4g}" for p, u in self.utilities.items())
+        where = "in the zone" if self.acceptable else "outside the zone"
+        return f"<FrontierDeal {utilities} ({where})>"
 
 
 @dataclass(frozen=True)
@@ -99,10 +132,28 @@ class Result:
 
         return schedule(point.deal, self.staged)
 
+    def __repr__(self) -> str:
+        # one line: the frontier can hold thousands of deals
+        return (
+            f"<Result {self.instance_name!r}: {self.status}, {len(self.frontier)} frontier "
+            f"points, {len(self.zone)} in the zone>"
+        )
+
+    def _repr_html_(self) -> str:
+        """The notebook view: the summary paragraph and the zone (or frontier) table."""
+        from dealopt.report.notebook import result_html
+
+        return result_html(self)
+
     @property
     def zone_deals(self) -> tuple[FrontierDeal, ...]:
         """The zone as frontier deals (rather than indices)."""
         return tuple(self.frontier[i] for i in self.zone)
+
+    def number(self, index: int) -> int | None:
+        """The deal number of frontier point ``index`` (see :data:`NUMBERING`): its place in
+        the zone counted from 1, None outside a non-empty zone."""
+        return deal_numbers([p.acceptable for p in self.frontier])[index]
 
     def solution(self, name: str) -> FrontierDeal | None:
         """The frontier deal of a bargaining solution (``"nash"``, ...), or None."""

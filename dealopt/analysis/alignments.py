@@ -1,4 +1,4 @@
-"""Alignments: deals grouped by exchange structure (DESIGN.md).
+"""Alignments: deals grouped by exchange structure.
 
 The *exchange structure* of a deal says, for every issue, whether it moves from the status quo
 and, if it does, which parties concede on it and which gain. A party *concedes* on an issue
@@ -43,7 +43,8 @@ class IssueMove:
             return "moved, neutral"
         parts = []
         if self.gives:
-            parts.append(f"{_and([labels[p] for p in self.gives])} gives")
+            verb = "gives" if len(self.gives) == 1 else "give"
+            parts.append(f"{_and([labels[p] for p in self.gives])} {verb}")
         if self.gains:
             verb = "gains" if len(self.gains) == 1 else "gain"
             parts.append(f"{_and([labels[p] for p in self.gains])} {verb}")

@@ -1,4 +1,4 @@
-"""The backbone: what every acceptable deal has in common (DESIGN.md).
+"""The backbone: what every acceptable deal has in common.
 
 Over ALL acceptable deals (feasible, every party at least its no-deal value), not only the
 frontier: for each issue, the options that occur in at least one acceptable deal ("possible"),

@@ -1,4 +1,4 @@
-"""Bargaining solutions over the zone, exactly as DESIGN.md defines them.
+"""Bargaining solutions over the zone, defined here.
 
 Each function takes the zone's utility vectors (exact fractions, parties in instance order)
 and the no-deal values ``d``, and returns the index of the chosen point in the list, or None

@@ -1,6 +1,6 @@
 """Conflicts: minimal sets of rules, red lines and no-deal conditions that cannot hold together.
 
-A *conflict* (DESIGN.md) is an unsatisfiable set of elements every proper subset of which is
+A *conflict* is an unsatisfiable set of elements every proper subset of which is
 satisfiable: a minimal unsatisfiable subset (MUS). Elements are the user's rules, red lines
 and no-deal conditions (:mod:`dealopt.analysis.switches`); one session of the switched model
 answers every "can these hold together?" question by assumptions.

@@ -40,10 +40,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dealopt.analysis.alignments import IssueMove, structure, words
 from dealopt.analysis.bargaining import egalitarian
@@ -52,6 +52,7 @@ from dealopt.analysis.space import Space, TimeUp
 from dealopt.backends.base import deal_key
 from dealopt.compile.model import LinExpr
 from dealopt.errors import UsageError
+from dealopt.evaluation import Evaluation
 from dealopt.progress import Progress
 from dealopt.rules.oracle import Oracle
 from dealopt.spec.model import Instance, NamedDeal, Value, frozen_map
@@ -153,50 +154,6 @@ class DealEvaluation:
     @property
     def feasible(self) -> bool:
         return not self.broken
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """The evaluation of one or more deals of an instance; render with
-    :mod:`dealopt.report.evaluation` (``text()``, ``to_dict()``, ``to_json()``, ``to_csv()``)."""
-
-    instance_name: str
-    parties: Mapping[str, str]  # name -> label
-    issues: tuple[str, ...]
-    status_quo: Mapping[str, Value]
-    no_deal: Mapping[str, Fraction]
-    deals: tuple[DealEvaluation, ...]
-    backend: str
-    solver_calls: int
-    seconds: float
-    resolution: Mapping[str, Fraction] = field(default_factory=dict)
-
-    def deal(self, name: str) -> DealEvaluation:
-        for d in self.deals:
-            if d.name == name:
-                return d
-        raise KeyError(name)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data in the documented ``dealopt.evaluation/1`` schema."""
-        from dealopt.report.evaluation import evaluation_to_dict
-
-        return evaluation_to_dict(self)
-
-    def to_json(self, indent: int | None = 2) -> str:
-        import json
-
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
-
-    def to_csv(self) -> str:
-        from dealopt.report.evaluation import evaluation_to_csv
-
-        return evaluation_to_csv(self)
-
-    def text(self) -> str:
-        from dealopt.report.evaluation import render
-
-        return render(self)
 
 
 DealLike = str | NamedDeal | Mapping[str, Value]

@@ -66,7 +66,8 @@ class Element:
 
 def elements(space: Space) -> list[Element]:
     """Every rule, then every red line (by party, file order), then every no-deal condition."""
-    from dealopt.report.numbers import exact_text
+    from dealopt.rules import ast
+    from dealopt.rules.render import render
 
     out = []
     for i, rule in enumerate(space.instance.rules):
@@ -78,7 +79,7 @@ def elements(space: Space) -> list[Element]:
     for k, party in enumerate(space.parties):
         p = space.instance.parties[party]
         given = "no-deal value" if p.no_deal is not None else "status-quo utility"
-        text = f"utility({party}) >= {exact_text(nd[party])}"
+        text = f"utility({party}) >= {render(ast.Number(nd[party]))}"
         source = str(p.source) if p.source else None
         out.append(Element("no_deal", party, k, f"{p.label}: {given}", text, source))
     return out

@@ -104,7 +104,7 @@ class AssumingSession:
 def make_zone(
     points: Sequence[ZonePoint], no_deal: Mapping[str, Fraction], parties: Sequence[str]
 ) -> Zone:
-    """A :class:`Zone` with its four bargaining solutions (DESIGN.md definitions)."""
+    """A :class:`Zone` with its four bargaining solutions (:mod:`dealopt.analysis.bargaining`)."""
     ordered = sorted(points, key=lambda p: tuple(p.utilities[q] for q in parties), reverse=True)
     d = [no_deal[p] for p in parties]
     vectors = [[p.utilities[q] for q in parties] for p in ordered]

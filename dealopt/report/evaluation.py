@@ -11,7 +11,15 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from dealopt.report.numbers import exact_text, json_number, short_text
+from dealopt.report.numbers import (
+    CSV_PLACES,
+    ROUNDING_NOTE,
+    any_rounded,
+    exact_text,
+    json_number,
+    short_text,
+    small_text,
+)
 
 if TYPE_CHECKING:
     from dealopt.analysis.evaluate import Alternative, DealEvaluation, Evaluation
@@ -131,7 +139,8 @@ def evaluation_to_dict(ev: Evaluation) -> dict[str, Any]:
 
 def evaluation_to_csv(ev: Evaluation) -> str:
     """One row per evaluated deal and per improvement of it: ``row`` says which (``deal``,
-    ``max_min_gain``, ``nash``); then the options, the exact utilities, the verdicts."""
+    ``max_min_gain``, ``nash``); then the options, the utilities (decimals, rounded to
+    :data:`~dealopt.report.numbers.CSV_PLACES` places), the verdicts."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     parties = list(ev.parties)
@@ -155,7 +164,7 @@ def evaluation_to_csv(ev: Evaluation) -> str:
                 d.name,
                 "deal",
                 *(d.deal[i] for i in ev.issues),
-                *(exact_text(d.utilities[p]) for p in parties),
+                *(short_text(d.utilities[p], CSV_PLACES) for p in parties),
                 *("0" for _ in parties),
                 _bool(d.feasible),
                 _bool(d.acceptable),
@@ -172,8 +181,8 @@ def evaluation_to_csv(ev: Evaluation) -> str:
                     d.name,
                     name,
                     *(alt.deal[i] for i in ev.issues),
-                    *(exact_text(alt.utilities[p]) for p in parties),
-                    *(exact_text(alt.changes[p]) for p in parties),
+                    *(short_text(alt.utilities[p], CSV_PLACES) for p in parties),
+                    *(short_text(alt.changes[p], CSV_PLACES) for p in parties),
                     "true",
                     "",
                     "",
@@ -196,7 +205,14 @@ def _signed(x: Fraction) -> str:
 
 
 def _fill(text: str, indent: str = "  ") -> str:
-    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
+    return textwrap.fill(
+        text,
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
 
 
 def _changes(alt: Alternative, labels: Mapping[str, str]) -> str:
@@ -343,15 +359,20 @@ def render(ev: Evaluation) -> str:
     head = (
         f"Evaluation of {n} deal{'s' if n != 1 else ''} of {ev.instance_name}. No-deal values: "
         + ", ".join(f"{label} {short_text(ev.no_deal[p])}" for p, label in ev.parties.items())
-        + f". Backend {ev.backend}, {ev.solver_calls} solver calls. Every deal below was"
+        + f". Backend {ev.backend}, {ev.solver_calls:,} solver call"
+        + ("" if ev.solver_calls == 1 else "s")
+        + ". Every deal below was"
         " re-checked by the rules oracle; gains are in each party's own utility units."
     )
     if any(ev.resolution.values()):
         worst = max(ev.resolution.values())
         head += (
             f" Utilities were rounded for the solver: comparisons are exact only up to a"
-            f" resolution of {short_text(worst, 12)}."
+            f" resolution of {small_text(worst)}."
         )
-    blocks = [textwrap.fill(head, WIDTH)]
+    shown = [*ev.no_deal.values()] + [u for d in ev.deals for u in d.utilities.values()]
+    if any_rounded(shown):
+        head += " " + ROUNDING_NOTE
+    blocks = [textwrap.fill(head, WIDTH, break_on_hyphens=False, break_long_words=False)]
     blocks += [render_deal(ev, d) for d in ev.deals]
     return "\n\n".join(blocks)

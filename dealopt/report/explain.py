@@ -7,40 +7,49 @@ out an :class:`~dealopt.analysis.explain.Explanation`. The JSON form (schema
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING
 
 from dealopt.analysis.alignments import Alignment, shared, structure, words
 from dealopt.report.explain_json import explanation_to_dict
 from dealopt.report.explain_parts import (
     LETTERS,
+    QUESTIONS,
     WIDTH,
+    HtmlWidth,
     backbone_section,
     conflicts_section,
     fill,
+    heading,
     linkage_section,
     plural,
     prices_section,
+    section_title,
     short_labels,
     span,
     table,
+    to_html,
     what_section,
 )
-from dealopt.report.numbers import short_text
+from dealopt.report.numbers import ROUNDING_NOTE, any_rounded, short_text, small_text
+from dealopt.report.text import TOP, shown_rows
+from dealopt.result import NUMBERING, deal_numbers
 
 if TYPE_CHECKING:
     from dealopt.analysis.explain import Explanation
     from dealopt.analysis.zone import Zone
 
-__all__ = ["explanation_to_dict", "render", "short_labels"]
+__all__ = ["answers", "explanation_to_dict", "render", "render_html", "short_labels"]
 
 
-def render(ex: Explanation, *, width: int | None = None) -> str:
-    """The whole explanation as text: header, the answer, then one section per analysis."""
+def render(ex: Explanation, *, width: int | None = None, top: int | None = TOP) -> str:
+    """The whole explanation as text: the answer first, then how it was computed, then one
+    section per analysis. Long tables show at most ``top`` rows (None or 0: all)."""
     w = min(width or WIDTH, WIDTH)
-    parts = [_header(ex, w), _answer(ex, w)]
+    parts = [_answer(ex, w), _header(ex, w)]
     parts += [
-        _zone_section(ex, w),
-        _acceptable_section(ex, w),
+        _zone_section(ex, w, top),
+        _acceptable_section(ex, w, top),
         backbone_section(ex, w),
         conflicts_section(ex, w),
         prices_section(ex, w),
@@ -50,23 +59,52 @@ def render(ex: Explanation, *, width: int | None = None) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
+def render_html(ex: Explanation) -> list[tuple[str, str]]:
+    """The explanation as structured HTML for the report: (title, HTML) sections, the answer
+    first (each question, then its answer), then each analysis with its question; every deal
+    listed (no --top)."""
+    w = HtmlWidth(WIDTH)
+    out = []
+    pairs = answers(ex)
+    if pairs:
+        qa = "".join(f"<dt>{escape(q)}</dt><dd>{escape(a)}</dd>" for q, a in pairs)
+        out.append(("The answer", f"<dl class='qa'>{qa}</dl>"))
+    out.append(("How it was computed", to_html(_header(ex, w))))
+    parts = {
+        "zone": _zone_section(ex, w, None),
+        "structures": _acceptable_section(ex, w, None),
+        "backbone": backbone_section(ex, w),
+        "conflicts": conflicts_section(ex, w),
+        "prices": prices_section(ex, w),
+        "linkage": linkage_section(ex, w),
+        "what_it_takes": what_section(ex, w),
+    }
+    out += [(section_title(key), to_html(text)) for key, text in parts.items() if text]
+    return out
+
+
 def _header(ex: Explanation, w: int) -> str:
     inst = ex.instance
     where = f" ({inst.path})" if inst.path else ""
     nd = ", ".join(f"{label} {short_text(ex.no_deal[p])}" for p, label in ex.parties.items())
     text = (
         f"Explanation of {inst.name}{where}: {inst.bundle_space_size:,} possible deals. "
-        f"No-deal values: {nd}. Backend {ex.backend}, {ex.solver_calls:,} solver calls, "
+        f"No-deal values: {nd}. Backend {ex.backend}, {plural(ex.solver_calls, 'solver call')}, "
         f"{ex.seconds:.1f} s. Every deal below was re-checked by the rules oracle."
     )
     if not ex.exact:
         worst = max(ex.resolution.values())
         text += (
-            f" Utilities were rounded (resolution {short_text(worst, 6)}): claims about "
+            f" Utilities were rounded (resolution {small_text(worst)}): claims about "
             "deals within that distance of a no-deal value are not settled."
         )
+    shown = [*ex.no_deal.values()]
+    if ex.zone is not None:
+        shown += [u for point in ex.zone.points for u in point.utilities.values()]
+    if any_rounded(shown):
+        text += " " + ROUNDING_NOTE
     if inst.description:
-        text += f" The file asks: {' '.join(inst.description.split())}"
+        text += f" The file's own description: {' '.join(inst.description.split())}"
     late = {k: v for k, v in ex.stopped.items() if v in ("time limit", "skipped")}
     if late:
         text += " Not computed (time limit): " + ", ".join(late) + "."
@@ -78,28 +116,38 @@ def _zone_alignments(ex: Explanation) -> list[Alignment]:
 
 
 def _answer(ex: Explanation, w: int) -> str:
-    """The question behind explain: is there only one alignment? In words."""
-    labels = short_labels(ex)
-    out = ["THE ANSWER"]
-    if ex.zone is None:
+    """THE ANSWER: each question explain answers, in words, then its answer."""
+    pairs = answers(ex)
+    if not pairs:
         return ""
+    out = ["THE ANSWER"]
+    for question, answer in pairs:
+        out += [fill(question, w), fill(answer, w, "  ")]
+    return "\n".join(out)
+
+
+def answers(ex: Explanation) -> list[tuple[str, str]]:
+    """The questions behind explain and their answers, in words: (question, answer) pairs."""
+    labels = short_labels(ex)
+    if ex.zone is None:
+        return []
     if ex.status == "no-feasible-deal":
         text = (
-            "No deal satisfies every rule and red line together, so there is no alignment at "
-            "all. The minimal conflicts below name the red lines and rules that cannot hold "
+            "No. No deal satisfies every rule and red line together, so there is no alignment "
+            "at all. The minimal conflicts below name the red lines and rules that cannot hold "
             "together; one of each conflict must give."
         )
-        return "\n".join([*out, fill(text, w)])
+        return [(QUESTIONS["feasible"], text)]
     if ex.status == "no-acceptable-deal":
         text = (
-            "Feasible deals exist, but none gives every party at least its no-deal value: "
+            "No. Feasible deals exist, but none gives every party at least its no-deal value: "
             "there is no zone and so no alignment. See the conflicts (which red lines, rules "
             "and no-deal values clash) and what it would take to open a zone."
         )
-        return "\n".join([*out, fill(text, w)])
+        return [(QUESTIONS["acceptable"], text)]
     zone_al = _zone_alignments(ex)
     if not zone_al:
-        return ""
+        return []
     n_deals = sum(a.size for a in zone_al)
     if len(zone_al) == 1:
         which = "the one zone deal has" if n_deals == 1 else f"all {n_deals:,} zone deals share"
@@ -109,8 +157,11 @@ def _answer(ex: Explanation, w: int) -> str:
         )
     else:
         common, differ = shared([a.structure for a in zone_al])
+        # "almost" only when a real shared exchange remains and few issues differ
+        almost = len(differ) <= 2 and any(m.moved for m in common)
+        verdict = "Almost" if almost else "No"
         text = (
-            f"Not strictly. The zone's {plural(n_deals, 'deal')} fall into "
+            f"{verdict}: the zone's {plural(n_deals, 'deal')} fall into "
             f"{len(zone_al)} alignments (exchange structures). They share one core: "
             f"{words(common, labels, unmoved=False)}"
         )
@@ -124,7 +175,7 @@ def _answer(ex: Explanation, w: int) -> str:
             for k, a in enumerate(zone_al)
         )
         text += "."
-    out.append(fill(text, w))
+    out = [(QUESTIONS["one_alignment"], text)]
     al = ex.alignments
     if al is not None and al.acceptable:
         in_zone = [a for a in al.acceptable if al.in_zone(a)]
@@ -132,15 +183,18 @@ def _answer(ex: Explanation, w: int) -> str:
         others = len(al.acceptable) - len(in_zone)
         every = "every one enumerated" if al.acceptable_complete else f"capped at {al.cap:,}"
         text = (
-            f"Over all {al.acceptable_deals:,} acceptable deals ({every}), not only the "
-            f"Pareto-optimal ones, there are {plural(len(al.acceptable), 'exchange structure')}"
-            f": the zone's {len(in_zone)} hold {covered:,} of these deals"
+            f"{'Yes' if others else 'No'}. Over all {al.acceptable_deals:,} acceptable deals "
+            f"({every}), not only the Pareto-optimal ones, there "
+            f"{'is' if len(al.acceptable) == 1 else 'are'} "
+            f"{plural(len(al.acceptable), 'exchange structure')}: the zone's {len(in_zone)} "
+            f"hold {covered:,} of these deals"
         )
         if others:
             text += (
                 f"; the other {plural(others, 'structure')} "
-                f"({plural(al.acceptable_deals - covered, 'deal')}) are acceptable too, but "
-                "every deal in them is Pareto-dominated."
+                f"({plural(al.acceptable_deals - covered, 'deal')}) "
+                f"{'is' if others == 1 else 'are'} acceptable too, but every deal in "
+                f"{'it' if others == 1 else 'them'} is Pareto-dominated."
             )
         else:
             text += "; no acceptable deal has any other structure."
@@ -162,8 +216,8 @@ def _answer(ex: Explanation, w: int) -> str:
                 " Acceptable deals that leave a move of the zone's core undone (all of them "
                 f"Pareto-dominated): {', '.join(still)} unmoved."
             )
-        out.append(fill(text, w))
-    return "\n".join(out)
+        out.append((QUESTIONS["outside"], text))
+    return out
 
 
 def _move(alignment: Alignment, issue: str, labels: dict[str, str]) -> str:
@@ -178,9 +232,9 @@ def _options(ex: Explanation, a: Alignment) -> dict:
     return {i: a.options(i, ex.instance.issues[i].values) for i in ex.instance.issues}
 
 
-def _zone_section(ex: Explanation, w: int) -> str:
+def _zone_section(ex: Explanation, w: int, top: int | None) -> str:
     zone = ex.zone
-    out = ["1. ZONE AND ALIGNMENTS"]
+    out = [heading("zone", w)]
     if zone is None:
         return "\n".join([*out, "  Not computed: " + ex.stopped.get("zone", "skipped") + "."])
     if not len(zone):
@@ -203,7 +257,7 @@ def _zone_section(ex: Explanation, w: int) -> str:
         head = f"Alignment {LETTERS[k % 26]}: {plural(a.size, 'deal')}; utilities {ranges}."
         out.append(fill(head, w, "  "))
         out.append(fill(words(a.structure, labels, _options(ex, a)) + ".", w, "    "))
-    out.append(_zone_table(ex, zone, letter, w))
+    out.append(_zone_table(ex, zone, letter, w, top))
     for n in ex.named:
         out.append(fill(_named_words(ex, n), w, "  "))
     return "\n".join(out)
@@ -228,7 +282,7 @@ def _key(deal) -> tuple:
     return tuple(sorted((k, str(v)) for k, v in deal.items()))
 
 
-def _zone_table(ex: Explanation, zone: Zone, letter: dict, w: int) -> str:
+def _zone_table(ex: Explanation, zone: Zone, letter: dict, w: int, top: int | None) -> str:
     marks = {"nash": "N", "kalai_smorodinsky": "K", "egalitarian": "E", "utilitarian": "U"}
     sol: dict[int, str] = {}
     for name, index in zone.solutions.items():
@@ -237,8 +291,12 @@ def _zone_table(ex: Explanation, zone: Zone, letter: dict, w: int) -> str:
     varying = [i for i in ex.instance.issues if len({p.deal[i] for p in zone.points}) > 1]
     fixed = [i for i in ex.instance.issues if i not in varying]
     rows = []
-    for n, p in enumerate(zone.points):
-        cells = [str(n + 1), letter.get(_key(p.deal), "?"), sol.get(n, "")]
+    numbers = deal_numbers([True] * len(zone.points))  # every zone point is acceptable
+    listed = list(range(len(zone.points)))
+    shown = shown_rows(listed, set(sol), top)
+    for n in shown:
+        p = zone.points[n]
+        cells = [str(numbers[n]), letter.get(_key(p.deal), "?"), sol.get(n, "")]
         cells += [short_text(p.utilities[q]) for q in ex.parties]
         cells.append(" ".join(f"{i}={p.deal[i]}" for i in varying))
         rows.append(cells)
@@ -247,15 +305,20 @@ def _zone_table(ex: Explanation, zone: Zone, letter: dict, w: int) -> str:
     columns.append(("options that vary within the zone (one deal per point)", "l"))
     text = table(columns, rows, w)
     same = ", ".join(f"{i}={zone.points[0].deal[i]}" for i in fixed)
-    legend = "  sol: N Nash, K Kalai-Smorodinsky, E egalitarian, U utilitarian."
+    legend = f"  sol: N Nash, K Kalai-Smorodinsky, E egalitarian, U utilitarian. #: {NUMBERING}"
+    if len(shown) < len(listed):
+        legend = (
+            f"Showing {len(shown)} of {len(listed)} zone deals: the bargaining solutions and the "
+            "first others (--top 0 shows all; --format json and the report list every deal). "
+        ) + legend.strip()
     if same:
         legend += f" Same in every zone point: {same}."
     return text + "\n" + fill(legend.strip(), w, "  ")
 
 
-def _acceptable_section(ex: Explanation, w: int) -> str:
+def _acceptable_section(ex: Explanation, w: int, top: int | None) -> str:
     al = ex.alignments
-    out = ["2. ALL ACCEPTABLE DEALS BY EXCHANGE STRUCTURE"]
+    out = [heading("structures", w)]
     if al is None or not al.acceptable:
         reason = ex.stopped.get("alignments", "skipped")
         if reason in ("no zone", "no acceptable deal"):
@@ -287,7 +350,8 @@ def _acceptable_section(ex: Explanation, w: int) -> str:
     core, _ = shared([a.structure for a in al.zone]) if al.zone else ([], [])
     core_by_issue = {m.issue: m for m in core}
     rows = []
-    shown = al.acceptable[:12]
+    # the twelve largest by default; --top 0 and the report list them all
+    shown = al.acceptable if not top else al.acceptable[: min(top, 12)]
     for a in shown:
         diffs = [
             f"{m.issue} {m.describe(labels)}"

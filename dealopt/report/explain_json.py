@@ -87,7 +87,8 @@ def _element(e: Element) -> dict[str, Any]:
 
 def explanation_to_dict(ex: Explanation) -> dict[str, Any]:
     """See the module docstring and docs/explanation.md."""
-    from dealopt.report.explain import short_labels
+    from dealopt.report.explain import answers, short_labels
+    from dealopt.report.explain_parts import QUESTIONS, SECTIONS
 
     labels = short_labels(ex)
     inst = ex.instance
@@ -118,6 +119,9 @@ def explanation_to_dict(ex: Explanation) -> dict[str, Any]:
             "resolution": {p: json_number(r) for p, r in ex.resolution.items()},
         },
         "stopped": dict(ex.stopped),
+        # the questions explain answers, in words, and its short answers to them
+        "answers": [{"question": q, "answer": a} for q, a in answers(ex)],
+        "questions": {key: QUESTIONS[key] for key in SECTIONS},
         "zone": _zone(ex.zone),
         "alignments": None,
         "backbone": None,

@@ -9,6 +9,7 @@ import re
 import textwrap
 from collections.abc import Sequence
 from fractions import Fraction
+from html import escape
 from typing import TYPE_CHECKING
 
 from dealopt.report.numbers import short_text
@@ -19,6 +20,85 @@ if TYPE_CHECKING:
 
 WIDTH = 100
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+# The question each part of an explanation answers, stated once, in the reader's words: the
+# text, the JSON and the HTML report print the question before its answer.
+QUESTIONS = {
+    "feasible": "Can any deal satisfy every rule and red line together?",
+    "acceptable": "Is there a deal that every party prefers to no deal?",
+    "one_alignment": (
+        "Is there only one way the parties can align, that is, one exchange (who gives what "
+        "to whom) shared by every deal in the zone?"
+    ),
+    "outside": "Do the acceptable deals outside the zone exchange in other ways?",
+    "zone": "Which deals could every party accept, and how do they align?",
+    "structures": "How do all acceptable deals exchange, issue by issue, dominated ones included?",
+    "backbone": "What does every acceptable deal have in common?",
+    "conflicts": "Which red lines, rules and no-deal values cannot hold together?",
+    "prices": "What does each red line cost: how would the zone change without it?",
+    "linkage": "Does a zone exist only when the issue groups are negotiated together?",
+    "what_it_takes": (
+        "What would it take to open a zone, or how far could each no-deal value rise before "
+        "the zone closes?"
+    ),
+}
+SECTIONS = {  # section key: its heading in the text (numbered in this order)
+    "zone": "ZONE AND ALIGNMENTS",
+    "structures": "ALL ACCEPTABLE DEALS BY EXCHANGE STRUCTURE",
+    "backbone": "BACKBONE",
+    "conflicts": "CONFLICTS",
+    "prices": "PRICE OF EACH RED LINE",
+    "linkage": "LINKAGE",
+    "what_it_takes": "WHAT IT WOULD TAKE",
+}
+
+
+class HtmlWidth(int):
+    """The width the HTML report passes to the section writers: the same code then emits
+    structured HTML (paragraphs, lists, tables), one line each, marked with :data:`MARK`;
+    :func:`to_html` escapes every other line. One wording for text and HTML, no second copy."""
+
+
+MARK = "\x1e"  # a record separator: never in escaped user text
+
+
+def _html(width: int) -> bool:
+    return isinstance(width, HtmlWidth)
+
+
+def heading(key: str, w: int) -> str:
+    """A section's numbered heading, then the question it answers (HTML: the question only;
+    the report writes the heading)."""
+    if _html(w):
+        return f"{MARK}<p class='question'>{escape(QUESTIONS[key])}</p>"
+    number = list(SECTIONS).index(key) + 1
+    return f"{number}. {SECTIONS[key]}\n" + fill(QUESTIONS[key], w, "  ")
+
+
+def section_title(key: str) -> str:
+    """A section's heading in sentence case: "3. Backbone"."""
+    number = list(SECTIONS).index(key) + 1
+    return f"{number}. {SECTIONS[key].capitalize()}"
+
+
+def to_html(text: str) -> str:
+    """Section text written with an :class:`HtmlWidth` as HTML: marked lines as they are,
+    bullets gathered into lists, any other line escaped as a paragraph."""
+    out: list[str] = []
+    in_list = False
+    for line in text.split("\n"):  # not splitlines(): it splits at MARK too
+        html = line[1:] if line.startswith(MARK) else None
+        if html is None and line.strip():
+            html = f"<p>{escape(line.strip())}</p>"
+        if html is None:
+            continue
+        if html.startswith("<li>") != in_list:
+            out.append("<ul>" if not in_list else "</ul>")
+            in_list = not in_list
+        out.append(html)
+    if in_list:
+        out.append("</ul>")
+    return "\n".join(out)
 
 
 def short_labels(ex: Explanation) -> dict[str, str]:
@@ -46,17 +126,54 @@ def plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 def fill(text: str, width: int, indent: str = "") -> str:
-    return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent)
+    if _html(width):
+        return f"{MARK}<p>{escape(' '.join(text.split()))}</p>"
+    # never break at hyphens: file paths and names stay whole (and can be copied)
+    return textwrap.fill(
+        text,
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
 
 
 def item(text: str, width: int, depth: int = 2) -> str:
     """A bullet: ``- text``, continuation lines under the text."""
+    if _html(width):
+        return f"{MARK}<li>{escape(' '.join(text.split()))}</li>"
     pad = " " * depth
-    return textwrap.fill(text, width=width, initial_indent=pad + "- ", subsequent_indent=pad + "  ")
+    return textwrap.fill(
+        text,
+        width=width,
+        initial_indent=pad + "- ",
+        subsequent_indent=pad + "  ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
 
 
 def table(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[str]], width: int) -> str:
     """A plain text table (rich, no colour); ``columns`` are (header, "l"|"r")."""
+    if _html(width):
+        head = "".join(
+            f"<th scope='col'{' class=num' if a == 'r' else ''}>{escape(h)}</th>"
+            for h, a in columns
+        )
+        body = "".join(
+            "<tr>"
+            + "".join(
+                f"<td{' class=num' if a == 'r' else ''}>{escape(c)}</td>"
+                for c, (_, a) in zip(row, columns, strict=True)
+            )
+            + "</tr>"
+            for row in rows
+        )
+        return (
+            f"{MARK}<div class='table-wrap'><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table></div>"
+        )
     from rich.console import Console
     from rich.table import Table
 
@@ -80,7 +197,7 @@ class _Null:
 
 
 def backbone_section(ex: Explanation, w: int) -> str:
-    out = ["3. BACKBONE (what every acceptable deal has in common)"]
+    out = [heading("backbone", w)]
     bb = ex.backbone
     if bb is None:
         return "\n".join([*out, "  No acceptable deal: no backbone."])
@@ -103,7 +220,7 @@ def backbone_section(ex: Explanation, w: int) -> str:
 
 
 def conflicts_section(ex: Explanation, w: int) -> str:
-    out = ["4. CONFLICTS (minimal sets of red lines, rules and no-deal values that clash)"]
+    out = [heading("conflicts", w)]
     c = ex.conflicts
     if c is None:
         return "\n".join([*out, "  Not computed: " + ex.stopped.get("conflicts", "skipped")])
@@ -132,7 +249,7 @@ def conflicts_section(ex: Explanation, w: int) -> str:
 
 
 def prices_section(ex: Explanation, w: int) -> str:
-    out = ["5. PRICE OF EACH RED LINE (the zone with that one red line dropped)"]
+    out = [heading("prices", w)]
     pr = ex.prices
     if pr is None:
         return "\n".join([*out, "  Not computed: " + ex.stopped.get("prices", "skipped")])
@@ -183,7 +300,7 @@ def _same_zone(a: Zone, b: Zone, parties: list[str]) -> bool:
 
 
 def linkage_section(ex: Explanation, w: int) -> str:
-    out = ["6. LINKAGE (issue groups negotiated alone or together)"]
+    out = [heading("linkage", w)]
     lk = ex.linkage
     if lk is None:
         reason = ex.stopped.get("linkage", "skipped")
@@ -232,7 +349,7 @@ def linkage_section(ex: Explanation, w: int) -> str:
 
 
 def what_section(ex: Explanation, w: int) -> str:
-    out = ["7. WHAT IT WOULD TAKE"]
+    out = [heading("what_it_takes", w)]
     wt = ex.what_it_takes
     labels = short_labels(ex)
     if wt is None:

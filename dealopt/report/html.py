@@ -26,8 +26,9 @@ from dealopt.report.html_figure import (
     solution_title,
 )
 from dealopt.report.html_template import PAGE, SCRIPT, STYLE
-from dealopt.report.numbers import exact_text, short_text
+from dealopt.report.numbers import ROUNDING_NOTE, any_rounded, short_text, small_text
 from dealopt.report.text import summary
+from dealopt.result import NUMBERING, deal_numbers
 
 if TYPE_CHECKING:
     from dealopt.analysis.sample import FeasibleSample, SampledDeal
@@ -153,7 +154,7 @@ def _point_detail(result: Result, i: int, parts: list | None = None) -> dict[str
     """What the "selected deal" panel shows, as pre-escaped HTML pieces."""
     point = result.frontier[i]
     names = solution_names(result).get(i, [])
-    rows = [[escape(label), exact_text(point.utilities[p])] for p, label in result.parties.items()]
+    rows = [[escape(label), short_text(point.utilities[p])] for p, label in result.parties.items()]
     for issue in result.issues:
         value = point.deal[issue]
         same = value == result.status_quo[issue]
@@ -163,7 +164,9 @@ def _point_detail(result: Result, i: int, parts: list | None = None) -> dict[str
                 escape(str(value)) + (" <span class='note'>(status quo)</span>" if same else ""),
             ]
         )
+    number = result.number(i)
     return {
+        "title": f"Deal {number}" if number else "A frontier point outside the zone",
         "zone": point.acceptable,
         "solutions": escape(", ".join(solution_title(n) for n in names)),
         "rows": rows,
@@ -275,20 +278,17 @@ def _table_section(result: Result, deals: Iterable[Any] = ()) -> str:
     for issue in result.issues:
         head.append(f"<th scope='col'><button type='button'>{escape(issue)}</button></th>")
     rows = []
+    numbers = deal_numbers([p.acceptable for p in result.frontier])
     for i, point in enumerate(result.frontier):
         hidden = has_zone and not point.acceptable
         klass = "deal" + ("" if point.acceptable else " outside")
         sols = ", ".join(solution_title(n) for n in names.get(i, []))
-        cells = [f"<td class='num' data-sort='{i}'>{i}</td>"]
+        cells = [f"<td class='num' data-sort='{i}'>{numbers[i] or ''}</td>"]
         cells.append(f"<td class='sol' data-sort='{escape(sols or '~')}'>{escape(sols)}</td>")
         for p in result.parties:
             value = point.utilities[p]
-            exact = exact_text(value)
-            shown = short_text(value)
-            title = f" title='{escape(exact)}'" if shown != exact else ""
-            cells.append(
-                f"<td class='num' data-sort='{float(value)!r}'{title}>{escape(shown)}</td>"
-            )
+            shown = escape(short_text(value))
+            cells.append(f"<td class='num' data-sort='{float(value)!r}'>{shown}</td>")
         for issue in result.issues:
             value = str(point.deal[issue])
             same = point.deal[issue] == result.status_quo[issue]
@@ -302,11 +302,18 @@ def _table_section(result: Result, deals: Iterable[Any] = ()) -> str:
         title = "The zone of possible agreement"
         text = (
             f"The {len(result.zone)} frontier deals every party prefers to no deal. Options in "
-            "grey italics are the status quo. Click a column heading to sort."
+            f"grey italics are the status quo. Click a column heading to sort. #: {NUMBERING}"
         )
     else:
         title = "The frontier"
         text = "No frontier deal is acceptable to every party; all are listed."
+    if str(result.status) == "partial":
+        text += (
+            " The search stopped early: this table, the zone and the solutions are over the "
+            "points proven so far, not the whole frontier."
+        )
+    if any_rounded(u for point in result.frontier for u in point.utilities.values()):
+        text += " " + ROUNDING_NOTE.replace("--format json", "dealopt solve --format json")
     named = []
     for d in deals:
         cells = ["<td>named</td>", f"<td class='sol'>{escape(d.label)}</td>"]
@@ -422,7 +429,10 @@ def _explanation_section(instance: Instance | None, explanation: Any) -> str:
     ]
     for title, text in sections:
         head = f"<h3>{escape(title)}</h3>" if title else ""
-        parts.append(f"{head}<pre>{escape(text)}</pre>")
+        if isinstance(text, Markup):  # structured HTML from report.explain.render_html
+            parts.append(f"{head}<div class='explain'>{text}</div>")
+        else:
+            parts.append(f"{head}<pre>{escape(text)}</pre>")
     parts.append("</section>")
     return "".join(parts)
 
@@ -449,9 +459,17 @@ def explanation_sections(
         if explain is None:
             return None
         explanation = explain(instance, time_limit=time_limit)
+    if hasattr(explanation, "alignments"):  # an Explanation: structured HTML, not text
+        from dealopt.report.explain import render_html
+
+        return [(title, Markup(body)) for title, body in render_html(explanation)]
     render = getattr(explanation, "text", None)
     text = str(render() if callable(render) else explanation)
     return split_sections(text)
+
+
+class Markup(str):
+    """HTML already escaped where it holds user text (what ``render_html`` writes)."""
 
 
 def split_sections(text: str) -> list[tuple[str, str]]:
@@ -570,11 +588,11 @@ def _stats_section(result: Result) -> str:
     if stats.stopped:
         items.append(("stopped by", stats.stopped))
     items += [
-        (f"no-deal value, {label}", exact_text(result.no_deal[p]))
+        (f"no-deal value, {label}", short_text(result.no_deal[p]))
         for p, label in result.parties.items()
     ]
     if any(stats.resolution.values()):
-        items += [(f"rounding, {p}", short_text(r, 6)) for p, r in stats.resolution.items() if r]
+        items += [(f"rounding, {p}", small_text(r)) for p, r in stats.resolution.items() if r]
     else:
         items.append(("arithmetic", "exact (no utility was rounded)"))
     body = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in items)

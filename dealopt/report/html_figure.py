@@ -63,7 +63,8 @@ def hover(result: Result, i: int) -> str:
     """A point's hover text: utilities, then every issue's option (user text escaped)."""
     point = result.frontier[i]
     names = solution_names(result).get(i, [])
-    head = f"<b>Deal #{i}</b>"
+    number = result.number(i)
+    head = f"<b>Deal {number}</b>" if number else "<b>Frontier point</b>"
     if names:
         head += " · " + ", ".join(solution_title(n) for n in names)
     head += " · in the zone" if point.acceptable else " · outside the zone"

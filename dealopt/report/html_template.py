@@ -68,6 +68,9 @@ pre { white-space: pre-wrap; background: #f6f6f6; padding: .75rem; border-radius
 #close-selected { all: unset; float: right; cursor: pointer; font-size: 1.3rem;
   line-height: 1; padding: 0 .2rem; color: var(--muted); }
 #close-selected:focus-visible { outline: 2px solid var(--accent); }
+.qa dt { font-weight: 600; margin-top: .6rem; }
+.qa dd { margin: .2rem 0 .4rem 0; }
+.explain .question { font-style: italic; color: var(--muted); }
 #selected h3 { margin: 0 0 .3rem; font-size: 1rem; }
 #selected dl { display: grid; grid-template-columns: minmax(0, max-content) minmax(8rem, 1fr);
   gap: .1rem .6rem; margin: 0; }
@@ -137,7 +140,7 @@ SCRIPT = r"""
 
   function describe(i) {
     var p = data.points[i];
-    var parts = ["<h3>Deal #" + i + (p.solutions ? " \u00b7 " + p.solutions : "") + "</h3>",
+    var parts = ["<h3>" + p.title + (p.solutions ? " \u00b7 " + p.solutions : "") + "</h3>",
       "<p class='hint'>" + (p.zone ? "In the zone: acceptable to every party."
         : "Outside the zone: some party gets less than its no-deal value.") + "</p><dl>"];
     for (var k = 0; k < p.rows.length; k++) {

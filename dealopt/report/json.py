@@ -9,13 +9,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dealopt.report.numbers import exact_text, json_number
+from dealopt.result import deal_numbers
 
 if TYPE_CHECKING:
     from dealopt.result import FrontierDeal, Result
 
 
-def _deal(point: FrontierDeal, result: Result) -> dict[str, Any]:
+def _deal(point: FrontierDeal, result: Result, number: int | None) -> dict[str, Any]:
     out: dict[str, Any] = {
+        "number": number,
         "deal": dict(point.deal),
         "utilities": {p: json_number(u) for p, u in point.utilities.items()},
         "utilities_exact": {p: exact_text(u) for p, u in point.utilities.items()},
@@ -50,9 +52,18 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         ],
         "issues": list(result.issues),
         "status": str(result.status),
-        "frontier": [_deal(p, result) for p in result.frontier],
+        "frontier": [
+            _deal(p, result, n)
+            for p, n in zip(
+                result.frontier, deal_numbers([p.acceptable for p in result.frontier]), strict=True
+            )
+        ],
         "zone": list(result.zone),
         "solutions": dict(result.solutions),
+        # what the zone and the solutions are computed over: partial results say so
+        "solutions_over": (
+            "points proven so far" if str(result.status) == "partial" else "whole frontier"
+        ),
         "stats": {
             "backend": stats.backend,
             "algorithm": stats.algorithm,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fractions import Fraction
 
 
@@ -38,18 +39,33 @@ def exact_text(x: Fraction) -> str:
     return _scaled_text(x.numerator * 10**places // x.denominator, places)
 
 
-def short_text(x: Fraction, places: int = 2) -> str:
-    """For tables: exact when it has at most ``places`` decimals, else rounded with '~'."""
+PLACES = 2
+"""Decimals shown in tables, text and HTML (CSV: :data:`CSV_PLACES`); JSON keeps every digit."""
+CSV_PLACES = 6
+ROUNDING_NOTE = "Numbers are rounded to 2 decimals; --format json gives them exactly."
+
+
+def short_text(x: Fraction, places: int = PLACES) -> str:
+    """For reading: exact when it has at most ``places`` decimals, else rounded to ``places``
+    (half to even), trailing zeros dropped. Outputs that show a rounded number say so once
+    (:data:`ROUNDING_NOTE`, :func:`any_rounded`); nothing marks the number itself."""
     text = exact_text(x)
     if "/" not in text and len(text.partition(".")[2]) <= places:
         return text
     # Rounded half to even in integers: a float would overflow beyond 1e308.
-    n = round(x * 10**places)
-    sign = "-" if n < 0 else ""
-    digits = str(abs(n)).rjust(places + 1, "0")
-    if not places:
-        return f"~{sign}{digits}"
-    return f"~{sign}{digits[:-places]}.{digits[-places:]}"
+    return _scaled_text(round(x * 10**places), places)
+
+
+def any_rounded(values: Iterable[Fraction], places: int = PLACES) -> bool:
+    """Whether :func:`short_text` rounds any of ``values`` (so the output should say so)."""
+    return any(short_text(x, places) != exact_text(x) for x in values)
+
+
+def small_text(x: Fraction) -> str:
+    """A small positive quantity (a rounding resolution) readably: "0.004", "2.3e-13"."""
+    if x == 0 or x >= Fraction(1, 1000):
+        return short_text(x, 3)
+    return f"{float(x):.1e}"
 
 
 def json_number(x: Fraction) -> int | float:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
-from dealopt.report.numbers import short_text
+from dealopt.report.numbers import ROUNDING_NOTE, any_rounded, short_text, small_text
+from dealopt.result import NUMBERING, deal_numbers
 
 if TYPE_CHECKING:
     from dealopt.result import FrontierDeal, Result
@@ -40,21 +41,39 @@ def summary(result: Result) -> str:
     head = f"{result.instance_name}: {stats.bundle_space_size:,} possible deals. "
     status = str(result.status)
     if status == "no-feasible-deal":
-        return head + "No deal satisfies every rule and red line together (proven)."
-    proof = (
-        "complete: every Pareto-optimal deal was found and proven"
-        if status != "partial"
-        else f"partial: stopped by {stats.stopped}; every listed point is still proven"
-    )
-    text = head + f"The frontier has {_plural(n, 'Pareto-optimal point')} ({proof}). "
+        return head + (
+            "No deal satisfies every rule and red line together (proven). `dealopt explain` "
+            "names the minimal conflicts: the rules and red lines that cannot hold together."
+        )
+    partial = status == "partial"
+    if not partial:
+        text = head + (
+            f"The frontier has {_plural(n, 'Pareto-optimal point')} (complete: every "
+            "Pareto-optimal deal was found and proven). "
+        )
+    else:  # every statement below is over the points found, not over the whole frontier
+        text = head + (
+            f"The search stopped early ({stats.stopped}): {_plural(n, 'Pareto-optimal point')} "
+            f"{'was' if n == 1 else 'were'} proven so far, and the frontier may have more. "
+            "Everything below is over the points proven so far, not the whole frontier. "
+        )
     rule = result.acceptance
     if z == 0:
         if rule is not None:
+            if partial:
+                return text + "The acceptance rule passes none of the points proven so far."
             return text + "The acceptance rule passes none of them: there is no zone."
-        text += "None of them gives every party at least its no-deal value: there is no zone."
-        return text
+        none = "None of them" if not partial else "None of the points proven so far"
+        text += f"{none} gives every party at least its no-deal value: "
+        if partial:
+            return text + "no zone found so far."
+        return text + (
+            "there is no zone. `dealopt explain` names the conflicts and what it would take "
+            "to open one."
+        )
+    of = "" if not partial else " of the points proven so far"
     if rule is None:
-        text += f"{_plural(z, 'point')} {'is' if z == 1 else 'are'} acceptable to every party. "
+        text += f"{_plural(z, 'point')}{of} {'is' if z == 1 else 'are'} acceptable to every party. "
     else:
         text += acceptance_sentence(result) + " "
     nash = result.solution("nash")
@@ -63,12 +82,13 @@ def summary(result: Result) -> str:
             f"{label} {short_text(nash.utilities[p])} (no deal {short_text(result.no_deal[p])})"
             for p, label in result.parties.items()
         )
-        text += f"The Nash deal gives {gains}. It moves {moves(result, nash)}."
+        which = "The Nash deal" if not partial else "The Nash deal over the points proven so far"
+        text += f"{which} gives {gains}. It moves {moves(result, nash)}."
     if any(r for r in stats.resolution.values()):
         worst = max(stats.resolution.values())
         text += (
             f" Utilities had more digits than a solver's integers hold and were rounded: the"
-            f" frontier is exact only up to a resolution of {short_text(worst, 12)} (points"
+            f" frontier is exact only up to a resolution of {small_text(worst)} (points"
             " closer than that may have merged)."
         )
     return text
@@ -89,20 +109,37 @@ def acceptance_sentence(result: Result) -> str:
     )
 
 
-def zone_table(result: Result, *, width: int | None = None) -> str:
+TOP = 20
+"""Rows of the text table by default (``--top``); CSV, JSON and the report list every deal."""
+
+
+def shown_rows(rows: list[int], keep: set[int], top: int | None) -> list[int]:
+    """At most ``top`` of ``rows`` (all when None or 0), in their order: those in ``keep``
+    (the bargaining solutions) first, then the others in order."""
+    if not top or len(rows) <= top:
+        return rows
+    chosen = [r for r in rows if r in keep][:top]
+    chosen += [r for r in rows if r not in keep][: top - len(chosen)]
+    return sorted(chosen, key=rows.index)
+
+
+def zone_table(result: Result, *, width: int | None = None, top: int | None = TOP) -> str:
     """The zone (or, when empty, the frontier) as a text table with the solutions marked:
     one row per point, its utilities, and what the deal moves from the status quo."""
     from rich.console import Console
     from rich.table import Table
 
-    rows = list(result.zone) or list(range(len(result.frontier)))
+    listed = list(result.zone) or list(range(len(result.frontier)))
     marks: dict[int, str] = {}
     for name, index in result.solutions.items():
         if index is not None:
             marks[index] = marks.get(index, "") + MARKS[name]
+    rows = shown_rows(listed, set(marks), top)
     title = "zone" if result.zone else "frontier (no point is acceptable to every party)"
     if result.acceptance is not None and not result.zone:
         title = "frontier (the acceptance rule passes no point)"
+    if str(result.status) == "partial":
+        title += ", over the points proven so far (the search stopped early)"
     table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
     table.add_column("#", justify="right")
     table.add_column("sol")
@@ -115,9 +152,10 @@ def zone_table(result: Result, *, width: int | None = None) -> str:
     if who:
         table.add_column("pivotal" if result.zone else "blockers")
     table.add_column("options that vary between these deals", overflow="fold")
+    numbers = deal_numbers([p.acceptable for p in result.frontier])
     for r in rows:
         point = result.frontier[r]
-        cells = [str(r), marks.get(r, "")]
+        cells = [str(numbers[r]), marks.get(r, "")]
         cells += [short_text(point.utilities[p]) for p in result.parties]
         if who:
             cells.append(who[r])
@@ -125,13 +163,19 @@ def zone_table(result: Result, *, width: int | None = None) -> str:
         table.add_row(*cells)
     console = Console(width=width or 100, record=True, file=_Null(), color_system=None)
     console.print(table)
-    legend = "sol: N Nash, K Kalai-Smorodinsky, E egalitarian, U utilitarian"
+    legend = "sol: N Nash, K Kalai-Smorodinsky, E egalitarian, U utilitarian. #: " + NUMBERING
+    if len(rows) < len(listed):
+        legend = (
+            f"Showing {len(rows)} of {len(listed)} deals: the bargaining solutions and the first "
+            "others in frontier order (--top 0 shows all; --format csv or json, and the report, "
+            "list every deal). "
+        ) + legend
+    if any_rounded(result.frontier[r].utilities[p] for r in rows for p in result.parties):
+        legend += " " + ROUNDING_NOTE
+    legend = _fill(legend, width or 100)
     moved = [f"{i}={v}" for i, v in shared.items() if v != result.status_quo[i]]
-    kept = [i for i, v in shared.items() if v == result.status_quo[i]]
-    if len(rows) > 1 and (moved or kept):
-        common = "Every deal listed has " + (" ".join(moved) if moved else "no common move")
-        common += f"; at the status quo: {', '.join(kept)}." if kept else "."
-        legend = textwrap.fill(common, width=width or 100) + "\n" + legend
+    if len(rows) > 1 and moved:
+        legend = _fill(f"Every deal listed has {' '.join(moved)}.", width or 100) + "\n" + legend
     lines = [line.rstrip() for line in console.export_text().rstrip().splitlines()]
     return "\n".join([*lines, legend])
 
@@ -148,6 +192,11 @@ def _who(result: Result, rows: list[int]) -> dict[int, str]:
     return out
 
 
+def _fill(text: str, width: int) -> str:
+    # never break inside a word or at its hyphens: names and paths stay whole
+    return textwrap.fill(text, width=width, break_on_hyphens=False, break_long_words=False)
+
+
 class _Null:
     def write(self, _: str) -> int:
         return 0
@@ -156,12 +205,12 @@ class _Null:
         pass
 
 
-def render(result: Result, *, width: int | None = None) -> str:
+def render(result: Result, *, width: int | None = None, top: int | None = TOP) -> str:
     """Summary paragraph, then the table."""
-    para = textwrap.fill(summary(result), width=min(width or 100, 100))
+    para = _fill(summary(result), min(width or 100, 100))
     if not result.frontier:
         return para
-    text = para + "\n\n" + zone_table(result, width=width)
+    text = para + "\n\n" + zone_table(result, width=width, top=top)
     nash = result.solution("nash") or result.solution("utilitarian")
     if result.staged and nash is not None:
         from dealopt.report.schedule import schedule_table

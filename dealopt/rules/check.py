@@ -22,6 +22,7 @@ from typing import ClassVar, Literal, NamedTuple
 from dealopt.errors import Problem, RuleSyntaxError, RuleTypeError, SpecError, did_you_mean
 from dealopt.rules import ast
 from dealopt.rules.ast import CheckedInstance, CheckedRule, CheckedTerm, node_deps
+from dealopt.rules.evaluation import evaluate
 from dealopt.rules.parser import KIND_WORDS, Kind, locate, parse
 from dealopt.rules.render import render
 from dealopt.spec.model import Instance, Rule, Term, Text, frozen_map
@@ -286,11 +287,10 @@ class _Checker:
                 s,
                 b.expr.span,
                 f"division by '{render(b.expr)}', which depends on {_issues(b.deps)}",
-                "divide only by a constant",
+                "divide only by a constant; multiply the comparison out instead: "
+                "'a / b >= 2' is 'a >= 2 * b' when b > 0",
             )
             return _Typed(e, ERR, _NONE)
-        from dealopt.rules.oracle import evaluate  # the oracle imports this module
-
         if evaluate(b.expr, self.instance.status_quo, self) == 0:
             self.error(s, b.expr.span, f"division by zero: '{render(b.expr)}' is 0")
             return _Typed(e, ERR, _NONE)
@@ -587,7 +587,7 @@ class _Checker:
         arg = self.expr(e.args[0], s)
         if not self.need([arg], NUM, s):
             return _Typed(e, ERR, _NONE)
-        from dealopt.rules.oracle import evaluate  # the oracle imports this module
+        from dealopt.rules.evaluation import evaluate
 
         points: list[tuple[Fraction, Fraction]] = []
         for item in e.args[1].items:

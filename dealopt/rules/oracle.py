@@ -8,165 +8,17 @@ answers utilities, violations, feasibility and acceptability for concrete deals.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
-from typing import Protocol
 
 from dealopt.errors import UsageError, did_you_mean
 from dealopt.rules import ast
-from dealopt.rules.check import CheckedInstance, CheckedTerm, check, check_expression
+from dealopt.rules.check import CheckedInstance, check, check_expression
+from dealopt.rules.evaluation import Result, WeightedScores, _Evaluation, weighted_scores
+from dealopt.rules.evaluation import evaluate as evaluate  # re-exported: the oracle's entry
+from dealopt.rules.evaluation import utility as utility
 from dealopt.rules.parser import Kind
 from dealopt.spec.model import Deal, Instance, Rule, Text, Value
-
-Result = Fraction | bool
-
-
-class Env(Protocol):
-    """What evaluation reads: the instance, checked quantities and checked terms by party.
-
-    A :class:`~dealopt.rules.check.CheckedInstance` is one.
-    """
-
-    @property
-    def instance(self) -> Instance: ...
-    @property
-    def quantities(self) -> Mapping[str, ast.Expr]: ...
-    @property
-    def terms(self) -> Mapping[str, Iterable[CheckedTerm]]: ...
-
-
-def evaluate(expr: ast.Expr, deal: Deal, env: Env) -> Result:
-    """The value of checked ``expr`` on ``deal`` (not validated): a Fraction or a bool."""
-    return _Evaluation(env, deal).value(expr)
-
-
-def utility(party: str, deal: Deal, env: Env) -> Fraction:
-    """Σ_issue weight × score(chosen value) + Σ terms whose ``when`` holds (or have none)."""
-    return _Evaluation(env, deal).utility(party)
-
-
-WeightedScores = Mapping[str, Mapping[str, Mapping[object, int | Fraction]]]
-"""``{party: {issue: {value: weight × score}}}``, whole numbers as ``int`` (faster sums)."""
-
-
-def weighted_scores(instance: Instance) -> WeightedScores:
-    """Every party's ``weight × score`` for every value of every issue it weighs."""
-    out: dict[str, dict[str, dict[object, int | Fraction]]] = {}
-    for party, interest in instance.interests.items():
-        out[party] = {}
-        for issue, weight in interest.weights.items():
-            row: dict[object, int | Fraction] = {}
-            for value in instance.issues[issue].values:
-                x = Fraction(weight) * Fraction(interest.score(issue, value))
-                row[value] = x.numerator if x.denominator == 1 else x
-            out[party][issue] = row
-    return out
-
-
-class _Evaluation:
-    """One deal's evaluation; remembers quantities and utilities already computed.
-
-    ``scores`` (from :func:`weighted_scores`) saves recomputing the weighted scores per deal.
-    """
-
-    def __init__(self, env: Env, deal: Deal, scores: WeightedScores | None = None):
-        self.env, self.deal, self.scores = env, deal, scores
-        self.cache: dict[tuple[str, str], Fraction] = {}
-
-    def num(self, e: ast.Expr) -> Fraction:
-        v = self.value(e)
-        assert not isinstance(v, bool), f"not a number: {e!r}"
-        return v
-
-    def cond(self, e: ast.Expr) -> bool:
-        v = self.value(e)
-        assert isinstance(v, bool), f"not a condition: {e!r}"
-        return v
-
-    def value(self, e: ast.Expr) -> Result:
-        inst, deal = self.env.instance, self.deal
-        match e:
-            case ast.Number(value=v):
-                return Fraction(v)
-            case ast.BoolConst(value=v):
-                return v
-            case ast.Sum(first=first, rest=rest):
-                total = self.num(first)
-                for op, term in rest:
-                    total = total + self.num(term) if op == "+" else total - self.num(term)
-                return total
-            case ast.BinaryOp(op="*", left=a, right=b):
-                return self.num(a) * self.num(b)
-            case ast.BinaryOp(op="/", left=a, right=b):
-                return self.num(a) / self.num(b)
-            case ast.Negate(operand=a):
-                return -self.num(a)
-            case ast.Compare(op=op, left=a, right=b):
-                x, y = self.num(a), self.num(b)
-                return ast.COMPARE_FUNCS[op](x, y)
-            case ast.BoolOp(op="and", operands=ops):
-                return all(self.cond(o) for o in ops)
-            case ast.BoolOp(op="or", operands=ops):
-                return any(self.cond(o) for o in ops)
-            case ast.Not(operand=a):
-                return not self.cond(a)
-            case ast.Implies(left=a, right=b):
-                return not self.cond(a) or self.cond(b)
-            case ast.Iff(left=a, right=b):
-                return self.cond(a) == self.cond(b)
-            case ast.OptionTest(issue=i, allowed=allowed):
-                return deal[i] in allowed
-            case ast.IssueValue(issue=i):
-                return Fraction(deal[i])  # type: ignore[arg-type]
-            case ast.Level(issue=i):
-                return Fraction(inst.issues[i].level(deal[i]))
-            case ast.AttributeOf(attribute=a, issue=i, second=j) if j is not None:
-                return Fraction(inst.attributes[a].of_pair((i, j), deal))
-            case ast.AttributeOf(attribute=a, issue=i):
-                return Fraction(inst.attributes[a].of(i, deal[i]))
-            case ast.Total(attribute=a):
-                attr = inst.attributes[a]
-                singles = sum(
-                    (Fraction(attr.of(i, deal[i])) for i in attr.tables if i in deal), Fraction(0)
-                )
-                return singles + sum((Fraction(attr.of_pair(p, deal)) for p in attr.pairs), 0)
-            case ast.ScoreOf(party=p, issue=i):
-                interest = inst.interests.get(p)
-                return Fraction(interest.score(i, deal[i])) if interest else Fraction(0)
-            case ast.Count(conditions=conds):
-                return Fraction(sum(self.cond(c) for c in conds))
-            case ast.Piecewise(arg=a):
-                return e.at(self.num(a))
-            case ast.QuantityRef(name=n):
-                key = ("quantity", n)
-                if key not in self.cache:
-                    self.cache[key] = self.num(self.env.quantities[n])
-                return self.cache[key]
-            case ast.UtilityOf(party=p):
-                return self.utility(p)
-        raise TypeError(f"cannot evaluate {type(e).__name__}: evaluate checked trees only")
-
-    def utility(self, party: str) -> Fraction:
-        key = ("utility", party)
-        if key in self.cache:
-            return self.cache[key]
-        inst, total = self.env.instance, Fraction(0)
-        interest = inst.interests.get(party)
-        if interest is None:
-            pass
-        elif self.scores is not None:
-            table = self.scores[party]
-            total += sum(table[issue][self.deal[issue]] for issue in table)
-        else:
-            for issue, weight in interest.weights.items():
-                total += Fraction(weight) * Fraction(interest.score(issue, self.deal[issue]))
-        if interest is not None and interest.pairs:
-            total += Fraction(interest.pair_part(self.deal))
-        for term in self.env.terms.get(party, ()):
-            if term.when is None or self.cond(term.when):
-                total += self.num(term.value)
-        self.cache[key] = total
-        return total
 
 
 def table(expr: ast.Expr, issue: str, checked: CheckedInstance) -> tuple[Result, ...]:

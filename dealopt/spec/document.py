@@ -98,6 +98,11 @@ class IssueDoc(_Node):
     monotone: StrictBool = Field(
         False, description="Staged only: never taken back (the option never moves down a stage)."
     )
+    option_labels: dict[Name, StrictStr] | None = Field(
+        None,
+        description="Display text of options (free text, e.g. a GENIUS value's original "
+        "name); an option without one is shown by its name.",
+    )
 
 
 class TermDoc(_Node):

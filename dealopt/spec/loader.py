@@ -293,8 +293,25 @@ class _Builder:
                 did_you_mean(str(status_quo), [str(v) for v in values]),
             )
             status_quo = values[0]
+        labels: dict[str, str] = {}
+        for option, text in (doc.option_labels or {}).items():
+            if kind != "options" or option not in values:
+                self.problems.add(
+                    (*at, "option_labels", option),
+                    f"option_labels names '{option}', which is not an option of issue '{name}'",
+                    did_you_mean(option, [str(v) for v in values]),
+                )
+                continue
+            labels[option] = text
         return Issue(
-            name, values, status_quo, doc.label or name, kind, doc.description, self.src(*at)
+            name,
+            values,
+            status_quo,
+            doc.label or name,
+            kind,
+            doc.description,
+            self.src(*at),
+            frozen_map(labels),
         )
 
     def pair_tables(

@@ -64,6 +64,12 @@ class Issue:
     kind: Literal["options", "range"] = "options"
     description: str | None = None
     source: Source | None = field(default=None, compare=False)
+    #: Display text of options (free text); an option without one is shown by its name.
+    option_labels: Mapping[str, str] = field(default_factory=frozen_map)
+
+    def option_label(self, value: Value) -> str:
+        """How ``value`` reads: its label, else its name."""
+        return self.option_labels.get(str(value), str(value))
 
     @property
     def size(self) -> int:
@@ -316,6 +322,33 @@ class Instance:
     staged: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
     description: str | None = None
     path: str | None = field(default=None, compare=False)
+
+    def __repr__(self) -> str:
+        # one line: the whole instance (every table and rule) is far too long to print
+        n, m = len(self.parties), len(self.issues)
+        return (
+            f"<Instance {self.name!r}: {n} part{'y' if n == 1 else 'ies'}, "
+            f"{m} issue{'' if m == 1 else 's'}, {self.bundle_space_size:,} possible deals>"
+        )
+
+    def _repr_html_(self) -> str:
+        """The notebook view: name, parties and issues with their options."""
+        from html import escape
+
+        parties = "".join(
+            f"<tr><td>{escape(n)}</td><td>{escape(p.label)}</td></tr>"
+            for n, p in self.parties.items()
+        )
+        issues = "".join(
+            f"<tr><td>{escape(n)}</td><td>{escape(', '.join(map(str, i.values[:12])))}"
+            f"{' ...' if len(i.values) > 12 else ''}</td></tr>"
+            for n, i in self.issues.items()
+        )
+        return (
+            f"<p><b>{escape(self.name)}</b>: {self.bundle_space_size:,} possible deals</p>"
+            f"<table><tr><th>party</th><th>label</th></tr>{parties}</table>"
+            f"<table><tr><th>issue</th><th>options</th></tr>{issues}</table>"
+        )
 
     @property
     def status_quo(self) -> dict[str, Value]:

@@ -323,8 +323,9 @@ def parse_text(text: str, path: str) -> Located:
         mark = exc.problem_mark or exc.context_mark
         source = _source(path, mark) if mark else Source(path, 1, 1)
         what = exc.problem or exc.context or "invalid YAML"
+        hint = _yaml_hint(what, exc.context or "")
         raise SpecError(
-            [Problem(source, f"invalid YAML: {what}", line_text=located.line_text(source))]
+            [Problem(source, f"invalid YAML: {what}", hint, line_text=located.line_text(source))]
         )
     except yaml.YAMLError as exc:
         raise SpecError([Problem(Source(path, 1, 1), f"invalid YAML: {exc}")])
@@ -352,6 +353,31 @@ def parse_text(text: str, path: str) -> Located:
         raise converter.error(node.start_mark, _TOO_MANY)
     located.data = converter.convert(node, (), 0, ())
     return located
+
+
+def _yaml_hint(problem: str, context: str) -> str | None:
+    """What the YAML parser's words usually mean in an instance file, and the fix."""
+    if problem.startswith("expected ',' or '}', but got") or (
+        problem.startswith("expected ',' or ']', but got")
+    ):
+        return (
+            "inside a {...} or [...] on one line, a value cannot hold an unquoted '{', '[' or "
+            "','; quote it: rule: \"price in {low, mid}\""
+        )
+    if "expected <block end>" in problem:
+        return (
+            "this line's indentation does not match the lines above it: indent it as its "
+            "siblings, with spaces"
+        )
+    if "mapping values are not allowed here" in problem:
+        return "a value holds ': '; quote it, or put the key on a line of its own"
+    if "found character '\\t'" in problem or "found character '\t'" in problem:
+        return "indent with spaces: YAML does not allow tabs"
+    if "could not find expected ':'" in problem or "simple key" in context:
+        return "a key needs ': ' after it; a value holding ':' or '#' must be quoted"
+    if "found undefined alias" in problem or "found unexpected end of stream" in problem:
+        return "an unclosed quote or bracket above this line, or a stray '*' or '&': quote it"
+    return None
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

@@ -58,9 +58,7 @@ OUT_OF_REACH = [
 ]
 RUN_SLOW = os.environ.get("DEALOPT_SLOW_ANCHORS") == "1"
 
-needs_anchors = pytest.mark.skipif(
-    not ANCHORS.is_dir(), reason=f"the shared anchors folder is absent ({ANCHORS})"
-)
+needs_anchors = pytest.mark.anchors  # deselected where absent (tests/conftest.py)
 
 
 def _reference(name: str) -> tuple[dict, set[tuple[int, ...]]]:

@@ -163,14 +163,14 @@ def test_table(write, backend):
         cells = [cell.strip() for cell in line.split("│")]
         if cells[0].isdigit():
             rows[int(cells[0])] = cells[1:]
-    assert sorted(rows) == ZONE  # the zone only
+    assert sorted(rows) == [1, 2, 3, 4]  # the zone only, its deals numbered from 1
     # sol, buyer, seller; then the deal (how much of it is shown is the report's choice)
-    assert rows[2][:3] == ["", "10", "5"]
-    assert rows[3][:3] == ["NKU", "8", "7.5"]
-    assert rows[4][:3] == ["E", "7", "8"]
-    assert rows[5][:3] == ["", "6", "9"]
-    assert {"price=mid", "delivery=fast"} <= set(rows[3][3].split())
-    assert {"price=mid", "warranty=1"} <= set(rows[4][3].split())
+    assert rows[1][:3] == ["", "10", "5"]
+    assert rows[2][:3] == ["NKU", "8", "7.5"]
+    assert rows[3][:3] == ["E", "7", "8"]
+    assert rows[4][:3] == ["", "6", "9"]
+    assert {"price=mid", "delivery=fast"} <= set(rows[2][3].split())
+    assert {"price=mid", "warranty=1"} <= set(rows[3][3].split())
     assert "sol: N Nash, K Kalai-Smorodinsky, E egalitarian, U utilitarian" in table
 
 
@@ -207,7 +207,7 @@ def test_csv(write):
     rows = list(csv.reader(io.StringIO(result.stdout)))
     header, body = rows[0], rows[1:]
     assert header == [
-        "point",
+        "deal",
         "price",
         "delivery",
         "warranty",
@@ -218,12 +218,56 @@ def test_csv(write):
     ]
     assert len(body) == 9  # one row per frontier deal
     assert [(r[4], r[5]) for r in body] == FRONTIER
-    assert [r[0] for r in body] == [str(i) for i in range(9)]
+    # one deal numbering everywhere: the zone's deals from 1 (points 2-5 of the frontier)
+    assert [r[0] for r in body] == ["", "", "1", "2", "3", "4", "", "", ""]
     assert [r[6] for r in body] == ["true" if i in ZONE else "false" for i in range(9)]
     assert body[3][1:4] == ["mid", "fast", "0"]
     assert set(body[3][7].split()) == {"nash", "kalai_smorodinsky", "utilitarian"}
     assert body[4][7] == "egalitarian"
     assert all(r[7] == "" for i, r in enumerate(body) if i not in (3, 4))
+
+
+# A seller's term of -4/3: utilities that no decimal writes exactly
+THIRDS = HAND.replace("value: -1.5", 'value: "-4 / 3"')
+
+
+def test_csv_numbers_are_numbers_a_spreadsheet_reads(write):
+    """Issue 15: utilities such as 6611/76 came out as text; now decimals, rounded."""
+    rows = list(csv.reader(io.StringIO(solve(write(THIRDS), "-f", "csv").stdout)))
+    header, body = rows[0], rows[1:]
+    buyer, seller = header.index("buyer"), header.index("seller")
+    for row in body:
+        for cell in (row[buyer], row[seller]):
+            float(cell)  # raises on "31/6"
+            assert "/" not in cell and "~" not in cell
+    # mid, fast, warranty 1: seller 4 + 0.5 + 2 - 4/3 = 31/6, to 6 places
+    (row,) = [r for r in body if r[1:4] == ["mid", "fast", "1"]]
+    assert row[seller] == "5.166667" and row[buyer] == "9"
+    document = json.loads(solve(write(THIRDS), "-f", "json").stdout)
+    exact = [p["utilities_exact"]["seller"] for p in document["frontier"]]
+    assert "31/6" in exact  # exact stays in the JSON field that says so
+
+
+def test_table_rounds_and_says_so_once(write):
+    text = solve(write(THIRDS)).stdout
+    assert "5.17" in text and "~" not in text and "31/6" not in text
+    assert text.count("Numbers are rounded to 2 decimals") == 1
+    assert "rounded" not in solve(write(HAND)).stdout  # nothing rounded: nothing said
+
+
+def test_one_deal_numbering_in_table_json_and_csv(write):
+    path = write(HAND)
+    table = solve(path).stdout
+    rows = [[c.strip() for c in line.split("│")] for line in table.splitlines()]
+    rows = [r for r in rows if r[0].isdigit()]
+    assert [r[0] for r in rows] == ["1", "2", "3", "4"]  # the zone, numbered from 1
+    assert rows[1][1] == "NKU" and rows[2][1] == "E"  # Nash is deal 2 of the zone
+    assert table.count("Deals are numbered from 1") == 1  # explained once
+    document = json.loads(solve(path, "-f", "json").stdout)
+    numbers = [p["number"] for p in document["frontier"]]
+    assert numbers == [None, None, 1, 2, 3, 4, None, None, None]
+    nash = document["frontier"][document["solutions"]["nash"]]
+    assert nash["number"] == 2
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
@@ -319,7 +363,36 @@ def test_status_partial_deterministic(write, monkeypatch):
     assert set(found) <= set(FRONTIER)  # whatever is listed is proven nondominated
     assert found == sorted(found, key=lambda u: tuple(float(x) for x in u), reverse=True)
     text = " ".join(solve(*args).stdout.split())
-    assert "(partial: stopped by time limit; every listed point is still proven)" in text
+    assert (
+        "The search stopped early (time limit): 2 Pareto-optimal points were proven so far" in text
+    )
+    assert "Everything below is over the points proven so far, not the whole frontier." in text
+
+
+def test_partial_solutions_say_they_are_over_the_points_so_far(write, monkeypatch):
+    """Issue 15: `solve -t` said "The Nash deal gives..." from 4 of 83 points, as if final."""
+    from dealopt.frontier import runner as frontier_runner
+
+    real_remaining = frontier_runner.Run.remaining
+
+    def remaining(self):
+        if len(self.points) >= 5:
+            raise frontier_runner.Stop("time limit")
+        return real_remaining(self)
+
+    monkeypatch.setattr(frontier_runner.Run, "remaining", remaining)
+    args = (write(HAND), "--backend", "cpsat", "--time-limit", 60, "--threads", 1)
+    document = json.loads(solve(*args, "-f", "json").stdout)
+    validate(document)
+    assert document["status"] == "partial" and document["zone"]
+    assert document["solutions_over"] == "points proven so far"
+    text = " ".join(solve(*args).stdout.split())
+    assert "The Nash deal gives" not in text
+    assert "The Nash deal over the points proven so far gives" in text
+    assert "of the points proven so far" in text and "acceptable to every party" in text
+    assert "zone, over the points proven so far (the search stopped early)" in text
+    complete = json.loads(solve(write(HAND), "-f", "json").stdout)
+    assert complete["solutions_over"] == "whole frontier"
 
 
 class _Clock:

@@ -63,7 +63,14 @@ def empty_json() -> dict:
 
 def test_helsinki_answers_the_op_eds_question_in_words(helsinki_text):
     text = flat(helsinki_text)
-    assert "THE ANSWER Not strictly. The zone's 14 deals fall into 2 alignments" in text
+    # the question first, in words, then its answer (issue 15: the answer came unasked)
+    assert (
+        "THE ANSWER Is there only one way the parties can align, that is, one exchange (who "
+        "gives what to whom) shared by every deal in the zone? Almost: the zone's 14 deals fall "
+        "into 2 alignments" in text
+    )
+    assert "Do the acceptable deals outside the zone exchange in other ways? Yes. Over all" in text
+    assert "The file asks" not in text and "The file's own description: Trump and Putin" in text
     assert "They differ only in crimea" in text
     assert (
         "Russia gives ukraine_support, iran_syria, verification, timing, "
@@ -78,6 +85,9 @@ def test_helsinki_answers_the_op_eds_question_in_words(helsinki_text):
     for section in ("1. ZONE", "2. ALL ACCEPTABLE", "3. BACKBONE", "4. CONFLICTS", "5. PRICE"):
         assert section in text
     assert "6. LINKAGE" in text and "7. WHAT IT WOULD TAKE" in text
+    # every section states its question before answering it
+    assert "3. BACKBONE What does every acceptable deal have in common?" in text
+    assert "4. CONFLICTS Which red lines, rules and no-deal values cannot hold together?" in text
 
 
 def test_helsinki_backbone_and_linkage_in_words(helsinki_text):
@@ -96,6 +106,10 @@ def test_helsinki_json(helsinki_json):
     doc = helsinki_json
     assert doc["schema"] == "dealopt.explanation/1"
     assert doc["status"] == "zone" and doc["stopped"] == {}
+    first = doc["answers"][0]
+    assert first["question"].startswith("Is there only one way the parties can align")
+    assert first["answer"].startswith("Almost: the zone's 14 deals fall into 2 alignments")
+    assert doc["questions"]["backbone"] == "What does every acceptable deal have in common?"
     assert len(doc["zone"]["points"]) == 14
     al = doc["alignments"]
     assert al["count"] == 2 and al["only"] is False and al["differ"] == ["crimea"]
@@ -131,6 +145,7 @@ def test_helsinki_json(helsinki_json):
 def test_empty_zone_variant_in_words(empty_text):
     text = flat(empty_text)
     assert "there is no zone and so no alignment" in text
+    assert "THE ANSWER Is there a deal that every party prefers to no deal? No. Feasible" in text
     assert "There is no acceptable deal. Minimal conflicts" in text
     assert "us no-deal value: utility(us) >= 75" in text
     assert f"({EMPTY}:" in text  # file:line of the variant's own no-deal value
@@ -180,3 +195,14 @@ def test_bad_options_are_input_errors(monkeypatch, capsys):
     assert code == 1 and "--max-conflicts must be at least 1" in err
     code, _, err = run_main(monkeypatch, capsys, "explain", EMPTY, "--backend", "nope")
     assert code == 1 and "unknown backend" in err
+
+
+def test_deal_numbers_match_solve(helsinki_text):
+    """One numbering: explain's zone deal with the Nash mark has the number solve gives it."""
+    rows = [line.split() for line in helsinki_text.splitlines()]
+    nash = [r for r in rows if len(r) > 3 and r[0].isdigit() and r[2] == "N"]
+    assert [r[0] for r in nash] == ["11"]
+    solved = invoke("solve", HELSINKI).stdout
+    marked = [line.split("│") for line in solved.splitlines() if "│ N" in line]
+    assert [r[0].strip() for r in marked] == ["11"]
+    assert flat(helsinki_text).count("Deals are numbered from 1 in frontier order") == 1

@@ -299,7 +299,9 @@ def test_hover_shows_the_deal(opened):
     view.page.wait_for_selector("#frontier-plot .hoverlayer .hovertext")
     text = view.page.locator("#frontier-plot .hoverlayer").text_content()
     deal = result.frontier[index].deal
-    assert f"Deal #{index}" in text and "Nash" in text
+    # the deal number every output uses (the zone's deals from 1): Helsinki's Nash is deal 11
+    assert f"Deal {result.number(index)}" in text and "Nash" in text
+    assert result.number(index) == 11
     for issue, option in deal.items():
         assert f"{issue}: {option}" in text
 
@@ -327,7 +329,8 @@ def test_click_selects_the_row(opened):
     assert page.locator("tr.deal.selected").count() == 1
     assert page.locator(f"#deal-{nash}").get_attribute("aria-selected") == "true"
     panel = page.locator("#selected").inner_text()
-    assert f"Deal #{nash}" in panel
+    assert "Deal 11 · Nash" in panel  # the same number as the table's # column
+    assert page.locator(f"#deal-{nash} td").first.inner_text() == "11"
     assert all(str(option) in panel for option in result.frontier[nash].deal.values())
     selected = page.evaluate(
         """() => {

@@ -3,7 +3,7 @@
 The brute force uses nothing but the rules oracle: ``itertools.product`` over the issues'
 values, ``Oracle.violations`` to keep the feasible deals, ``Oracle.utilities`` for their
 utility vectors, an all-pairs dominance filter, zone = nondominated ∩ acceptable, and the four
-bargaining solutions from their DESIGN.md definitions with the documented tie-break
+bargaining solutions from their definitions with the documented tie-break
 (``dealopt/analysis/bargaining.py``, decisions.md §10) written out again as successive filters.
 Both the ``cpsat`` and the ``enumerate`` backends must give exactly its answer: the frontier
 (as exact utility vectors, in its documented order), the zone, the four solutions and the
@@ -69,7 +69,8 @@ def pick(points: list[Vector], keys: Sequence[Callable[[Vector], object]]) -> Ve
 
 
 def bargaining(zone: list[Vector], d: Vector) -> dict[str, Vector | None]:
-    """The four solutions over ``zone`` (given in frontier order), per DESIGN.md."""
+    """The four solutions over ``zone`` (given in frontier order), as defined and tie-broken
+    in ``dealopt/analysis/bargaining.py``."""
 
     def gains(u: Vector) -> list[Fraction]:
         return [ui - di for ui, di in zip(u, d, strict=True)]
@@ -192,8 +193,9 @@ def test_solve_equals_brute_force(data):
 
 
 def check_reports(result, parties: list[str]) -> None:
-    """The JSON document (schema-valid where docs/result-schema.json exists) and the CSV carry
-    the exact utilities: "a/b" or a terminating decimal, read back to the same Fractions."""
+    """The JSON document (schema-valid where docs/result-schema.json exists) carries the exact
+    utilities ("a/b" or a terminating decimal, read back to the same Fractions); the CSV the
+    same values as decimal numbers, rounded to 6 places."""
     document = json.loads(result.to_json())
     if RESULT_SCHEMA.is_file():
         import jsonschema
@@ -210,9 +212,11 @@ def check_reports(result, parties: list[str]) -> None:
     assert len(rows) == 1 + len(result.frontier)
     for point, row in zip(result.frontier, rows[1:], strict=True):
         start = 1 + len(result.issues)
-        assert [Fraction(x) for x in row[start : start + len(parties)]] == [
-            point.utilities[p] for p in parties
-        ]
+        # CSV numbers are decimals rounded to 6 places (a spreadsheet reads them as numbers);
+        # the JSON's utilities_exact above are the exact ones
+        for cell, p in zip(row[start : start + len(parties)], parties, strict=True):
+            float(cell)
+            assert abs(Fraction(cell) - point.utilities[p]) <= Fraction(1, 2 * 10**6)
 
 
 # --- utilities too fine for an exact integer scale ---------------------------------------------

@@ -317,6 +317,7 @@ GOLDEN = [
 ]
 
 
+@pytest.mark.anchors  # deselected where absent (tests/conftest.py)
 @pytest.mark.parametrize("name", GOLDEN)
 def test_golden_anchor_frontiers(name):
     moip = pytest.importorskip("dealopt.io.moip")

@@ -207,7 +207,7 @@ def test_explain_puts_it_together(backend):
     assert ex.conflicts.status == "none"
     assert ex.linkage is None and ex.stopped["linkage"] == "no groups"
     text = " ".join(ex.text().split())  # wrapping aside
-    assert "The zone's 2 deals fall into 2 alignments" in text
+    assert "the zone's 2 deals fall into 2 alignments" in text
     assert "They differ only in z" in text
     assert "x is at least x1 (x1 or x2) in every acceptable deal." in text
     data = ex.to_dict()

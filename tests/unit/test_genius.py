@@ -22,8 +22,17 @@ from dealopt.errors import SpecError
 from dealopt.io import genius
 from dealopt.rules.oracle import Oracle
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "genius"
+# The project's own copies of published GENIUS scenarios: an extra layer, when present.
 ANCHORS = Path(__file__).resolve().parents[3] / "shared" / "anchors" / "genius"
-SCENARIOS = {
+OWN = {  # written by hand for the tests (tests/fixtures/genius/README.md): always run
+    "Flat": ("Flat-domain.xml", ["Flat-tenant.xml", "Flat-landlord.xml"]),
+    "Festival": (
+        "Festival_domain.xml",
+        ["Festival_council.xml", "Festival_promoter.xml", "Festival_residents.xml"],
+    ),
+}
+PUBLISHED = {
     "Laptop": ("Laptop-C-domain.xml", ["Laptop-C-prof1.xml", "Laptop-C-prof2.xml"]),
     "ItexvsCypress": (
         "ItexvsCypress_domain.xml",
@@ -31,12 +40,17 @@ SCENARIOS = {
     ),
     "EnglandZimbabwe": ("EnglandZimbabwe_domain.xml", ["England.xml", "Zimbabwe.xml"]),
 }
-needs_anchors = pytest.mark.skipif(not ANCHORS.is_dir(), reason="shared/anchors/genius not found")
+SCENARIOS = {**OWN, **PUBLISHED}
+needs_anchors = pytest.mark.anchors  # deselected where absent (tests/conftest.py)
+ALL = [pytest.param(n, id=n) for n in OWN] + [
+    pytest.param(n, id=n, marks=needs_anchors) for n in PUBLISHED
+]
 
 
 def scenario(name: str) -> tuple[Path, list[Path]]:
     domain, profiles = SCENARIOS[name]
-    return ANCHORS / name / domain, [ANCHORS / name / p for p in profiles]
+    folder = (FIXTURES if name in OWN else ANCHORS) / name
+    return folder / domain, [folder / p for p in profiles]
 
 
 # ----------------------------------------------------------------------------- the reference
@@ -48,10 +62,14 @@ def reference(domain: Path, profiles: list[Path]):
     Returns the issues (index, name, values), {deal: utilities} and the reservation values.
     """
     dom = StdET.parse(domain).getroot()
-    issues = [
-        (int(i.get("index")), i.get("name"), [it.get("value") for it in i.iter("item")])
-        for i in dom.iter("issue")
-    ]
+    issues = []
+    for i in dom.iter("issue"):
+        if i.get("type") == "integer":  # values lowerbound..upperbound
+            values = list(range(int(i.get("lowerbound")), int(i.get("upperbound")) + 1))
+        else:
+            values = [it.get("value") for it in i.iter("item")]
+        issues.append((int(i.get("index")), i.get("name"), values))
+    lower = {index: values[0] for index, _, values in issues}
     parties = []
     for path in profiles:
         root = StdET.parse(path).getroot()
@@ -60,13 +78,23 @@ def reference(domain: Path, profiles: list[Path]):
         }
         evaluations = {}
         for issue in root.iter("issue"):
+            index = int(issue.get("index"))
+            evaluator = issue.find("evaluator")
+            if evaluator is not None:  # integer: offset + slope × (value − lowerbound), in 0..1
+                slope = Fraction(Decimal(evaluator.get("slope")))
+                offset = Fraction(Decimal(evaluator.get("offset")))
+                evaluations[index] = {
+                    v: min(Fraction(1), max(Fraction(0), offset + slope * (v - lower[index])))
+                    for v in next(vs for i, _, vs in issues if i == index)
+                }
+                continue
             raw = {
                 it.get("value"): Fraction(Decimal(it.get("evaluation")))
                 for it in issue.iter("item")
             }
             top = max(raw.values())
             # GENIUS counts an issue whose largest evaluation is below 0.00001 as all zero
-            evaluations[int(issue.get("index"))] = {
+            evaluations[index] = {
                 v: e / top if top >= Fraction(1, 100000) else Fraction(0) for v, e in raw.items()
             }
         node = root.find(".//reservation")
@@ -98,9 +126,8 @@ def nondominated(points) -> set[tuple[Fraction, ...]]:
 # ----------------------------------------------------------------------------- shared scenarios
 
 
-@needs_anchors
 @pytest.mark.parametrize("backend", ["enumerate", "cpsat"])
-@pytest.mark.parametrize("name", list(SCENARIOS))
+@pytest.mark.parametrize("name", ALL)
 def test_scenario_matches_independent_computation(tmp_path, name, backend):
     domain, profiles = scenario(name)
     path = tmp_path / f"{name}.yaml"
@@ -145,23 +172,23 @@ def test_scenario_matches_independent_computation(tmp_path, name, backend):
     assert gains(tuple(nash.utilities[p] / k for p in parties)) == best
 
 
-EXPECTED = {  # what the independent computation gives (frontier size, Nash point on 0..1)
+EXPECTED = {  # what the independent computation gives (frontier size)
+    "Flat": 13,
+    "Festival": 24,
     "Laptop": 4,
     "ItexvsCypress": 18,
     "EnglandZimbabwe": 25,
 }
 
 
-@needs_anchors
-@pytest.mark.parametrize("name", list(SCENARIOS))
+@pytest.mark.parametrize("name", ALL)
 def test_scenario_frontier_sizes(name):
     domain, profiles = scenario(name)
     _, utilities, _ = reference(domain, profiles)
     assert len(nondominated(utilities.values())) == EXPECTED[name]
 
 
-@needs_anchors
-@pytest.mark.parametrize("name", list(SCENARIOS))
+@pytest.mark.parametrize("name", ALL)
 def test_scenario_matches_negmas_frontier(name):
     inout = pytest.importorskip("negmas.inout")
     from negmas.preferences import LinearAdditiveUtilityFunction
@@ -208,6 +235,39 @@ def test_scenario_matches_negmas_frontier(name):
         for d in f.all_deals or ()
     }
     assert ours == negmas_deals
+
+
+def test_own_scenario_description_states_scale_cap_and_discount():
+    inst = genius.load(*scenario("Flat"))
+    assert inst.name == "Flat"
+    assert list(inst.parties) == ["tenant", "landlord"]
+    # largest evaluations 30 (20/30 = 2/3) and 9 (7/9): the smallest whole scale is 9
+    assert "9 × the GENIUS utility" in inst.description
+    assert "caps utilities at 1" in inst.description
+    assert "Discount factors" in inst.description and "one-shot" in inst.description
+    assert inst.issues["rent"].values == ("v950_a_month", "v1_050_a_month", "v1_150_a_month")
+    assert "v950_a_month = '$950 a month'" in inst.issues["rent"].description
+    assert inst.issues["pets"].values[2] == "landlord_s_call"
+    assert inst.issues["move_in_week"].is_range and inst.issues["move_in_week"].values == (
+        1,
+        2,
+        3,
+        4,
+    )
+    assert inst.issues["lease_term"].label == "Lease term"
+    assert not inst.interests["tenant"].terms  # weights sum to 1: nothing above the cap
+    # the landlord's weights sum to 1.1634413615167958: every deal above 1 is brought back
+    assert len(inst.interests["landlord"].terms) == 26
+    assert inst.interests["tenant"].weights["rent"] == Decimal("0.3819660112501051")
+
+
+def test_own_scenario_exports_its_own_weights(tmp_path):
+    written, notes = genius.export(genius.load(*scenario("Flat")), tmp_path)
+    assert notes == ()
+    for ours, theirs in zip(written[1:], scenario("Flat")[1], strict=True):
+        mine = [w.get("value") for w in StdET.parse(ours).getroot().iter("weight")]
+        original = [w.get("value") for w in StdET.parse(theirs).getroot().iter("weight")]
+        assert [Decimal(w) for w in mine] == [Decimal(w) for w in original]
 
 
 @needs_anchors
@@ -594,8 +654,7 @@ def test_genius_scale_reading_keeps_the_deals(tmp_path):
     assert sorted(deals(a)) == sorted(tuple(v.removeprefix("v") for v in d) for d in deals(b))
 
 
-@needs_anchors
-@pytest.mark.parametrize("name", list(SCENARIOS))
+@pytest.mark.parametrize("name", ALL)
 def test_scenarios_round_trip(tmp_path, name):
     imported = genius.load(*scenario(name))
     written, _ = genius.export(imported, tmp_path)
@@ -720,3 +779,44 @@ def test_nested_objectives_are_flattened(tmp_path):
     )
     assert '<objective index="3"' in nest(BUYER) and nest(BUYER).count("</objective>") == 2
     assert nested.issues == flat.issues and nested.interests == flat.interests
+
+
+def test_export_writes_the_original_value_names(tmp_path):
+    """Issue 15: export renamed values ("dell", "v19_lcd" for "Dell", "19'' LCD"). Imports
+    keep the originals as option labels, and export writes them back."""
+    domain, profiles = scenario("Flat")
+    imported = genius.load(domain, profiles)
+    rent = imported.issues["rent"]
+    assert rent.option_labels["v950_a_month"] == "$950 a month"
+    assert rent.option_label("v950_a_month") == "$950 a month"
+    assert imported.issues["pets"].option_labels["landlord_s_call"] == "Landlord's call"
+    written, _ = genius.export(imported, tmp_path)
+
+    def values(path: Path) -> list[list[str]]:
+        root = StdET.parse(path).getroot()
+        return [[it.get("value") for it in issue.iter("item")] for issue in root.iter("issue")]
+
+    def discrete(path: Path) -> list[list[str]]:  # the integer issue is written as discrete
+        return [v for v, original in zip(values(path), values(domain), strict=True) if original]
+
+    assert discrete(written[0]) == values(domain)[:3] + values(domain)[4:]  # as GENIUS wrote
+    for ours, theirs in zip(written[1:], profiles, strict=True):
+        assert discrete(ours) == [v for v in values(theirs) if v]
+    assert genius.load(written[0], written[1:]) == imported  # and back, exactly
+    # read as plain GENIUS (ignoring dealopt's attributes): the same names again
+    plain = genius.load(written[0], written[1:], genius_scale=True)
+    assert {n: i.values for n, i in plain.issues.items() if n != "move_in_week"} == {
+        n: i.values for n, i in imported.issues.items() if n != "move_in_week"
+    }
+
+
+def test_option_labels_must_name_options():
+    data = {
+        "dealopt": 1,
+        "name": "x",
+        "parties": {"a": {}},
+        "issues": {"i": {"options": ["yes", "no"], "option_labels": {"yess": "Yes!"}}},
+    }
+    with pytest.raises(SpecError, match="option_labels names 'yess'") as err:
+        dealopt.instance(data)
+    assert "yes" in str(err.value)  # the nearest option

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from dealopt.report.numbers import exact_text, json_number, short_text
+from dealopt.report.numbers import any_rounded, exact_text, json_number, short_text, small_text
 
 
 @pytest.mark.parametrize(
@@ -35,15 +35,28 @@ def test_exact_text_keeps_every_digit(value, text):
     ("value", "text"),
     [
         (Fraction(575, 10), "57.5"),
-        (Fraction(1, 3), "~0.33"),
-        (Fraction(2, 3), "~0.67"),
-        (Fraction(-2, 3), "~-0.67"),
-        (Fraction(2675, 1000), "~2.68"),  # exact half, to even (a float 2.675 gives 2.67)
-        (Fraction(10**400, 3), "~" + "3" * 400 + ".33"),  # float() would overflow
+        (Fraction(1, 3), "0.33"),
+        (Fraction(2, 3), "0.67"),
+        (Fraction(-2, 3), "-0.67"),
+        (Fraction(2675, 1000), "2.68"),  # exact half, to even (a float 2.675 gives 2.67)
+        (Fraction(6611, 76), "86.99"),
+        (Fraction(6818, 95), "71.77"),
+        (Fraction(10**400, 3), "3" * 400 + ".33"),  # float() would overflow
     ],
 )
 def test_short_text_rounds_exactly(value, text):
+    # no unexplained marks: a rounded number reads as a plain decimal; outputs say once
+    # that they round (ROUNDING_NOTE)
     assert short_text(value) == text
+    assert "~" not in short_text(value) and "/" not in short_text(value)
+
+
+def test_any_rounded_and_small_text():
+    assert any_rounded([Fraction(1, 2), Fraction(1, 3)])
+    assert not any_rounded([Fraction(1, 2), Fraction(57, 100)])
+    # a rounding resolution far below the shown decimals: not "~0.000000000000"
+    assert small_text(Fraction(1, 3 * 10**12)) == "3.3e-13"
+    assert small_text(Fraction(1, 250)) == "0.004"
 
 
 def test_json_number_beyond_a_double():

@@ -23,7 +23,7 @@ from dealopt.io.genius.xml import (
     _terminates,
     _text,
 )
-from dealopt.spec.model import LINEAR, Instance, Value
+from dealopt.spec.model import LINEAR, Instance, Issue, Value
 
 # ============================================================================ export
 
@@ -118,7 +118,12 @@ def _genius_names(instance: Instance) -> dict[str, str]:
     return {n: n for n in instance.issues}
 
 
-def _value_text(value: Value) -> str:
+def _value_text(value: Value, issue: Issue) -> str:
+    """A value as GENIUS names it: the option's label (the original GENIUS value of an
+    imported scenario) when the issue's labels are distinct and non-empty, else its name."""
+    texts = [issue.option_label(v).strip() for v in issue.values]
+    if issue.option_labels and all(texts) and len(set(texts)) == len(texts):
+        return issue.option_label(value).strip()
     return str(value)
 
 
@@ -138,7 +143,7 @@ def _domain_xml(instance: Instance) -> str:
             "name": gnames[name],
             f"{META}name": name,
             f"{META}label": issue.label,
-            f"{META}status_quo": _value_text(issue.status_quo),
+            f"{META}status_quo": str(issue.status_quo),
         }
         if issue.description is not None:
             attrs[f"{META}description"] = issue.description
@@ -147,10 +152,11 @@ def _domain_xml(instance: Instance) -> str:
             attrs[f"{META}range"] = f"{issue.values[0]} {issue.values[-1]} {step}"
         node = ET.SubElement(objective, "issue", attrs)
         for j, value in enumerate(issue.values, start=1):
-            text = _value_text(value)
-            ET.SubElement(
-                node, "item", {"index": str(j), "value": text, "cost": "0", "description": text}
-            )
+            text = _value_text(value, issue)
+            item = {"index": str(j), "value": text, "cost": "0", "description": text}
+            if text != str(value):
+                item[f"{META}option"] = str(value)  # the option's name, for the way back
+            ET.SubElement(node, "item", item)
     return _serialise(root)
 
 
@@ -188,7 +194,7 @@ def _profile_xml(instance: Instance, party: str, numbers: _PartyNumbers) -> str:
         node = ET.SubElement(objective, "issue", iattrs)
         evaluations = numbers.evaluations[k]
         for j, value in enumerate(issue.values, start=1):
-            text = _value_text(value)
+            text = _value_text(value, issue)
             item = {
                 "index": str(j),
                 "value": text,
@@ -356,11 +362,19 @@ def _single_deal(when: Any, issue_names: list[str], ast: Any) -> tuple[Value, ..
     parts = when.operands if isinstance(when, ast.BoolOp) and when.op == "and" else (when,)
     chosen: dict[str, Value] = {}
     for part in parts:
-        if not isinstance(part, ast.OptionTest) or len(part.allowed) != 1:
+        match part:
+            case ast.OptionTest(issue=issue, allowed=allowed) if len(allowed) == 1:
+                value: Value = allowed[0]
+            # a range (GENIUS integer) issue: `issue == n` is a comparison of its value
+            case ast.Compare(op="==", left=ast.IssueValue(issue=issue), right=ast.Number(value=n)):
+                if n.denominator != 1:
+                    return None
+                value = n.numerator
+            case _:
+                return None
+        if issue in chosen:
             return None
-        if part.issue in chosen:
-            return None
-        chosen[part.issue] = part.allowed[0]
+        chosen[issue] = value
     if set(chosen) != set(issue_names):
         return None
     return tuple(chosen[i] for i in issue_names)
@@ -393,7 +407,9 @@ def _party_numbers(
             lift = Fraction(10) ** -_exponent(top)
             raw = [x * lift for x in raw]
             factor, top = factor / lift, top * lift
-        evaluations[k] = {_value_text(v): _exact(x) for v, x in zip(issue.values, raw, strict=True)}
+        evaluations[k] = {
+            _value_text(v, issue): _exact(x) for v, x in zip(issue.values, raw, strict=True)
+        }
         factors.append(factor)
         tops.append(top)
         offset += shift

@@ -132,6 +132,11 @@ def _plain(
                     "upperbound is always included)."
                 )
             doc = {"options": list(mapping.values())}
+            # the original GENIUS values, so that export writes them back as they were
+            texts = {n: v if isinstance(v, str) else _text(v) for v, n in mapping.items()}
+            labels = {n: t for n, t in texts.items() if t != n}
+            if labels:
+                doc["option_labels"] = labels
             desc += " Options: " + ", ".join(f"{n} = {_quote(v)}" for v, n in mapping.items())
             desc += "."
         doc = {"label": issue.name, "description": desc, **doc}

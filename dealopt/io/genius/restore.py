@@ -44,6 +44,7 @@ def _restore(domain: _GDomain, profiles: Sequence[_GProfile]) -> dict[str, Any] 
 def _restored_data(domain: _GDomain, profiles: Sequence[_GProfile]) -> dict[str, Any]:
     root = domain.xml.root.attrs
     issues: dict[str, Any] = {}
+    names_of: dict[str, dict[str, str]] = {}  # issue -> GENIUS value text -> option name
     names: list[str] = []
     kinds: list[bool] = []
     for issue in domain.issues:
@@ -56,7 +57,12 @@ def _restored_data(domain: _GDomain, profiles: Sequence[_GProfile]) -> dict[str,
             lo, hi, step = (_parse_int(x) for x in a[f"{META}range"].split())
             doc["range"] = [lo, hi, step]
         else:
-            doc["options"] = list(issue.values)
+            items = [item.attrs for item in issue.node.kids("item")]
+            doc["options"] = [it.get(f"{META}option", it["value"]) for it in items]
+            labels = {it[f"{META}option"]: it["value"] for it in items if f"{META}option" in it}
+            if labels:
+                doc["option_labels"] = labels
+                names_of[name] = {text: option for option, text in labels.items()}
         sq = a.get(f"{META}status_quo")
         if sq is not None:
             doc["status_quo"] = _parse_int(sq) if "range" in doc else sq
@@ -88,7 +94,8 @@ def _restored_data(domain: _GDomain, profiles: Sequence[_GProfile]) -> dict[str,
             table: dict[Any, Any] = {}
             for item in node.kids("item"):
                 if f"{META}score" in item.attrs:
-                    key = _parse_int(item.attrs["value"]) if is_range else item.attrs["value"]
+                    text = item.attrs["value"]
+                    key = _parse_int(text) if is_range else names_of.get(name, {}).get(text, text)
                     table[key] = _number(_parse_number(item.attrs[f"{META}score"]))
             scores[name] = table
         interest: dict[str, Any] = {"weights": weights, "scores": scores}
