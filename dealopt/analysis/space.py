@@ -313,10 +313,9 @@ class Space:
         """The zone (Pareto-optimal acceptable deals) of the space, restricted by assumptions.
 
         Pareto(acceptable) = frontier ∩ acceptable (the rule is monotone), so the frontier is
-        searched directly inside each box of :meth:`boxes_for`; the boxes' points are merged,
-        the dominated ones dropped exactly. ``everyone``: every party must accept, whatever
-        the instance's rule (the improvement box of ``evaluate``). Raises :class:`TimeUp` when
-        the budget runs out.
+        searched directly inside each box of :meth:`boxes_for`, and the boxes' points merged.
+        ``everyone``: every party must accept, whatever the instance's rule (the improvement
+        box of ``evaluate``). Raises :class:`TimeUp` when the budget runs out.
         """
         s = session or self.session
         if assumptions:
@@ -326,7 +325,10 @@ class Space:
         points: list[ZonePoint] = []
         for box in boxes:
             points += self._box_points(s, box, nd, dropped, everyone)
-        if len(boxes) > 1:  # a point of one box may be dominated by another box's
+        if len(boxes) > 1:
+            # A box is closed under domination (a deal dominating one in it is in it), so a
+            # box's frontier points are Pareto-optimal outright: the merge only drops the
+            # points found in two boxes (equal vectors, first kept).
             vectors = [tuple(p.utilities[q] for q in self.parties) for p in points]
             points = [points[i] for i in nondominated(vectors)]
         rule = None if everyone else self.instance.acceptance
