@@ -5,7 +5,9 @@
   issues and rules, one term per table entry, one term per value of a piecewise argument).
   Target: at most :data:`COMPILE_TARGET` times the hand-written model's time;
 * CP-SAT on ``instances/helsinki2018_staged.yaml`` (4,320,000 deals), the whole solve, one
-  thread. Target: under :data:`SOLVE_TARGET` seconds.
+  thread. Target: under :data:`SOLVE_TARGET` seconds;
+* ``dealopt explain`` on a four-party instance, unanimous and under "3 of 4" (informational:
+  what the rule's four boxes cost).
 
 The hand-written twins are generated here from the same numbers, and each pair is solved once
 with ``enumerate`` to check that both give the same frontier (a benchmark of two different
@@ -197,5 +199,68 @@ def bench_language(quick: bool) -> list[Row]:
         f"language: compile time of the new constructs, staged Helsinki (median of {repeats})",
         ["case", "wall s", "min s", "ratio", "met", "note"],
         [[r.case, seconds(r.median_s), seconds(r.min_s), r.ratio, r.met, r.note] for r in rows],
+    )
+    return rows + bench_acceptance(quick)
+
+
+def ruled_instance(rule: bool, parties: int = 4, issues: int = 5, options: int = 4) -> str:
+    """A deterministic instance of ``parties`` parties (scores from a fixed pattern, no-deal 0);
+    with ``rule``: "at least parties - 1 of all", else every party must accept."""
+    names = [f"p{k}" for k in range(parties)]
+    text = "dealopt: 1\nname: ruled\nparties:\n" + "".join(
+        f"  {p}: {{no_deal: 0}}\n" for p in names
+    )
+    opts = ", ".join(f"o{j}" for j in range(options))
+    text += "issues:\n" + "".join(f"  i{t}: {{options: [{opts}]}}\n" for t in range(issues))
+    text += "interests:\n"
+    for k, p in enumerate(names):
+        tables = []
+        for t in range(issues):
+            row = {f"o{j}": ((3 * k + 5 * t + 7 * j) % 9) - 4 for j in range(options)}
+            tables.append(f"i{t}: {{" + ", ".join(f"{o}: {v}" for o, v in row.items()) + "}")
+        text += f"  {p}: {{scores: {{{', '.join(tables)}}}}}\n"
+    if rule:
+        of = ", ".join(names)
+        text += f"acceptance:\n  at_least: [{{count: {parties - 1}, of: [{of}]}}]\n"
+    return text
+
+
+def bench_acceptance(quick: bool) -> list[Row]:
+    """``dealopt explain`` (CP-SAT, one thread) on one instance, unanimous and under a rule
+    "3 of 4" (4 minimal winning coalitions, so 4 boxes): what the rule costs explain."""
+    from dealopt.analysis.explain import explain
+
+    repeats = 3 if quick else 5
+    instances = {
+        name: loads(ruled_instance(rule)) for name, rule in (("unanimous", False), ("3 of 4", True))
+    }
+    cases = {
+        f"explain 4 parties, {name}": (
+            lambda i=inst: explain(i, backend="cpsat", threads=1, seed=0)
+        )
+        for name, inst in instances.items()
+    }
+    timings = interleaved(cases, repeats)
+    base = median(timings["explain 4 parties, unanimous"].wall)
+    rows = []
+    for name, t in timings.items():
+        ex = t.value
+        ratio = median(t.wall) / base
+        rows.append(
+            t.row(
+                "language",
+                name,
+                backend="cpsat",
+                threads="1",
+                zone=len(ex.zone) if ex.zone is not None else None,
+                solver_calls=ex.solver_calls,
+                ratio=f"{ratio:.2f}x",
+                note=f"{ex.instance.bundle_space_size:,} deals",
+            )
+        )
+    print_table(
+        f"language: explain under an acceptance rule (median of {repeats})",
+        ["case", "wall s", "min s", "ratio", "note"],
+        [[r.case, seconds(r.median_s), seconds(r.min_s), r.ratio, r.note] for r in rows],
     )
     return rows

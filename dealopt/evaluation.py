@@ -32,6 +32,10 @@ class Evaluation:
     solver_calls: int
     seconds: float
     resolution: Mapping[str, Fraction] = field(default_factory=dict)
+    #: The acceptance rule in words, one clause each (None: every party must accept).
+    acceptance: tuple[str, ...] | None = None
+    #: Each staged issue's per-stage issues (empty: no stages); a deal shows as a schedule.
+    staged: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def deal(self, name: str) -> DealEvaluation:
         for d in self.deals:

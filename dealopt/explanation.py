@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from dealopt.analysis.acceptance import AcceptanceSummary
     from dealopt.analysis.alignments import Alignments, NamedAlignment
     from dealopt.analysis.backbone import Backbone
     from dealopt.analysis.conflicts import Conflicts
@@ -50,6 +51,14 @@ class Explanation:
     stopped: dict[str, str] = field(default_factory=dict)
     #: The alignment of each named deal of the instance (empty without alignments).
     named: tuple[NamedAlignment, ...] = ()
+    #: Under an acceptance rule (None without one): the rule in words, its veto players and
+    #: the zone's pivotal parties (:mod:`dealopt.analysis.acceptance`).
+    acceptance: AcceptanceSummary | None = None
+    #: Under an acceptance rule: each zone point's pivotal parties (in ``zone.points`` order).
+    pivotal: tuple[tuple[str, ...], ...] = ()
+    #: Under an acceptance rule: each feasible named deal the rule does not pass, with the
+    #: parties that block it (counted by the rule, utility below their no-deal value).
+    blocked: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def parties(self) -> dict[str, str]:

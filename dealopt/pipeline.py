@@ -142,11 +142,8 @@ def solve(
     solutions = {name: None if k is None else zone[k] for name, k in picked.items()}
     summary = None
     if not rule.unanimous:
-        zone_pivotal = {p for i in zone for p in frontier[i].pivotal or ()}
-        summary = acc.AcceptanceSummary(
-            acc.describe(rule),
-            acc.veto_players(rule, parties),
-            tuple(p for p in parties if p in zone_pivotal),
+        summary = acc.summarise(
+            rule, parties, [acc.accepting(frontier[i].utilities, no_deal) for i in zone]
         )
     if not found.complete:
         status = Status.PARTIAL

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import combinations
 
 from dealopt.analysis.bargaining import SOLUTIONS, Vector
 from dealopt.spec.model import Acceptance
@@ -41,6 +42,27 @@ def veto_players(rule: Acceptance, parties: Sequence[str]) -> tuple[str, ...]:
     """The parties without whose acceptance no deal passes (in ``parties``' order)."""
     everyone = set(parties)
     return tuple(p for p in parties if not rule.passes(everyone - {p}, parties))
+
+
+def minimal_coalitions(rule: Acceptance, parties: Sequence[str]) -> tuple[frozenset[str], ...]:
+    """The rule's minimal winning coalitions: the sets of parties whose acceptance passes a
+    deal, none of whose proper subsets does (smallest first, then in ``parties``' order).
+
+    Only the parties the rule counts can matter, so the subsets of those are tried: a rule
+    counts few parties (2^n sets; a negotiation has a handful of parties).
+    """
+    if rule.unanimous:
+        return (frozenset(parties),)
+    counted = rule.counted(parties)
+    found: list[frozenset[str]] = []
+    for size in range(len(counted) + 1):
+        for combo in combinations(counted, size):
+            c = frozenset(combo)
+            if any(f <= c for f in found):
+                continue
+            if rule.passes(c, parties):
+                found.append(c)
+    return tuple(found)
 
 
 def pivotal(rule: Acceptance, accepted: Collection[str], parties: Sequence[str]) -> tuple[str, ...]:
@@ -80,6 +102,18 @@ class AcceptanceSummary:
     clauses: tuple[str, ...]
     veto_players: tuple[str, ...]
     pivotal: tuple[str, ...]
+
+
+def summarise(
+    rule: Acceptance, parties: Sequence[str], accepted: Sequence[Collection[str]]
+) -> AcceptanceSummary:
+    """The summary of a rule over a zone, given each zone deal's accepting parties."""
+    zone_pivotal = {p for yes in accepted for p in pivotal(rule, yes, parties)}
+    return AcceptanceSummary(
+        describe(rule),
+        veto_players(rule, parties),
+        tuple(p for p in parties if p in zone_pivotal),
+    )
 
 
 def describe(rule: Acceptance) -> tuple[str, ...]:

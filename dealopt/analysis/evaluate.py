@@ -45,6 +45,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dealopt.analysis import acceptance as acc
 from dealopt.analysis.alignments import IssueMove, structure, words
 from dealopt.analysis.bargaining import egalitarian
 from dealopt.analysis.breakdown import Part, utility_parts
@@ -139,6 +140,11 @@ class DealEvaluation:
     parts: Mapping[str, tuple[Part, ...]]
     broken: tuple[Broken, ...]
     acceptable: bool
+    #: Under an acceptance rule, for a feasible deal (None otherwise): the accepting parties
+    #: without whom it would fail (when it passes), or the counted parties that reject it
+    #: (when it does not): :mod:`dealopt.analysis.acceptance`.
+    pivotal: tuple[str, ...] | None
+    blockers: tuple[str, ...] | None
     pareto_optimal: bool
     max_min_gain: Fraction | None
     max_min_complete: bool
@@ -210,6 +216,8 @@ def evaluate(
             p: (space.model.resolution[k] if space.model.resolution else Fraction(0))
             for k, p in enumerate(parties)
         },
+        acceptance=None if instance.acceptance.unanimous else acc.describe(instance.acceptance),
+        staged=dict(instance.staged),
     )
 
 
@@ -235,7 +243,7 @@ def named_points(instance: Instance, oracle: Oracle | None = None) -> tuple[Name
         deal = named.deal(instance.issues)
         utilities = oracle.utilities(deal)
         feasible = oracle.is_feasible(deal)
-        acceptable = feasible and all(u >= oracle.no_deal(p) for p, u in utilities.items())
+        acceptable = oracle.is_acceptable(deal)  # feasible, and passed by the rule
         out.append(NamedPoint(named.name, named.label, deal, utilities, feasible, acceptable))
     return tuple(out)
 
@@ -289,7 +297,15 @@ class _Judge:
         space, oracle = self.space, self.space.oracle
         nd = space.no_deal
         broken = tuple(_broken(r) for r in oracle.violations(self.deal))
-        acceptable = not broken and all(self.u[p] >= nd[p] for p in self.parties)
+        acceptable = not broken and oracle.is_acceptable(self.deal)
+        pivotal = blockers = None
+        rule = self.instance.acceptance
+        if not rule.unanimous and not broken:  # who decides, said only under a stated rule
+            yes = oracle.accepting(self.deal)
+            if acceptable:
+                pivotal = acc.pivotal(rule, yes, self.parties)
+            else:
+                blockers = acc.blockers(rule, yes, self.parties)
         best, small = self.max_min_gain()
         improvements: dict[str, Alternative | None] = dict.fromkeys(IMPROVEMENTS)
         if small is not None:
@@ -299,7 +315,7 @@ class _Judge:
                 improvements["max_min_gain"] = self.alternative(small, k)
         dominated_by, nearest_dom, complete = None, None, False
         try:
-            box = space.zone(no_deal=self.u)
+            box = space.zone(no_deal=self.u, everyone=True)
         except TimeUp:
             box = None
         if box is not None:
@@ -332,6 +348,8 @@ class _Judge:
             parts=self.parts(),
             broken=broken,
             acceptable=acceptable,
+            pivotal=pivotal,
+            blockers=blockers,
             pareto_optimal=pareto,
             max_min_gain=best,
             max_min_complete=not self.stopped,
@@ -406,7 +424,7 @@ class _Judge:
                     break
                 lo = found
             floor = {p: self.u[p] + lo for p in self.parties}
-            return lo, space.zone(no_deal=floor)
+            return lo, space.zone(no_deal=floor, everyone=True)
         except TimeUp:
             self.stopped = True
             return None, None

@@ -22,6 +22,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from dealopt.analysis import acceptance as acc
+from dealopt.analysis.acceptance import AcceptanceSummary
 from dealopt.analysis.alignments import alignments, named_alignments
 from dealopt.analysis.backbone import backbone
 from dealopt.analysis.conflicts import Conflicts, find_conflicts
@@ -145,6 +147,7 @@ def explain(
             stopped[name] = "skipped"
     if zone is None:
         status = "unknown"  # the zone itself was not computed in time
+    summary, pivotal, blocked = _who_decides(space, out["zone"])
     return Explanation(
         instance=instance,
         backend=space.backend_name,
@@ -163,4 +166,27 @@ def explain(
         no_deal=space.no_deal,
         stopped=stopped,
         named=named_alignments(instance, out["alignments"]) if out["alignments"] else (),
+        acceptance=summary,
+        pivotal=pivotal,
+        blocked=blocked,
     )
+
+
+def _who_decides(
+    space: Space, zone: Zone | None
+) -> tuple[AcceptanceSummary | None, tuple[tuple[str, ...], ...], dict[str, tuple[str, ...]]]:
+    """Under an acceptance rule: its summary over the zone, each zone point's pivotal parties,
+    and the blockers of each feasible named deal the rule does not pass."""
+    rule, parties = space.instance.acceptance, space.parties
+    if rule.unanimous:
+        return None, (), {}
+    nd = space.no_deal
+    accepted = [acc.accepting(p.utilities, nd) for p in zone.points] if zone is not None else []
+    pivotal = tuple(acc.pivotal(rule, yes, parties) for yes in accepted)
+    blocked = {}
+    for name, named in space.instance.deals.items():
+        deal = named.deal(space.instance.issues)
+        if space.oracle.is_feasible(deal) and not space.oracle.is_acceptable(deal):
+            yes = space.oracle.accepting(deal)
+            blocked[name] = acc.blockers(rule, yes, parties)
+    return acc.summarise(rule, parties, accepted), pivotal, blocked

@@ -13,6 +13,14 @@ when ``objective >= ceil(d × scale)``: the no-deal conditions are the objective
 :attr:`Space.floors`. When the compiler had to round (resolution > 0) the bound is widened by
 the resolution and every deal found is settled with the oracle; :attr:`Space.exact` is False
 then, and the explanation says so.
+
+Acceptance rules. Under an ``acceptance`` section a deal is acceptable when the rule passes
+the set of parties that accept it (:mod:`dealopt.analysis.acceptance`). The rule is monotone,
+so the acceptable deals are the union, over the rule's *minimal winning coalitions* (the
+smallest sets of parties whose acceptance passes a deal), of one box each: that coalition's
+no-deal conditions as objective bounds (:attr:`Space.boxes`; with unanimity, one box, every
+party). A search for an acceptable deal searches each box; the zone is the Pareto-optimal
+deals of the union (each box's frontier, merged and filtered exactly).
 """
 
 from __future__ import annotations
@@ -76,19 +84,12 @@ class Space:
     ) -> Space:
         """Check and compile ``instance`` and build one session of ``backend`` for it.
 
-        The analyses here search acceptable deals through the no-deal conditions as objective
-        bounds (every party must accept), so an instance with an ``acceptance`` section is
-        refused for now, with a message saying what does work (``dealopt solve``).
+        Acceptable deals are searched box by box, one box per minimal winning coalition of
+        the acceptance rule (module docstring).
 
         ``progress`` carries the command's shared deadline (and is told the phases); without
         it, ``time_limit`` starts a deadline of its own now.
         """
-        if not instance.acceptance.unanimous:
-            raise UsageError(
-                "explain and evaluate do not support an 'acceptance' section yet (they assume "
-                "every party must accept); dealopt solve reports its zone, pivotal parties and "
-                "blockers, or remove the section to analyse the unanimous case"
-            )
         progress = Progress.of(progress, time_limit)
         progress.phase("compiling the model")
         r = setup(instance, backend=backend, threads=threads, seed=seed)
@@ -143,6 +144,28 @@ class Space:
 
     def floors_for(self, no_deal: Mapping[str, Fraction]) -> dict[int, tuple[int | None, None]]:
         return {k: (self.floor(k, no_deal[p]), None) for k, p in enumerate(self.parties)}
+
+    @property
+    def coalitions(self) -> tuple[frozenset[str], ...]:
+        """The acceptance rule's minimal winning coalitions (with unanimity: every party)."""
+        from dealopt.analysis.acceptance import minimal_coalitions
+
+        return minimal_coalitions(self.instance.acceptance, self.parties)
+
+    def boxes_for(
+        self, no_deal: Mapping[str, Fraction], everyone: bool = False
+    ) -> list[dict[int, tuple[int | None, None]]]:
+        """The acceptable deals as a union of objective boxes, one per minimal winning
+        coalition (``everyone``: one box, every party, whatever the rule)."""
+        floors = self.floors_for(no_deal)
+        if everyone:
+            return [floors]
+        return [{k: b for k, b in floors.items() if self.parties[k] in c} for c in self.coalitions]
+
+    @property
+    def boxes(self) -> list[dict[int, tuple[int | None, None]]]:
+        """:meth:`boxes_for` the instance's no-deal values."""
+        return self.boxes_for(self.no_deal)
 
     @property
     def calls(self) -> int:
@@ -216,9 +239,16 @@ class Space:
             )
         return deal, self.oracle.utilities(deal)
 
-    def acceptable(self, utilities: Mapping[str, Fraction], no_deal=None) -> bool:
+    def acceptable(
+        self, utilities: Mapping[str, Fraction], no_deal=None, everyone: bool = False
+    ) -> bool:
+        """Whether the acceptance rule passes a feasible deal with these utilities
+        (``everyone``: whether every party accepts it)."""
         nd = self.no_deal if no_deal is None else no_deal
-        return all(utilities[p] >= nd[p] for p in self.parties)
+        yes = {p for p in self.parties if utilities[p] >= nd[p]}
+        if everyone:
+            return len(yes) == len(self.parties)
+        return self.instance.acceptance.passes(yes, self.parties)
 
     def solve(
         self,
@@ -249,12 +279,14 @@ class Space:
         bounds: Bounds | None = None,
         session: Session | None = None,
     ) -> tuple[Deal, Utilities] | None:
-        """An oracle-checked deal within ``bounds`` (default: acceptable) and assumptions."""
-        solution = self.solve({}, session=session, bounds=bounds, assumptions=assumptions)
-        if solution is None:
-            return None
-        assert solution.values is not None
-        return self.checked(solution.values)
+        """An oracle-checked deal within ``bounds`` (default: acceptable, box by box) and
+        assumptions."""
+        for box in self.boxes if bounds is None else [bounds]:
+            solution = self.solve({}, session=session, bounds=box, assumptions=assumptions)
+            if solution is not None:
+                assert solution.values is not None
+                return self.checked(solution.values)
+        return None
 
     def maximise(
         self,
@@ -264,13 +296,19 @@ class Space:
         assumptions: Sequence[Lit] = (),
         session: Session | None = None,
     ) -> tuple[Deal, Utilities] | None:
-        """A deal maximising ``party``'s utility within ``bounds`` (default: acceptable)."""
+        """A deal maximising ``party``'s utility within ``bounds`` (default: acceptable, the
+        best over the boxes)."""
         k = self.parties.index(party)
-        solution = self.solve({k: 1}, session=session, bounds=bounds, assumptions=assumptions)
-        if solution is None:
-            return None
-        assert solution.values is not None
-        return self.checked(solution.values)
+        best: tuple[Deal, Utilities] | None = None
+        for box in self.boxes if bounds is None else [bounds]:
+            solution = self.solve({k: 1}, session=session, bounds=box, assumptions=assumptions)
+            if solution is None:
+                continue
+            assert solution.values is not None
+            found = self.checked(solution.values)
+            if best is None or found[1][party] > best[1][party]:
+                best = found
+        return best
 
     def zone(
         self,
@@ -279,24 +317,46 @@ class Space:
         assumptions: Sequence[Lit] = (),
         no_deal: Mapping[str, Fraction] | None = None,
         dropped: frozenset[tuple] = frozenset(),
+        everyone: bool = False,
     ) -> Zone:
         """The zone (Pareto-optimal acceptable deals) of the space, restricted by assumptions.
 
-        Pareto(acceptable) = frontier ∩ acceptable, so the frontier is searched directly inside
-        the no-deal bounds. Raises :class:`TimeUp` when the budget runs out.
+        Pareto(acceptable) = frontier ∩ acceptable (the rule is monotone), so the frontier is
+        searched directly inside each box of :meth:`boxes_for`, and the boxes' points merged.
+        ``everyone``: every party must accept, whatever the instance's rule (the improvement
+        box of ``evaluate``). Raises :class:`TimeUp` when the budget runs out.
         """
-        from dealopt.frontier import pareto_frontier
-        from dealopt.frontier.settle import settle
-
         s = session or self.session
         if assumptions:
             s = AssumingSession(s, assumptions)
         nd = dict(self.no_deal if no_deal is None else no_deal)
+        boxes = self.boxes_for(nd, everyone)
+        points: list[ZonePoint] = []
+        for box in boxes:
+            points += self._box_points(s, box, nd, dropped, everyone)
+        if len(boxes) > 1:
+            # A box is closed under domination (a deal dominating one in it is in it), so a
+            # box's frontier points are Pareto-optimal outright: the merge only drops the
+            # points found in two boxes (equal vectors, first kept).
+            vectors = [tuple(p.utilities[q] for q in self.parties) for p in points]
+            points = [points[i] for i in nondominated(vectors)]
+        rule = None if everyone else self.instance.acceptance
+        return make_zone(points, nd, self.parties, rule)
+
+    def _box_points(
+        self,
+        s: Session | AssumingSession,
+        box: Bounds,
+        nd: Mapping[str, Fraction],
+        dropped: frozenset[tuple],
+        everyone: bool,
+    ) -> list[ZonePoint]:
+        """The oracle-checked acceptable frontier points found inside one box."""
+        from dealopt.frontier import pareto_frontier
+        from dealopt.frontier.settle import settle
+
         found = pareto_frontier(
-            s,
-            bounds=self.floors_for(nd),
-            time_limit=self.remaining(),
-            progress=self.progress.frontier,
+            s, bounds=box, time_limit=self.remaining(), progress=self.progress.frontier
         )
         if not found.complete:
             raise TimeUp(found.stopped or "time limit")
@@ -307,19 +367,19 @@ class Space:
                 s,
                 found,
                 lambda v: tuple(self.checked(v, dropped)[1][p] for p in self.parties),
-                bounds=self.floors_for(nd),
+                bounds=box,
             )
             if settled is not None:
                 candidates = [(p.values, p.objectives) for p in settled.points]
         points = []
         for values, objectives in candidates:
             deal, utilities = self.checked(values, dropped)
-            if self.acceptable(utilities, nd):
+            if self.acceptable(utilities, nd, everyone):
                 points.append(ZonePoint(deal, utilities, objectives))
         if not self.exact and settled is None:
             vectors = [tuple(p.utilities[q] for q in self.parties) for p in points]
             points = [points[i] for i in nondominated(vectors)]
-        return make_zone(points, nd, self.parties)
+        return points
 
     def deals_at(
         self,
@@ -341,14 +401,25 @@ class Space:
         return [(d, u) for d, u in deals if u == point.utilities], complete
 
     def acceptable_deals(self, cap: int) -> tuple[list[tuple[Deal, Utilities]], bool]:
-        """Acceptable deals (oracle-checked), up to ``cap``, and whether that is all of them."""
-        self.remaining()
-        values, complete = self.session.solutions(bounds=self.floors, limit=cap)
-        out = []
-        for v in values:
-            deal, utilities = self.checked(v)
-            if self.acceptable(utilities):
-                out.append((deal, utilities))
+        """Acceptable deals (oracle-checked), up to ``cap``, and whether that is all of them
+        (box by box, a deal in two boxes counted once)."""
+        out: list[tuple[Deal, Utilities]] = []
+        seen: set[tuple[int, ...]] = set()
+        complete = True
+        for box in self.boxes:
+            self.remaining()
+            values, done = self.session.solutions(bounds=box, limit=cap)
+            complete = complete and done
+            for v in values:
+                key = tuple(v)
+                if key in seen:
+                    continue
+                seen.add(key)
+                deal, utilities = self.checked(v)
+                if self.acceptable(utilities) and len(out) < cap:
+                    out.append((deal, utilities))
+                elif len(out) >= cap:
+                    complete = False
         return out, complete
 
 

@@ -14,7 +14,7 @@ from fractions import Fraction
 from dealopt.analysis.bargaining import SOLUTIONS
 from dealopt.backends.base import NO_BOUNDS, BackendSolution, Bounds, Feature, Session
 from dealopt.compile.model import Lit
-from dealopt.spec.model import Value
+from dealopt.spec.model import Acceptance, Value
 
 
 @dataclass(frozen=True)
@@ -102,11 +102,20 @@ class AssumingSession:
 
 
 def make_zone(
-    points: Sequence[ZonePoint], no_deal: Mapping[str, Fraction], parties: Sequence[str]
+    points: Sequence[ZonePoint],
+    no_deal: Mapping[str, Fraction],
+    parties: Sequence[str],
+    rule: Acceptance | None = None,
 ) -> Zone:
-    """A :class:`Zone` with its four bargaining solutions (:mod:`dealopt.analysis.bargaining`)."""
+    """A :class:`Zone` with its four bargaining solutions (the bargaining module's
+    definitions; under a non-unanimous ``rule``, over its veto players' gains)."""
+    from dealopt.analysis.acceptance import solutions as rule_solutions
+
     ordered = sorted(points, key=lambda p: tuple(p.utilities[q] for q in parties), reverse=True)
     d = [no_deal[p] for p in parties]
     vectors = [[p.utilities[q] for q in parties] for p in ordered]
-    solutions = {name: pick(vectors, d) for name, pick in SOLUTIONS.items()}
+    if rule is not None and not rule.unanimous:
+        solutions = rule_solutions(rule, vectors, d, parties)
+    else:
+        solutions = {name: pick(vectors, d) for name, pick in SOLUTIONS.items()}
     return Zone(tuple(ordered), dict(no_deal), solutions)

@@ -20,6 +20,7 @@ from dealopt.report.numbers import (
     short_text,
     small_text,
 )
+from dealopt.report.schedule import schedule_of, schedule_text, unstaged
 
 if TYPE_CHECKING:
     from dealopt.analysis.evaluate import Alternative, DealEvaluation, Evaluation
@@ -97,6 +98,8 @@ def _deal(d: DealEvaluation) -> dict[str, Any]:
             for b in d.broken
         ],
         "acceptable": d.acceptable,
+        **({} if d.pivotal is None else {"pivotal": list(d.pivotal)}),
+        **({} if d.blockers is None else {"blockers": list(d.blockers)}),
         "pareto_optimal": d.pareto_optimal,
         "max_min_gain": None if d.max_min_gain is None else json_number(d.max_min_gain),
         "max_min_gain_exact": None if d.max_min_gain is None else exact_text(d.max_min_gain),
@@ -107,6 +110,13 @@ def _deal(d: DealEvaluation) -> dict[str, Any]:
         "improvements": {name: _alternative(alt) for name, alt in d.improvements.items()},
         "nearest_feasible": nearest,
     }
+
+
+def _with_schedule(out: dict[str, Any], d: DealEvaluation, ev: Evaluation) -> dict[str, Any]:
+    """A staged deal's JSON gets its schedule (issue -> stage -> option) beside the deal."""
+    if ev.staged:
+        out["schedule"] = schedule_of(d.deal, ev.staged)
+    return out
 
 
 def evaluation_to_dict(ev: Evaluation) -> dict[str, Any]:
@@ -124,7 +134,8 @@ def evaluation_to_dict(ev: Evaluation) -> dict[str, Any]:
             for name, label in ev.parties.items()
         ],
         "issues": list(ev.issues),
-        "deals": [_deal(d) for d in ev.deals],
+        **({} if ev.acceptance is None else {"acceptance": list(ev.acceptance)}),
+        "deals": [_with_schedule(_deal(d), d, ev) for d in ev.deals],
         "stats": {
             "backend": ev.backend,
             "solver_calls": ev.solver_calls,
@@ -223,7 +234,20 @@ def _options(alt: Alternative) -> str:
     return "; ".join(f"{m.issue} {m.before} -> {m.after}" for m in alt.moves) or "no change"
 
 
-def verdict(d: DealEvaluation) -> str:
+def acceptance_words(d: DealEvaluation, ruled: bool = False) -> str:
+    """Whether the deal is acceptable, in the words of the instance's acceptance rule
+    (``ruled``: the instance states one)."""
+    if d.pivotal is not None:
+        who = ", ".join(d.pivotal) or "none"
+        return f"passes the acceptance rule (pivotal: {who})"
+    if d.blockers is not None:
+        return f"does not pass the acceptance rule (blocked by {', '.join(d.blockers)})"
+    if ruled:  # infeasible: no rule passes it
+        return "does not pass the acceptance rule"
+    return "acceptable to every party" if d.acceptable else "not acceptable to every party"
+
+
+def verdict(d: DealEvaluation, ruled: bool = False) -> str:
     """One sentence: feasible, acceptable, Pareto-optimal, dominated by how many points."""
     parts = []
     if d.broken:
@@ -236,7 +260,7 @@ def verdict(d: DealEvaluation) -> str:
         parts.append("infeasible: breaks " + " and ".join(counted))
     else:
         parts.append("feasible")
-    parts.append("acceptable to every party" if d.acceptable else "not acceptable to every party")
+    parts.append(acceptance_words(d, ruled))
     if d.pareto_optimal:
         parts.append("Pareto-optimal")
     elif d.dominated_by is not None:
@@ -268,9 +292,14 @@ def render_deal(ev: Evaluation, d: DealEvaluation) -> str:
         lines.append(_fill(d.description.strip()))
     if d.sources:
         lines.append(_fill("Sources: " + "; ".join(d.sources)))
-    moved = [f"{i}={v}" for i, v in d.deal.items() if v != ev.status_quo[i]]
+    shown = unstaged(d.deal, ev.staged)
+    moved = [f"{i}={v}" for i, v in shown.items() if v != ev.status_quo[i]]
+    if ev.staged:
+        moved.append("staged issues as scheduled below")
     lines.append(_fill("Deal: " + (" ".join(moved) if moved else "the status quo") + "."))
-    lines.append(_fill("Verdict: " + verdict(d)))
+    if ev.staged:
+        lines.append(schedule_text(d.deal, ev.staged, ev.status_quo, "Schedule:", "  "))
+    lines.append(_fill("Verdict: " + verdict(d, ev.acceptance is not None)))
     width = max(len(p) for p in labels)
     lines.append(f"  {'party':<{width}}  {'utility':>9}  {'no deal':>9}  {'gain':>9}")
     for p in labels:
@@ -364,6 +393,8 @@ def render(ev: Evaluation) -> str:
         + ". Every deal below was"
         " re-checked by the rules oracle; gains are in each party's own utility units."
     )
+    if ev.acceptance is not None:
+        head += f" Acceptance rule: {'; '.join(ev.acceptance)}."
     if any(ev.resolution.values()):
         worst = max(ev.resolution.values())
         head += (

@@ -32,6 +32,7 @@ from dealopt.report.explain_parts import (
     what_section,
 )
 from dealopt.report.numbers import ROUNDING_NOTE, any_rounded, short_text, small_text
+from dealopt.report.schedule import schedule_text, unstaged
 from dealopt.report.text import TOP, shown_rows
 from dealopt.result import NUMBERING, deal_numbers
 
@@ -103,12 +104,31 @@ def _header(ex: Explanation, w: int) -> str:
         shown += [u for point in ex.zone.points for u in point.utilities.values()]
     if any_rounded(shown):
         text += " " + ROUNDING_NOTE
+    text += _rule_words(ex)
     if inst.description:
         text += f" The file's own description: {' '.join(inst.description.split())}"
     late = {k: v for k, v in ex.stopped.items() if v in ("time limit", "skipped")}
     if late:
         text += " Not computed (time limit): " + ", ".join(late) + "."
     return fill(text, w)
+
+
+def _rule_words(ex: Explanation) -> str:
+    """Under an acceptance rule: the rule, its veto players, the zone's pivotal parties and
+    the blockers of named deals it does not pass (empty without a rule)."""
+    a = ex.acceptance
+    if a is None:
+        return ""
+    labels = short_labels(ex)
+    names = lambda ps: ", ".join(labels[p] for p in ps) or "none"  # noqa: E731
+    text = (
+        f" Acceptance rule: {'; '.join(a.clauses)}. The zone is the Pareto-optimal deals this "
+        f"rule passes. Veto players: {names(a.veto_players)}. Pivotal in the zone (a zone deal "
+        f"fails without their acceptance): {names(a.pivotal)}."
+    )
+    for name, who in ex.blocked.items():
+        text += f" Named deal {name} does not pass: {names(who)} would block it."
+    return text
 
 
 def _zone_alignments(ex: Explanation) -> list[Alignment]:
@@ -144,6 +164,11 @@ def answers(ex: Explanation) -> list[tuple[str, str]]:
             "there is no zone and so no alignment. See the conflicts (which red lines, rules "
             "and no-deal values clash) and what it would take to open a zone."
         )
+        if ex.acceptance is not None:
+            text = text.replace(
+                "none gives every party at least its no-deal value",
+                "the acceptance rule passes none",
+            )
         return [(QUESTIONS["acceptable"], text)]
     zone_al = _zone_alignments(ex)
     if not zone_al:
@@ -288,8 +313,12 @@ def _zone_table(ex: Explanation, zone: Zone, letter: dict, w: int, top: int | No
     for name, index in zone.solutions.items():
         if index is not None:
             sol[index] = sol.get(index, "") + marks[name]
-    varying = [i for i in ex.instance.issues if len({p.deal[i] for p in zone.points}) > 1]
-    fixed = [i for i in ex.instance.issues if i not in varying]
+    staged = ex.instance.staged
+    shown = list(unstaged(ex.instance.status_quo, staged))  # staged issues: the schedules
+    varying = [i for i in shown if len({p.deal[i] for p in zone.points}) > 1]
+    fixed = [i for i in shown if i not in varying]
+    pivotal = ex.pivotal if ex.acceptance is not None else ()
+    labels = short_labels(ex)
     rows = []
     numbers = deal_numbers([True] * len(zone.points))  # every zone point is acceptable
     listed = list(range(len(zone.points)))
@@ -298,10 +327,14 @@ def _zone_table(ex: Explanation, zone: Zone, letter: dict, w: int, top: int | No
         p = zone.points[n]
         cells = [str(numbers[n]), letter.get(_key(p.deal), "?"), sol.get(n, "")]
         cells += [short_text(p.utilities[q]) for q in ex.parties]
+        if pivotal:
+            cells.append(", ".join(labels[q] for q in pivotal[n]) or "none")
         cells.append(" ".join(f"{i}={p.deal[i]}" for i in varying))
         rows.append(cells)
     columns = [("#", "r"), ("al.", "l"), ("sol", "l")]
     columns += [(q, "r") for q in ex.parties]
+    if pivotal:
+        columns.append(("pivotal", "l"))
     columns.append(("options that vary within the zone (one deal per point)", "l"))
     text = table(columns, rows, w)
     same = ", ".join(f"{i}={zone.points[0].deal[i]}" for i in fixed)
@@ -313,7 +346,13 @@ def _zone_table(ex: Explanation, zone: Zone, letter: dict, w: int, top: int | No
         ) + legend.strip()
     if same:
         legend += f" Same in every zone point: {same}."
-    return text + "\n" + fill(legend.strip(), w, "  ")
+    text += "\n" + fill(legend.strip(), w, "  ")
+    if staged:
+        text += "\n  Each point's schedule (the option from each stage on; . status quo):"
+        for n, p in enumerate(zone.points):
+            title = f"Point {n + 1}:"
+            text += "\n" + schedule_text(p.deal, staged, ex.status_quo, title, "    ")
+    return text
 
 
 def _acceptable_section(ex: Explanation, w: int, top: int | None) -> str:

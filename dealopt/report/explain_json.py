@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from dealopt.analysis.alignments import Alignment, IssueMove, shared, words
 from dealopt.report.numbers import exact_text, json_number
+from dealopt.report.schedule import schedule_of
 
 if TYPE_CHECKING:
     from dealopt.analysis.explain import Explanation
@@ -29,23 +30,28 @@ def _x(x: Fraction | None) -> str | None:
     return None if x is None else exact_text(x)
 
 
-def _deal(deal: Mapping, utilities: Mapping[str, Fraction]) -> dict[str, Any]:
-    return {
+def _deal(
+    deal: Mapping, utilities: Mapping[str, Fraction], staged: Mapping[str, tuple[str, ...]]
+) -> dict[str, Any]:
+    out = {
         "deal": dict(deal),
         "utilities": {p: json_number(u) for p, u in utilities.items()},
         "utilities_exact": {p: exact_text(u) for p, u in utilities.items()},
     }
+    if staged:  # a staged deal is shown as a schedule too (issue -> stage -> option)
+        out["schedule"] = schedule_of(deal, staged)
+    return out
 
 
-def _point(p: ZonePoint) -> dict[str, Any]:
-    return _deal(p.deal, p.utilities)
+def _point(p: ZonePoint, staged: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
+    return _deal(p.deal, p.utilities, staged)
 
 
-def _zone(z: Zone | None) -> dict[str, Any] | None:
+def _zone(z: Zone | None, staged: Mapping[str, tuple[str, ...]]) -> dict[str, Any] | None:
     if z is None:
         return None
     return {
-        "points": [_point(p) for p in z.points],
+        "points": [_point(p, staged) for p in z.points],
         "solutions": dict(z.solutions),
         "no_deal": {p: json_number(d) for p, d in z.no_deal.items()},
     }
@@ -70,7 +76,7 @@ def _alignment(ex: Explanation, a: Alignment, labels, *, deals: bool) -> dict[st
         },
     }
     if deals:
-        out["deals"] = [_deal(d, u) for d, u in a.deals]
+        out["deals"] = [_deal(d, u, ex.instance.staged) for d, u in a.deals]
     return out
 
 
@@ -82,6 +88,20 @@ def _element(e: Element) -> dict[str, Any]:
         "label": e.label,
         "text": e.text,
         "source": e.source,
+    }
+
+
+def _acceptance(ex: Explanation) -> dict[str, Any] | None:
+    """The acceptance rule's part (None without a rule): see docs/explanation.md."""
+    a = ex.acceptance
+    if a is None:
+        return None
+    return {
+        "rule": list(a.clauses),
+        "veto_players": list(a.veto_players),
+        "pivotal": list(a.pivotal),
+        "zone_pivotal": [list(p) for p in ex.pivotal],
+        "blocked": {name: list(who) for name, who in ex.blocked.items()},
     }
 
 
@@ -122,7 +142,8 @@ def explanation_to_dict(ex: Explanation) -> dict[str, Any]:
         # the questions explain answers, in words, and its short answers to them
         "answers": [{"question": q, "answer": a} for q, a in answers(ex)],
         "questions": {key: QUESTIONS[key] for key in SECTIONS},
-        "zone": _zone(ex.zone),
+        "acceptance": _acceptance(ex),
+        "zone": _zone(ex.zone, ex.instance.staged),
         "alignments": None,
         "backbone": None,
         "conflicts": None,
@@ -202,7 +223,7 @@ def explanation_to_dict(ex: Explanation) -> dict[str, Any]:
                     **_element(p.red_line),
                     "zone_points": len(p.zone),
                     "extra_points": pr.zone_gain(p),
-                    "nash": None if nash is None else _point(nash),
+                    "nash": None if nash is None else _point(nash, ex.instance.staged),
                     "parties": {
                         q: {
                             "best_before": _n(pr.base.best(q)),
@@ -227,7 +248,7 @@ def explanation_to_dict(ex: Explanation) -> dict[str, Any]:
                 "groups": list(s.groups),
                 "issues": list(s.issues),
                 "acceptable": s.acceptable,
-                "zone": _zone(s.zone),
+                "zone": _zone(s.zone, ex.instance.staged),
             }
 
         out["linkage"] = {
@@ -251,7 +272,7 @@ def explanation_to_dict(ex: Explanation) -> dict[str, Any]:
                     "reachable": _n(o.reachable),
                     "reachable_exact": _x(o.reachable),
                     "decrease": _n(o.decrease),
-                    "zone": _zone(o.zone),
+                    "zone": _zone(o.zone, ex.instance.staged),
                 }
                 for o in wt.openings
             ],
@@ -259,9 +280,9 @@ def explanation_to_dict(ex: Explanation) -> dict[str, Any]:
                 {
                     "party": h.party,
                     "no_deal": json_number(h.no_deal),
-                    "highest": json_number(h.highest),
-                    "highest_exact": exact_text(h.highest),
-                    "rise": json_number(h.rise),
+                    "highest": _n(h.highest),
+                    "highest_exact": _x(h.highest),
+                    "rise": _n(h.rise),
                 }
                 for h in wt.headroom
             ],

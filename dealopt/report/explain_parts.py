@@ -364,6 +364,8 @@ def what_section(ex: Explanation, w: int) -> str:
         parts = [
             f"{labels[h.party]} from {short_text(h.no_deal)} to {short_text(h.highest)} "
             f"(+{short_text(h.rise)})"
+            if h.highest is not None and h.rise is not None
+            else f"{labels[h.party]} without limit (the rule passes a zone deal without it)"
             for h in wt.headroom
         ]
         text = (

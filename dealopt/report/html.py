@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from dealopt.report import html_acceptance as ha
 from dealopt.report.cloud import cloud_points
 from dealopt.report.html_figure import (
     cube_figure,
@@ -155,7 +156,14 @@ def _point_detail(result: Result, i: int, parts: list | None = None) -> dict[str
     point = result.frontier[i]
     names = solution_names(result).get(i, [])
     rows = [[escape(label), short_text(point.utilities[p])] for p, label in result.parties.items()]
+    per_stage = ha.per_stage_issues(result)
+    for issue in result.staged:  # a staged issue as its schedule
+        rows.append(
+            [escape(issue), ha.schedule_html(point.deal, result.staged, result.status_quo, issue)]
+        )
     for issue in result.issues:
+        if issue in per_stage:
+            continue
         value = point.deal[issue]
         same = value == result.status_quo[issue]
         rows.append(
@@ -168,6 +176,7 @@ def _point_detail(result: Result, i: int, parts: list | None = None) -> dict[str
     return {
         "title": f"Deal {number}" if number else "A frontier point outside the zone",
         "zone": point.acceptable,
+        "verdict": escape(ha.point_verdict(result, point)),
         "solutions": escape(", ".join(solution_title(n) for n in names)),
         "rows": rows,
         "parts": parts or [],
@@ -219,6 +228,10 @@ def _frontier_section(result: Result, cloud_note: str = "") -> str:
         "Each blue dot is a Pareto-optimal deal: no other deal is better for one party "
         "without being worse for another. Filled dots are in the zone (every party gets at "
         "least its no-deal value, the dashed lines); open dots are not."
+        if result.acceptance is None
+        else "Each blue dot is a Pareto-optimal deal. Filled dots are in the zone, the "
+        + escape(ha.zone_definition(result))
+        + " (the dashed lines are the no-deal values); open dots are not."
         if two
         else "Each panel shows two parties' utilities; every frontier deal appears once per "
         "panel. Filled dots are in the zone, open dots are not; each bargaining solution has "
@@ -275,7 +288,9 @@ def _table_section(result: Result, deals: Iterable[Any] = ()) -> str:
         head.append(
             f"<th class='num party' scope='col'><button type='button'>{escape(label)}</button></th>"
         )
-    for issue in result.issues:
+    per_stage = ha.per_stage_issues(result)
+    plain = [i for i in result.issues if i not in per_stage]  # staged issues: schedules
+    for issue in [*result.staged, *plain]:
         head.append(f"<th scope='col'><button type='button'>{escape(issue)}</button></th>")
     rows = []
     numbers = deal_numbers([p.acceptable for p in result.frontier])
@@ -289,7 +304,11 @@ def _table_section(result: Result, deals: Iterable[Any] = ()) -> str:
             value = point.utilities[p]
             shown = escape(short_text(value))
             cells.append(f"<td class='num' data-sort='{float(value)!r}'>{shown}</td>")
-        for issue in result.issues:
+        for issue in result.staged:
+            key = ha.schedule_sort_key(point.deal, result.staged, issue)
+            table = ha.schedule_html(point.deal, result.staged, result.status_quo, issue)
+            cells.append(f"<td data-sort='{escape(key)}'>{table}</td>")
+        for issue in plain:
             value = str(point.deal[issue])
             same = point.deal[issue] == result.status_quo[issue]
             extra = " class='sq' title='status quo'" if same else ""
@@ -301,12 +320,12 @@ def _table_section(result: Result, deals: Iterable[Any] = ()) -> str:
     if has_zone:
         title = "The zone of possible agreement"
         text = (
-            f"The {len(result.zone)} frontier deals every party prefers to no deal. Options in "
+            f"The {len(result.zone)} {escape(ha.zone_definition(result))}. Options in "
             f"grey italics are the status quo. Click a column heading to sort. #: {NUMBERING}"
         )
     else:
         title = "The frontier"
-        text = "No frontier deal is acceptable to every party; all are listed."
+        text = escape(ha.no_zone_words(result))
     if str(result.status) == "partial":
         text += (
             " The search stopped early: this table, the zone and the solutions are over the "
@@ -319,7 +338,11 @@ def _table_section(result: Result, deals: Iterable[Any] = ()) -> str:
         cells = ["<td>named</td>", f"<td class='sol'>{escape(d.label)}</td>"]
         for p in result.parties:
             cells.append(f"<td class='num'>{escape(short_text(d.utilities[p]))}</td>")
-        for issue in result.issues:
+        for issue in result.staged:
+            cells.append(
+                f"<td>{ha.schedule_html(d.deal, result.staged, result.status_quo, issue)}</td>"
+            )
+        for issue in plain:
             value = str(d.deal[issue])
             same = d.deal[issue] == result.status_quo[issue]
             extra = " class='sq' title='status quo'" if same else ""
@@ -327,7 +350,7 @@ def _table_section(result: Result, deals: Iterable[Any] = ()) -> str:
         named.append(f"<tr class='named' id='named-{escape(d.name)}'>{''.join(cells)}</tr>")
     named_body = ""
     if named:
-        width = 2 + len(result.parties) + len(result.issues)
+        width = 2 + len(result.parties) + len(result.staged) + len(plain)
         named_body = (
             "<tfoot class='named-deals'><tr><th scope='rowgroup' colspan='"
             f"{width}'>Deals on the table (named in the instance; see below)</th></tr>"

@@ -72,6 +72,8 @@ pre { white-space: pre-wrap; background: #f6f6f6; padding: .75rem; border-radius
 .qa dd { margin: .2rem 0 .4rem 0; }
 .explain .question { font-style: italic; color: var(--muted); }
 #selected h3 { margin: 0 0 .3rem; font-size: 1rem; }
+table.schedule { border-collapse: collapse; font-size: .85em; }
+table.schedule th, table.schedule td { padding: 0 .4em; border: 1px solid var(--line); }
 #selected dl { display: grid; grid-template-columns: minmax(0, max-content) minmax(8rem, 1fr);
   gap: .1rem .6rem; margin: 0; }
 #selected dt { color: var(--muted); overflow-wrap: break-word; }
@@ -141,8 +143,8 @@ SCRIPT = r"""
   function describe(i) {
     var p = data.points[i];
     var parts = ["<h3>" + p.title + (p.solutions ? " \u00b7 " + p.solutions : "") + "</h3>",
-      "<p class='hint'>" + (p.zone ? "In the zone: acceptable to every party."
-        : "Outside the zone: some party gets less than its no-deal value.") + "</p><dl>"];
+      "<p class='hint'>" + (p.verdict || (p.zone ? "In the zone: acceptable to every party."
+        : "Outside the zone: some party gets less than its no-deal value.")) + "</p><dl>"];
     for (var k = 0; k < p.rows.length; k++) {
       parts.push("<dt>" + p.rows[k][0] + "</dt><dd>" + p.rows[k][1] + "</dd>");
     }

@@ -23,7 +23,7 @@ import dealopt
 from dealopt.rules.oracle import Oracle
 from dealopt.spec import from_data
 
-BACKENDS = ("enumerate", "cpsat", "highs", "pyomo")
+BACKENDS = ("enumerate", "cpsat", "highs", "pyomo", "merge")
 EXAMPLES = max(40, settings().max_examples // 5)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import dealopt
-from dealopt.errors import DealoptError, SpecError
+from dealopt.errors import SpecError
 from dealopt.rules import check
 from dealopt.spec import loads
 
@@ -115,11 +115,16 @@ def test_json_carries_pivotal_parties_and_blockers() -> None:
     assert all(("blockers" in d) != d["acceptable"] for d in document["frontier"])
 
 
-def test_explain_refuses_an_acceptance_rule_for_now() -> None:
-    from dealopt.analysis.space import Space
+def test_explain_and_solve_agree_under_an_acceptance_rule() -> None:
+    from dealopt.analysis.explain import explain
 
-    with pytest.raises(DealoptError, match="do not support an 'acceptance' section yet"):
-        Space.build(loads(THREE + RULE), backend="enumerate")
+    instance = loads(THREE + RULE)
+    result = dealopt.solve(instance, backend="enumerate")
+    ex = explain(instance, backend="enumerate")
+    assert ex.zone is not None and ex.acceptance == result.acceptance
+    parties = list(instance.parties)
+    zone = sorted(tuple(result.frontier[i].utilities[q] for q in parties) for i in result.zone)
+    assert zone == sorted(tuple(p.utilities[q] for q in parties) for p in ex.zone.points)
 
 
 def _problems(text: str, *, rules: bool = False) -> list:
