@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from dealopt.analysis.evaluate import Evaluation, evaluate
     from dealopt.pipeline import solve
     from dealopt.result import FrontierDeal, Result, Status
+    from dealopt.sweep import sweep
+    from dealopt.sweep.result import SweepResult
 
 __version__ = "0.1.0"
 
@@ -24,11 +26,13 @@ __all__ = [
     "Result",
     "SpecError",
     "Status",
+    "SweepResult",
     "__version__",
     "evaluate",
     "instance",
     "load",
     "solve",
+    "sweep",
 ]
 
 _LAZY = {
@@ -38,6 +42,8 @@ _LAZY = {
     "Result": "dealopt.result",
     "FrontierDeal": "dealopt.result",
     "Status": "dealopt.result",
+    "sweep": "dealopt.sweep",
+    "SweepResult": "dealopt.sweep.result",
 }
 
 

@@ -59,7 +59,8 @@ def kalai_smorodinsky(points: Sequence[Vector], d: Vector) -> int | None:
     spans = [ideal[i] - d[i] for i in range(len(d))]
 
     def ratio(u: Vector) -> Fraction:
-        ratios = [(u[i] - d[i]) / spans[i] for i in range(len(d)) if spans[i] > 0]
+        # Fraction first: exact on integer utilities too (the sweep's scaled ones).
+        ratios = [(Fraction(u[i]) - d[i]) / spans[i] for i in range(len(d)) if spans[i] > 0]
         return min(ratios) if ratios else Fraction(1)
 
     return _best(points, d, ratio, sum)

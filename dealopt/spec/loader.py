@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -190,7 +191,7 @@ class _Builder:
             groups[group] = tuple(members)
         deals = {name: self.named_deal(name, d, issues) for name, d in doc.deals.items()}
         self.problems.raise_if_any()
-        return Instance(
+        instance = Instance(
             name=doc.name,
             description=doc.description,
             parties=frozen_map(parties),
@@ -204,6 +205,13 @@ class _Builder:
             deals=frozen_map(deals),
             path=self.located.path,
         )
+        if not doc.uncertainty:
+            return instance
+        from dealopt.spec.uncertainty import check_section
+
+        section = check_section(doc.uncertainty, instance, self.problems.add)
+        self.problems.raise_if_any()
+        return replace(instance, uncertainty=section)
 
     def issue(self, name: str, doc: IssueDoc) -> Issue | None:
         at = ("issues", name)

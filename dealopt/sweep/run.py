@@ -1,0 +1,126 @@
+"""Running a sweep: scenarios in batches, in this process, in local worker processes, or on a
+Dask cluster; results streamed back in scenario order; Ctrl-C keeps what is done.
+
+A batch is worth about :data:`BATCH_SECONDS` of work, measured on a pilot batch in this
+process: a task scheduler pays about a millisecond per task, so many tiny tasks would stall
+it, and one huge task would leave workers idle and hold every result in memory at once.
+Outcomes are exact and computed scenario by scenario, so they do not depend on how the
+scenarios were batched or where a batch ran.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from dealopt.spec.model import Instance
+from dealopt.sweep.engine import Engine, Outcome
+from dealopt.sweep.scenarios import Scenarios
+
+BATCH_SECONDS = 1.0
+MAX_BATCH = 5000
+PILOT = 8
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``."""
+
+# One engine per process and sweep: built on a worker's first batch, reused for the next.
+_ENGINES: dict[str, Engine] = {}
+
+
+def _engine(token: str, instance: Instance, scenarios: Scenarios, options: dict) -> Engine:
+    engine = _ENGINES.get(token)
+    if engine is None:
+        _ENGINES.clear()  # one sweep at a time per process: bounded memory
+        engine = Engine(
+            instance, scenarios.numbers, scenarios.decimals, scenarios.red_lines, **options
+        )
+        _ENGINES[token] = engine
+    return engine
+
+
+def run_batch(token: str, instance: Instance, batch: Scenarios, options: dict) -> list[Outcome]:
+    """One batch's outcomes (the task a worker runs)."""
+    return _engine(token, instance, batch, options).run(batch)
+
+
+def run(
+    instance: Instance,
+    scenarios: Scenarios,
+    *,
+    workers: int | None = None,
+    client: Any = None,
+    backend: str = "auto",
+    time_limit: float | None = None,
+    fast: bool = True,
+    batch_size: int | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[Outcome], bool, Engine]:
+    """Every scenario's outcome, in order; the flag says whether Ctrl-C stopped the run (then
+    the outcomes are those of the scenarios done, a prefix in scenario order)."""
+    options = {"backend": backend, "time_limit": time_limit, "fast": fast}
+    token = f"{os.getpid()}-{time.time_ns()}"
+    total = len(scenarios)
+    outcomes: list[Outcome] = []
+    started = time.perf_counter()
+    engine = _engine(token, instance, scenarios, options)
+    try:
+        pilot = scenarios.slice(0, min(PILOT, total))
+        outcomes.extend(engine.run(pilot))
+        per = (time.perf_counter() - started) / max(len(pilot), 1)
+        if progress:
+            progress(len(outcomes), total)
+        if batch_size is None:
+            # The pilot includes the engine's one-off preparation, so this errs small.
+            batch_size = max(1, min(MAX_BATCH, int(BATCH_SECONDS / max(per, 1e-6))))
+        rest = list(scenarios.batches(batch_size, start=len(pilot)))
+        if client is not None:
+            stream = _dask(client, token, instance, rest, options)
+        elif (workers or 1) > 1 and len(rest) > 1:
+            stream = _processes(workers, token, instance, rest, options)  # type: ignore[arg-type]
+        else:
+            stream = (run_batch(token, instance, b, options) for b in rest)
+        for done in stream:
+            outcomes.extend(done)
+            if progress:
+                progress(len(outcomes), total)
+    except KeyboardInterrupt:
+        return outcomes, True, engine
+    return outcomes, False, engine
+
+
+def _processes(
+    workers: int, token: str, instance: Instance, batches: list[Scenarios], options: dict
+) -> Iterator[list[Outcome]]:
+    """Batches on local worker processes, results in batch order, a bounded number in flight."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded solver
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending = []
+        queue = iter(batches)
+        for batch in queue:
+            pending.append(pool.submit(run_batch, token, instance, batch, options))
+            if len(pending) >= 2 * workers:
+                yield pending.pop(0).result()
+        while pending:
+            yield pending.pop(0).result()
+
+
+def _dask(
+    client: Any, token: str, instance: Instance, batches: list[Scenarios], options: dict
+) -> Iterator[list[Outcome]]:
+    """Batches on a Dask cluster; a bounded window of tasks in flight, results in order.
+    Dask re-runs the batch of a worker lost mid-run."""
+    [shared] = client.scatter([instance], broadcast=True)
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    window = 2 * workers
+    pending = []
+    for batch in batches:
+        pending.append(client.submit(run_batch, token, shared, batch, options, pure=False))
+        if len(pending) >= window:
+            yield pending.pop(0).result()
+    while pending:
+        yield pending.pop(0).result()
