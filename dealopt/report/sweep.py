@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,9 @@ def _number(x: float) -> float | None:
 
 def _parameters(result: SweepResult, row: int) -> dict[str, Any]:
     s = result.scenarios
-    out: dict[str, Any] = {p: json_number(s.number(row, j)) for j, p in enumerate(s.numbers)}
+    out: dict[str, Any] = {
+        p: json_number(Fraction(s.number(row, j))) for j, p in enumerate(s.numbers)
+    }
     for k, p in enumerate(s.red_lines):
         out[p] = bool(s.holds[row, k])
     return out

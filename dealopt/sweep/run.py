@@ -66,18 +66,24 @@ def run(
     started = time.perf_counter()
     engine = _engine(token, instance, scenarios, options)
     try:
-        pilot = scenarios.slice(0, min(PILOT, total))
+        # The first scenario pays the engine's one-off preparation; the pilot after it
+        # measures what one more scenario costs, to size the batches.
+        outcomes.extend(engine.run(scenarios.slice(0, 1)))
+        timed = time.perf_counter()
+        preparation = timed - started
+        pilot = scenarios.slice(1, min(1 + PILOT, total))
         outcomes.extend(engine.run(pilot))
-        per = (time.perf_counter() - started) / max(len(pilot), 1)
+        per = (time.perf_counter() - timed) / max(len(pilot), 1)
         if progress:
             progress(len(outcomes), total)
         if batch_size is None:
-            # The pilot includes the engine's one-off preparation, so this errs small.
             batch_size = max(1, min(MAX_BATCH, int(BATCH_SECONDS / max(per, 1e-6))))
-        rest = list(scenarios.batches(batch_size, start=len(pilot)))
+        rest = list(scenarios.batches(batch_size, start=len(outcomes)))
+        # A new worker process prepares its own engine: not worth it for less work than that.
+        worth = per * (total - len(outcomes)) > 2 * preparation
         if client is not None:
             stream = _dask(client, token, instance, rest, options)
-        elif (workers or 1) > 1 and len(rest) > 1:
+        elif (workers or 1) > 1 and len(rest) > 1 and worth:
             stream = _processes(workers, token, instance, rest, options)  # type: ignore[arg-type]
         else:
             stream = (run_batch(token, instance, b, options) for b in rest)
