@@ -188,7 +188,7 @@ def test_apply_writes_the_numbers_in_and_drops_red_lines(tmp_path):
     # utility of (high, 2) for the buyer: 3 x 7 + (-1), by hand
     oracle = dealopt.rules.Oracle(changed)
     assert oracle.utility("buyer", {"price": "high", "extras": 2}) == 20
-    with pytest.raises(UsageError, match="did you mean 'parties.buyer.no_deal'"):
+    with pytest.raises(UsageError, match=r"did you mean 'parties\.buyer\.no_deal'"):
         apply(inst, {"parties.buyer.no_dael": Decimal(1)})
 
 
