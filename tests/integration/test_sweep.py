@@ -68,6 +68,10 @@ def test_cli_formats(tmp_path):
     done = run_cli("sweep", str(HELSINKI), "-n", "30", "--workers", "1", "-f", "json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
+    import jsonschema
+
+    schema = json.loads((ROOT / "docs" / "sweep-schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
     assert data["schema"] == "dealopt.sweep/1" and data["scenarios_run"] == 30
     assert set(data["scenarios"][0]) >= {"parameters", "status", "zone_size", "solutions"}
     assert set(data["scenarios"][0]["solutions"]) == set(NAMES)

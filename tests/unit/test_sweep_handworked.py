@@ -11,9 +11,12 @@ so r (b gets 0) is never acceptable. a's no-deal value d comes from a table: -1,
 - d = 8: q gives a 5 < 8: the zone is empty (no-acceptable-deal).
 """
 
+import json
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
+import jsonschema
 import numpy as np
 import pytest
 
@@ -21,6 +24,7 @@ import dealopt
 from dealopt.errors import SpecError, UsageError
 from dealopt.sweep.scenarios import Scenarios, read_table, sample
 
+ROOT = Path(__file__).resolve().parents[2]
 TOY = {
     "dealopt": 1,
     "name": "toy",
@@ -84,6 +88,8 @@ def test_shares_and_indices_by_hand(toy_sweep):
 
 def test_outputs_carry_the_same_numbers(toy_sweep):
     data = toy_sweep.to_dict()
+    schema = json.loads((ROOT / "docs" / "sweep-schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(json.loads(toy_sweep.to_json()), schema)
     assert data["schema"] == "dealopt.sweep/1"
     assert data["zone_probability"]["p"] == 0.75
     first = data["scenarios"][0]
