@@ -54,7 +54,20 @@ def evaluate_block() -> str:
     return fenced(f"$ dealopt evaluate {HELSINKI}\n" + run("evaluate", HELSINKI))
 
 
-BLOCKS = {"solve": solve_block, "explain": explain_block, "evaluate": evaluate_block}
+SWEEP_ARGS = ("--samples", "2000", "--method", "lhs", "--seed", "1")
+
+
+def sweep_block() -> str:
+    args = " ".join(SWEEP_ARGS)
+    return fenced(f"$ dealopt sweep {HELSINKI} {args}\n" + run("sweep", HELSINKI, *SWEEP_ARGS))
+
+
+BLOCKS = {
+    "solve": solve_block,
+    "explain": explain_block,
+    "evaluate": evaluate_block,
+    "sweep": sweep_block,
+}
 
 
 def render(name: str) -> str:
