@@ -712,7 +712,14 @@ def test_format_reference_examples_load_and_mean_what_they_say(tmp_path):
     import dealopt
     from dealopt.rules import Oracle
 
-    example, scenario, _modeline = _blocks("yaml")
+    example, uncertainty, scenario, _modeline = _blocks("yaml")
+    # The uncertainty example names Helsinki's numbers: it loads over that file.
+    helsinki = FORMAT_MD.parents[1] / "instances" / "helsinki2018.yaml"
+    write(tmp_path, helsinki.read_text(encoding="utf-8"), "helsinki.yaml")
+    swept = dealopt.load(
+        write(tmp_path, "dealopt: 1\nextends: helsinki.yaml\n" + uncertainty, "swept.yaml")
+    )
+    assert "parties.russia.no_deal" in swept.uncertainty.numbers
     base = dealopt.load(write(tmp_path, example, "sale.yaml"))  # every stage, rules included
     oracle = Oracle(base)
     deal = {"price": 10500, "warranty": "six_months", "delivery": "pickup"}
