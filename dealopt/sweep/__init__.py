@@ -100,7 +100,7 @@ def sweep(
         method=method if source == "sampled" else None,
         seed=seed if source == "sampled" else None,
         source=source,
-        solve_reason=engine.solve_reason,
+        solve_reason=None if engine is None else engine.solve_reason,
         seconds=time.perf_counter() - started,
         extra={"status_quo": dict(instance.status_quo)},
     )

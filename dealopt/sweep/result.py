@@ -123,8 +123,10 @@ class SweepResult:
         solutions: dict[str, Counter[DealKey]] = {name: Counter() for name in SOLUTION_NAMES}
         nash_rows: dict[DealKey, list[int]] = {}
         for row, o in enumerate(self.outcomes):
-            zone.update(set(o.zone))
-            pareto.update(set(o.frontier))
+            # dict.fromkeys, not set: ties in the ranking keep the order first seen, the same
+            # in every process (a set's order follows the string hash seed).
+            zone.update(list(dict.fromkeys(o.zone)))
+            pareto.update(list(dict.fromkeys(o.frontier)))
             for name in SOLUTION_NAMES:
                 s = o.solutions[name]
                 if s is not None:

@@ -56,16 +56,18 @@ def run(
     fast: bool = True,
     batch_size: int | None = None,
     progress: Progress | None = None,
-) -> tuple[list[Outcome], bool, Engine]:
+) -> tuple[list[Outcome], bool, Engine | None]:
     """Every scenario's outcome, in order; the flag says whether Ctrl-C stopped the run (then
-    the outcomes are those of the scenarios done, a prefix in scenario order)."""
+    the outcomes are those of the scenarios done, a prefix in scenario order); and the engine
+    of this process (None when Ctrl-C came before it was built)."""
     options = {"backend": backend, "time_limit": time_limit, "fast": fast}
     token = f"{os.getpid()}-{time.time_ns()}"
     total = len(scenarios)
     outcomes: list[Outcome] = []
     started = time.perf_counter()
-    engine = _engine(token, instance, scenarios, options)
+    engine = None
     try:
+        engine = _engine(token, instance, scenarios, options)
         # The first scenario pays the engine's one-off preparation; the pilot after it
         # measures what one more scenario costs, to size the batches.
         outcomes.extend(engine.run(scenarios.slice(0, 1)))

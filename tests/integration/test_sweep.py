@@ -185,3 +185,39 @@ def test_cli_scheduler_option(dask_cluster):
     assert remote.stdout == local.stdout
     unreachable = run_cli(*args, "--scheduler", "tcp://127.0.0.1:9")
     assert unreachable.returncode == 1 and "cannot reach the Dask scheduler" in unreachable.stderr
+
+
+def test_same_seed_same_document_whatever_the_hash_seed():
+    import os
+
+    docs = []
+    for hash_seed in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-m", "dealopt.cli", "sweep", str(HELSINKI), "-n", "60", "-f", "json"],
+            cwd=ROOT, capture_output=True, text=True,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        data = json.loads(done.stdout)
+        data.pop("seconds")
+        docs.append(data)
+    assert docs[0] == docs[1]
+
+
+def test_ctrl_c_reports_the_scenarios_done(tmp_path):
+    import signal
+
+    out = tmp_path / "partial.json"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dealopt.cli", "sweep", str(HELSINKI), "-n", "200000",
+         "--workers", "1", "-f", "json", "-o", str(out)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    time.sleep(15)  # past the engine's preparation, even on a loaded machine
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["interrupted"] is True
+    assert 0 < data["scenarios_run"] < 200_000 == data["scenarios_requested"]
+    assert [s["index"] for s in data["scenarios"]] == list(range(data["scenarios_run"]))
