@@ -66,6 +66,7 @@ def run(
     outcomes: list[Outcome] = []
     started = time.perf_counter()
     engine = None
+    stream: Iterator[list[Outcome]] | None = None
     try:
         engine = _engine(token, instance, scenarios, options)
         # The first scenario pays the engine's one-off preparation; the pilot after it
@@ -94,6 +95,8 @@ def run(
             if progress:
                 progress(len(outcomes), total)
     except KeyboardInterrupt:
+        if stream is not None:
+            stream.close()  # stops the workers' batches in flight
         return outcomes, True, engine
     return outcomes, False, engine
 
@@ -106,15 +109,35 @@ def _processes(
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("spawn")  # no fork of a threaded solver
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending = []
-        queue = iter(batches)
-        for batch in queue:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_quiet)
+    pending: list = []
+    finished = False
+    try:
+        for batch in batches:
             pending.append(pool.submit(run_batch, token, instance, batch, options))
             if len(pending) >= 2 * workers:
                 yield pending.pop(0).result()
         while pending:
             yield pending.pop(0).result()
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:
+            # Interrupted: the batches in flight are not wanted. The pool has no public way to
+            # stop a running task, and waiting for them would hold Ctrl-C for seconds.
+            running = getattr(pool, "_processes", None)
+            processes = list(running.values()) if isinstance(running, dict) else []
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.terminate()
+
+
+def _quiet() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them (no traceback per worker)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _dask(
@@ -125,10 +148,14 @@ def _dask(
     [shared] = client.scatter([instance], broadcast=True)
     workers = max(1, len(client.scheduler_info().get("workers", {})))
     window = 2 * workers
-    pending = []
-    for batch in batches:
-        pending.append(client.submit(run_batch, token, shared, batch, options, pure=False))
-        if len(pending) >= window:
+    pending: list = []
+    try:
+        for batch in batches:
+            pending.append(client.submit(run_batch, token, shared, batch, options, pure=False))
+            if len(pending) >= window:
+                yield pending.pop(0).result()
+        while pending:
             yield pending.pop(0).result()
-    while pending:
-        yield pending.pop(0).result()
+    finally:
+        if pending:  # interrupted: the batches in flight are not wanted
+            client.cancel(pending)
