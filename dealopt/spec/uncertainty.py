@@ -12,7 +12,7 @@ and writes a scenario's numbers into an ordinary :class:`~dealopt.spec.model.Ins
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from itertools import pairwise
@@ -299,13 +299,17 @@ def apply(
     instance: Instance,
     values: Mapping[str, Decimal],
     dropped: Iterable[str] = (),
+    *,
+    known: Container[str] | None = None,
 ) -> Instance:
     """``instance`` with the numbers at ``values``' paths replaced and the red lines at the
     ``dropped`` paths removed: an ordinary instance (no ``uncertainty``) that any command reads.
 
     Raises :class:`UsageError` on a path that names no number (or red line) of the instance.
+    ``known`` may pass :func:`number_paths` of ``instance`` when applying many scenarios.
     """
-    known = number_paths(instance)
+    if known is None:
+        known = number_paths(instance)
     parties = dict(instance.parties)
     interests = {p: _InterestEdit(i) for p, i in instance.interests.items()}
     attributes = {a: {i: dict(t) if t != LINEAR else t for i, t in x.tables.items()}

@@ -34,7 +34,7 @@ from dealopt.result import SOLUTION_NAMES
 from dealopt.rules.check import check, renumbered
 from dealopt.rules.oracle import Oracle, utility
 from dealopt.spec.model import Instance, Value
-from dealopt.spec.uncertainty import apply
+from dealopt.spec.uncertainty import apply, number_paths
 from dealopt.sweep.scenarios import Scenarios
 
 DealKey = tuple[Value, ...]
@@ -122,6 +122,7 @@ class Engine:
         self.backend = backend
         self.time_limit = time_limit
         self._configs: dict[tuple[str, ...], _Config | None] = {}
+        self._known = frozenset(number_paths(instance))
         reason = None
         if not fast:
             reason = "asked for"
@@ -164,7 +165,9 @@ class Engine:
 
     def scenario_instance(self, scenarios: Scenarios, row: int) -> Instance:
         """The ordinary instance of scenario ``row``: its numbers written in, red lines dropped."""
-        return apply(self.instance, scenarios.numbers_of(row), scenarios.dropped(row))
+        return apply(
+            self.instance, scenarios.numbers_of(row), scenarios.dropped(row), known=self._known
+        )
 
     # ------------------------------------------------------------------ the solve way
 
