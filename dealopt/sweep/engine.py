@@ -182,12 +182,11 @@ class Engine:
             all_deals=True,
             all_deals_cap=DEFAULT_CAP,
         )
-        order = {name: k for k, name in enumerate(self.issues)}
 
         def deals_of(point) -> list[DealKey]:
             found = point.all_deals if point.all_deals else (point.deal,)
             keys = [self._key(d) for d in found]
-            return sorted(keys, key=lambda k: self._position(k, order))
+            return sorted(keys, key=self._position)
 
         frontier: list[DealKey] = []
         zone: list[DealKey] = []
@@ -218,7 +217,7 @@ class Engine:
             way="solve",
         )
 
-    def _position(self, key: DealKey, order: Mapping[str, int]) -> tuple[int, ...]:
+    def _position(self, key: DealKey) -> tuple[int, ...]:
         """The deal's place in the bundle space's order (the enumeration order)."""
         return tuple(
             self.instance.issues[name].level(value)
@@ -358,6 +357,8 @@ class Engine:
                 if exact is None or (bound @ magnitude).max(initial=0) >= _SAFE:
                     return None
                 no_deal[:, k] = [int(v) for v in (exact @ monomial_values)[0]]
+        if b and max(abs(int(x)) for x in no_deal.ravel()) >= _SAFE:
+            return None
         return out, no_deal
 
     def _fast(

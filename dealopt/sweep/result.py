@@ -22,7 +22,6 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -264,8 +263,3 @@ def prcc(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         if denominator > 0:
             out[j] = float(np.clip(-inv[k, last] / math.sqrt(denominator), -1, 1))
     return out
-
-
-def exact_utilities(outcome: Outcome, name: str) -> tuple[Fraction, ...] | None:
-    s = outcome.solutions[name]
-    return None if s is None else s.utilities

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -321,8 +321,3 @@ def _columns(
 def _places(x: Decimal) -> int:
     exponent = x.as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
-def mapping_table(scenarios: Scenarios) -> list[Mapping[str, Decimal]]:
-    """Every scenario's numbers by path (for small sets and tests)."""
-    return [scenarios.numbers_of(i) for i in range(len(scenarios))]
