@@ -147,7 +147,7 @@ def dask_cluster(tmp_path_factory):
         client = Client(scheduler_file=str(file), timeout="30s")
         client.wait_for_workers(2, timeout=90)
         address = json.loads(file.read_text())["address"]
-        yield client, address
+        yield client, address, (dask, file, log, started)
     finally:
         if client is not None:
             client.close()
@@ -162,7 +162,7 @@ def dask_cluster(tmp_path_factory):
 
 
 def test_dask_gives_the_same_rows_as_a_local_run(dask_cluster, helsinki):
-    client, _ = dask_cluster
+    client, _, _ = dask_cluster
     local = dealopt.sweep(helsinki, samples=40, seed=5, method="sobol", workers=1, batch_size=6)
     remote = dealopt.sweep(
         helsinki, samples=40, seed=5, method="sobol", client=client, batch_size=6
@@ -177,7 +177,7 @@ def test_dask_gives_the_same_rows_as_a_local_run(dask_cluster, helsinki):
 
 
 def test_cli_scheduler_option(dask_cluster):
-    _, address = dask_cluster
+    _, address, _ = dask_cluster
     args = ["sweep", str(HELSINKI), "-n", "25", "--seed", "9", "-f", "csv"]
     remote = run_cli(*args, "--scheduler", address)
     local = run_cli(*args, "--workers", "1")
@@ -221,3 +221,37 @@ def test_ctrl_c_reports_the_scenarios_done(tmp_path):
     assert data["interrupted"] is True
     assert 0 < data["scenarios_run"] < 200_000 == data["scenarios_requested"]
     assert [s["index"] for s in data["scenarios"]] == list(range(data["scenarios_run"]))
+
+
+def test_a_worker_lost_mid_run_has_its_batches_run_again(dask_cluster, helsinki):
+    import threading
+
+    client, _, (dask, file, log, started) = dask_cluster
+    extra = subprocess.Popen(
+        [dask, "worker", "--scheduler-file", str(file), "--nthreads", "1", "--host", "127.0.0.1",
+         "--no-dashboard"], stdout=log, stderr=log,
+    )  # fmt: skip
+    started.append(extra)  # stopped by the fixture too, if still alive
+    client.wait_for_workers(3, timeout=90)
+    local = dealopt.sweep(helsinki, samples=120, seed=4, workers=1, batch_size=4)
+    done = {}
+    reached = threading.Event()
+
+    def progress(count, total):
+        if count >= 40:  # batches are on the workers by now
+            reached.set()
+
+    run = threading.Thread(
+        target=lambda: done.setdefault(
+            "remote",
+            dealopt.sweep(helsinki, samples=120, seed=4, client=client, batch_size=4,
+                          progress=progress),
+        )
+    )  # fmt: skip
+    run.start()
+    assert reached.wait(300)
+    assert extra.poll() is None
+    extra.kill()  # the worker dies with whatever batch it holds
+    run.join(timeout=300)
+    assert "remote" in done
+    assert done["remote"].outcomes == local.outcomes
