@@ -4,8 +4,9 @@ Dask cluster; results streamed back in scenario order; Ctrl-C keeps what is done
 A batch is worth about :data:`BATCH_SECONDS` of work, measured on a pilot batch in this
 process: a task scheduler pays about a millisecond per task, so many tiny tasks would stall
 it, and one huge task would leave workers idle and hold every result in memory at once.
-Outcomes are exact and computed scenario by scenario, so they do not depend on how the
-scenarios were batched or where a batch ran.
+The engine is prepared once, here, and sent to the workers prepared. Outcomes are exact and
+computed scenario by scenario, so they do not depend on how the scenarios were batched or where
+a batch ran.
 """
 
 from __future__ import annotations
@@ -40,9 +41,27 @@ def _engine(token: str, instance: Instance, scenarios: Scenarios, options: dict)
     return engine
 
 
-def run_batch(token: str, instance: Instance, batch: Scenarios, options: dict) -> list[Outcome]:
-    """One batch's outcomes (the task a worker runs)."""
-    return _engine(token, instance, batch, options).run(batch)
+def run_batch(token: str, engine: Engine | None, batch: Scenarios) -> list[Outcome]:
+    """One batch's outcomes (the task a worker runs). ``engine`` is the prepared engine the
+    caller sent (a worker keeps the first it gets for the sweep ``token``), or None when the
+    worker was given it at start-up."""
+    cached = _ENGINES.get(token)
+    if cached is None:
+        if engine is None:
+            raise RuntimeError("a sweep batch reached a worker without its engine")
+        _ENGINES.clear()  # one sweep at a time per process: bounded memory
+        _ENGINES[token] = cached = engine
+    return cached.run(batch)
+
+
+def _install(token: str, engine: Engine) -> None:
+    """A local worker's start: the prepared engine, and Ctrl-C left to the parent, which stops
+    the workers itself (no traceback per worker)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _ENGINES.clear()
+    _ENGINES[token] = engine
 
 
 def run(
@@ -84,12 +103,14 @@ def run(
         rest = list(scenarios.batches(batch_size, start=len(outcomes)))
         # A new worker process prepares its own engine: not worth it for less work than that.
         worth = per * (total - len(outcomes)) > 2 * preparation
+        # Workers get this engine, prepared (the instance checked, the feasible deals and the
+        # utility polynomials built): a few megabytes pickled instead of seconds of work each.
         if client is not None:
-            stream = _dask(client, token, instance, rest, options)
+            stream = _dask(client, token, engine, rest)
         elif (workers or 1) > 1 and len(rest) > 1 and worth:
-            stream = _processes(workers, token, instance, rest, options)  # type: ignore[arg-type]
+            stream = _processes(workers, token, engine, rest)  # type: ignore[arg-type]
         else:
-            stream = (run_batch(token, instance, b, options) for b in rest)
+            stream = (engine.run(b) for b in rest)
         for done in stream:
             outcomes.extend(done)
             if progress:
@@ -102,19 +123,21 @@ def run(
 
 
 def _processes(
-    workers: int, token: str, instance: Instance, batches: list[Scenarios], options: dict
+    workers: int, token: str, engine: Engine, batches: list[Scenarios]
 ) -> Iterator[list[Outcome]]:
     """Batches on local worker processes, results in batch order, a bounded number in flight."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("spawn")  # no fork of a threaded solver
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_quiet)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_install, initargs=(token, engine)
+    )
     pending: list = []
     finished = False
     try:
         for batch in batches:
-            pending.append(pool.submit(run_batch, token, instance, batch, options))
+            pending.append(pool.submit(run_batch, token, None, batch))
             if len(pending) >= 2 * workers:
                 yield pending.pop(0).result()
         while pending:
@@ -133,25 +156,18 @@ def _processes(
                 process.terminate()
 
 
-def _quiet() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them (no traceback per worker)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _dask(
-    client: Any, token: str, instance: Instance, batches: list[Scenarios], options: dict
+    client: Any, token: str, engine: Engine, batches: list[Scenarios]
 ) -> Iterator[list[Outcome]]:
     """Batches on a Dask cluster; a bounded window of tasks in flight, results in order.
     Dask re-runs the batch of a worker lost mid-run."""
-    [shared] = client.scatter([instance], broadcast=True)
+    [shared] = client.scatter([engine], broadcast=True)
     workers = max(1, len(client.scheduler_info().get("workers", {})))
     window = 2 * workers
     pending: list = []
     try:
         for batch in batches:
-            pending.append(client.submit(run_batch, token, shared, batch, options, pure=False))
+            pending.append(client.submit(run_batch, token, shared, batch, pure=False))
             if len(pending) >= window:
                 yield pending.pop(0).result()
         while pending:
