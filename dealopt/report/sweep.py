@@ -230,17 +230,23 @@ def sweep_figure(result: SweepResult, top: int = 10) -> Figure:
     """Two panels: the acceptability of the most acceptable deals (bars, with their Nash
     share), and a tornado chart of the PRCC of each uncertain number with the Nash alignment
     and the zone's existence."""
-    import matplotlib
-
-    matplotlib.use("Agg")
+    # A Figure directly, not pyplot (as report.plot): no GUI backend is touched.
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(11, 5.5), layout="constrained")
+    fig = Figure(figsize=(13, 5.5), layout="constrained")
     left, right = fig.subplots(1, 2)
     deals = result.deal_shares[:top]
-    labels = [f"D{k + 1}" for k in range(len(deals))]
+    sq = _status_quo(result)
+    # Each bar names its deal by the options that move (values only; the full deals are in
+    # the JSON and the deals table), cut to keep the panel readable.
+    labels = []
+    for k, d in enumerate(deals):
+        moved = [str(v) for i, v in d.deal.items() if sq is None or sq.get(i) != v]
+        text = ", ".join(moved) or "(the status quo)"
+        labels.append(f"{k + 1}. {text[:57] + '...' if len(text) > 60 else text}")
     left.barh(labels, [d.acceptability for d in deals], color="#4c78a8", label="in the zone")
     left.barh(labels, [d.solutions["nash"] for d in deals], color="#f58518", label="Nash deal")
+    left.tick_params(axis="y", labelsize=6)
     left.invert_yaxis()
     left.set_xlim(0, 1)
     left.set_xlabel("share of scenarios")
