@@ -1,5 +1,5 @@
-"""Regenerate what README.md shows from the real commands: the output blocks and the frontier
-picture (docs/helsinki-frontier.png).
+"""Regenerate what README.md shows from the real commands: the output blocks, the frontier
+picture (docs/helsinki-frontier.png) and the sweep picture (docs/helsinki-sweep.png).
 
 Each block sits between ``<!-- OUTPUT:name -->`` and ``<!-- /OUTPUT:name -->``; run
 ``python scripts/update_readme.py`` after changing anything that alters what they show.
@@ -57,9 +57,13 @@ def evaluate_block() -> str:
 SWEEP_ARGS = ("--samples", "2000", "--method", "lhs", "--seed", "1")
 
 
+SWEEP_PICTURE = "docs/helsinki-sweep.png"
+
+
 def sweep_block() -> str:
     args = " ".join(SWEEP_ARGS)
-    return fenced(f"$ dealopt sweep {HELSINKI} {args}\n" + run("sweep", HELSINKI, *SWEEP_ARGS))
+    output = run("sweep", HELSINKI, *SWEEP_ARGS, "--plot", SWEEP_PICTURE)  # the same stdout
+    return fenced(f"$ dealopt sweep {HELSINKI} {args}\n" + output)
 
 
 BLOCKS = {
