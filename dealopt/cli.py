@@ -376,6 +376,7 @@ def sweep(
             backend=backend,
             time_limit=time_limit,
             progress=progress,
+            keep_frontiers=PLOT_FRONTIERS if plot is not None else 0,
         )
     if client is not None:
         client.close()
@@ -393,6 +394,10 @@ def sweep(
         from dealopt.report.sweep import save_sweep_plot
 
         save_sweep_plot(result, plot)
+
+
+PLOT_FRONTIERS = 30
+"""Scenario frontiers drawn over the file's own in `dealopt sweep --plot`."""
 
 
 def _dask_client(address: str):

@@ -233,8 +233,14 @@ def sweep_figure(result: SweepResult, top: int = 10) -> Figure:
     # A Figure directly, not pyplot (as report.plot): no GUI backend is touched.
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(13, 5.5), layout="constrained")
-    left, right = fig.subplots(1, 2)
+    frontiers = [o.frontier_points for o in result.outcomes if o.frontier_points]
+    own = result.extra.get("frontier") if result.extra else None
+    overlay = bool(frontiers or own) and len(result.parties) == 2
+    fig = Figure(figsize=(19 if overlay else 13, 5.5), layout="constrained")
+    axes = fig.subplots(1, 3 if overlay else 2)
+    left, right = axes[0], axes[1]
+    if overlay:
+        _overlay(axes[2], result, frontiers, own)
     deals = result.deal_shares[:top]
     sq = _status_quo(result)
     # Each bar names its deal by the options that move (values only; the full deals are in
@@ -272,6 +278,27 @@ def sweep_figure(result: SweepResult, top: int = 10) -> Figure:
     right.legend(loc="lower right", fontsize=7)
     fig.suptitle(f"{result.instance_name}: {result.n} scenarios")
     return fig
+
+
+def _overlay(ax: Any, result: SweepResult, frontiers: list, own: list | None) -> None:
+    """The frontiers of the first scenarios (grey) over the frontier of the file's numbers."""
+    labels = list(result.parties.values())
+    for points in frontiers:
+        xs, ys = zip(*sorted((float(a), float(b)) for a, b in points), strict=True)
+        ax.plot(xs, ys, color="grey", alpha=0.35, linewidth=0.8, marker=".", markersize=3)
+    if own:
+        xs, ys = zip(*sorted((float(a), float(b)) for a, b in own), strict=True)
+        ax.plot(xs, ys, color="black", linewidth=1.5, marker="o", markersize=4,
+                label="the file's own numbers")  # fmt: skip
+        d = result.extra.get("no_deal")
+        if d:
+            ax.axvline(float(d[0]), color="black", linestyle="--", linewidth=0.7)
+            ax.axhline(float(d[1]), color="black", linestyle="--", linewidth=0.7)
+    ax.plot([], [], color="grey", alpha=0.6, marker=".", label=f"{len(frontiers)} scenarios")
+    ax.set_xlabel(f"utility of {labels[0]}")
+    ax.set_ylabel(f"utility of {labels[1]}")
+    ax.set_title("Frontiers: scenarios over the file's own")
+    ax.legend(loc="lower left", fontsize=7)
 
 
 def _nan0(x: float | None) -> float:

@@ -32,6 +32,7 @@ def sweep(
     fast: bool = True,
     batch_size: int | None = None,
     progress: Any = None,
+    keep_frontiers: int = 0,
 ) -> Any:
     """Solve many scenarios of ``instance`` exactly and sum them up (a :class:`SweepResult`).
 
@@ -55,6 +56,9 @@ def sweep(
         ``partial``). ``fast=False`` solves every scenario with ``dealopt.solve``.
     progress
         Called as ``progress(done, total)``.
+    keep_frontiers
+        Keep the frontier points of the first that many scenarios, and compute the frontier
+        of the file's own numbers, for the picture of the frontiers overlaid.
     """
     from dealopt.sweep.result import SweepResult
     from dealopt.sweep.run import run
@@ -88,7 +92,15 @@ def sweep(
         fast=fast,
         batch_size=batch_size,
         progress=progress,
+        keep_frontiers=keep_frontiers,
     )
+    extra: dict[str, Any] = {"status_quo": dict(instance.status_quo)}
+    if keep_frontiers:
+        from dealopt.pipeline import solve
+
+        own = solve(instance, backend=backend, time_limit=time_limit)
+        extra["frontier"] = [tuple(p.utilities[q] for q in instance.parties) for p in own.frontier]
+        extra["no_deal"] = tuple(own.no_deal[q] for q in instance.parties)
     return SweepResult(
         instance_name=instance.name,
         parties={p: instance.parties[p].label for p in instance.parties},
@@ -102,7 +114,7 @@ def sweep(
         source=source,
         solve_reason=None if engine is None else engine.solve_reason,
         seconds=time.perf_counter() - started,
-        extra={"status_quo": dict(instance.status_quo)},
+        extra=extra,
     )
 
 

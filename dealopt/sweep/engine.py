@@ -76,6 +76,9 @@ class Outcome:
     nash_alignment: str | None
     no_deal: tuple[Fraction, ...]
     way: str
+    #: The frontier's utility vectors (party order), kept for the first ``keep_frontiers``
+    #: scenarios only (for the picture); None otherwise.
+    frontier_points: tuple[tuple[Fraction, ...], ...] | None = None
 
 
 @dataclass
@@ -107,6 +110,7 @@ class Engine:
         backend: str = "auto",
         time_limit: float | None = None,
         fast: bool = True,
+        keep_frontiers: int = 0,
     ):
         from dealopt.rules.symbolic import conditions_read
 
@@ -121,6 +125,7 @@ class Engine:
         self.red_lines = tuple(red_lines)
         self.backend = backend
         self.time_limit = time_limit
+        self.keep_frontiers = keep_frontiers
         self._configs: dict[tuple[str, ...], _Config | None] = {}
         self._known = frozenset(number_paths(instance))
         reason = None
@@ -208,6 +213,11 @@ class Engine:
             index=scenarios.first + row,
             status=str(result.status),
             frontier_size=len(result.frontier),
+            frontier_points=tuple(
+                tuple(p.utilities[q] for q in self.parties) for p in result.frontier
+            )
+            if scenarios.first + row < self.keep_frontiers
+            else None,
             zone_size=len(result.zone),
             frontier=tuple(frontier),
             zone=tuple(zone),
@@ -407,6 +417,11 @@ class Engine:
             index=index,
             status=status,
             frontier_size=len(frontier_points),
+            frontier_points=tuple(
+                tuple(Fraction(int(x), scale) for x in u[k]) for k in frontier_points
+            )
+            if index < self.keep_frontiers
+            else None,
             zone_size=len(zone_points),
             frontier=frontier,
             zone=zone,

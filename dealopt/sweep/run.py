@@ -75,11 +75,17 @@ def run(
     fast: bool = True,
     batch_size: int | None = None,
     progress: Progress | None = None,
+    keep_frontiers: int = 0,
 ) -> tuple[list[Outcome], bool, Engine | None]:
     """Every scenario's outcome, in order; the flag says whether Ctrl-C stopped the run (then
     the outcomes are those of the scenarios done, a prefix in scenario order); and the engine
     of this process (None when Ctrl-C came before it was built)."""
-    options = {"backend": backend, "time_limit": time_limit, "fast": fast}
+    options = {
+        "backend": backend,
+        "time_limit": time_limit,
+        "fast": fast,
+        "keep_frontiers": keep_frontiers,
+    }
     token = f"{os.getpid()}-{time.time_ns()}"
     total = len(scenarios)
     outcomes: list[Outcome] = []

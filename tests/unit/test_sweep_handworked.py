@@ -174,3 +174,16 @@ def test_scenarios_slice_and_batches_keep_their_indices():
     batches = list(s.batches(4))
     assert [b.first for b in batches] == [0, 4, 8]
     assert [len(b) for b in batches] == [4, 4, 2]
+
+
+def test_kept_frontiers_for_the_picture(tmp_path):
+    table = tmp_path / "scenarios.csv"
+    table.write_text("parties.a.no_deal\n-1\n3\n4\n8\n", encoding="utf-8")
+    r = dealopt.sweep(dealopt.instance(TOY), scenarios=table, keep_frontiers=2)
+    # The same three points in every scenario (only a's no-deal value moves), descending.
+    points = ((10, 0), (5, 6), (0, 10))
+    assert [o.frontier_points for o in r.outcomes] == [points, points, None, None]
+    assert [tuple(p) for p in r.extra["frontier"]] == list(points)  # the file's own numbers
+    assert r.extra["no_deal"] == (0, 2)
+    fig = r.plot()
+    assert len(fig.axes) == 3
