@@ -167,6 +167,8 @@ def solve(
 
 PLOT_SAMPLE = 2000
 """Feasible deals drawn in grey behind a frontier plot (all of them when fewer)."""
+REPORT_SWEEP = 500
+"""Scenarios of the report's "How sure is the answer?" section."""
 
 
 @app.command()
@@ -184,6 +186,14 @@ def report(
     explain: Annotated[
         bool, typer.Option("--explain/--no-explain", help="Include `dealopt explain`'s analyses.")
     ] = True,
+    sweep_samples: Annotated[
+        int,
+        typer.Option(
+            "--sweep-samples",
+            help="Scenarios for 'How sure is the answer?' when the file has an uncertainty "
+            "section (0: leave it out).",
+        ),
+    ] = REPORT_SWEEP,
 ) -> None:
     """Solve and write a self-contained HTML report that opens offline in any browser."""
     from dealopt.analysis.sample import feasible_sample
@@ -197,7 +207,14 @@ def report(
     target = output or Path(file.stem + ".html")
     sections = explanation_sections(instance, time_limit=time_limit) if explain else None
     sample = feasible_sample(instance, PLOT_SAMPLE)
-    text = html(result, instance, sample=sample, explanation=sections or False)
+    robustness = None
+    if instance.uncertainty is not None and sweep_samples > 0:
+        from dealopt.sweep import sweep as run_sweep
+
+        robustness = run_sweep(instance, samples=sweep_samples, seed=0)
+    text = html(
+        result, instance, sample=sample, explanation=sections or False, robustness=robustness
+    )
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target}", file=sys.stderr)
 

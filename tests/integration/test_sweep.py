@@ -255,3 +255,17 @@ def test_a_worker_lost_mid_run_has_its_batches_run_again(dask_cluster, helsinki)
     run.join(timeout=300)
     assert "remote" in done
     assert done["remote"].outcomes == local.outcomes
+
+
+def test_the_report_says_how_sure_the_answer_is(tmp_path):
+    page = tmp_path / "helsinki.html"
+    done = run_cli("report", str(HELSINKI), "-o", str(page), "--no-explain",
+                   "--sweep-samples", "60")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = page.read_text(encoding="utf-8")
+    assert "<section id='robustness'><h2>How sure is the answer?</h2>" in text
+    assert "60 scenarios (mc, seed 0)" in text and "The zone is non-empty in <b>" in text
+    done = run_cli("report", str(HELSINKI), "-o", str(page), "--no-explain",
+                   "--sweep-samples", "0")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "id='robustness'" not in page.read_text(encoding="utf-8")
