@@ -3,9 +3,9 @@
 Two kinds of benchmark run in turn:
 
 * dealopt on its own (``cli``, ``family``, ``negmas``, ``profile``, ``knobs``, ``evaluate``,
-  ``language``; ``suite.py``, ``knobs.py``, ``evaluate.py``, ``language.py``): markdown tables,
-  one CSV row per case in ``benchmarks/results/<date>-<machine>.csv`` (``...-quick.csv``
-  with ``--quick``);
+  ``language``, ``sweep``; ``suite.py``, ``knobs.py``, ``evaluate.py``, ``language.py``,
+  ``sweep.py``): markdown tables, one CSV row per case in
+  ``benchmarks/results/<date>-<machine>.csv`` (``...-quick.csv`` with ``--quick``);
 * dealopt side by side with its peers (``additive``, ``families``, ``anchors``, ``genius``;
   ``compare.py``): every method of an instance in a fresh process, interleaved round by round,
   medians; rows in ``...-compare[-quick].csv`` and log-log plots in ``benchmarks/results/``.
@@ -35,6 +35,7 @@ BENCHMARKS = {
     "knobs": "benchmarks.knobs:bench_knobs",
     "evaluate": "benchmarks.evaluate:bench_evaluate",
     "language": "benchmarks.language:bench_language",
+    "sweep": "benchmarks.sweep:bench_sweep",
 }
 PEER_GROUPS = ("additive", "families", "anchors", "genius")  # benchmarks.compare.GROUPS
 NAMES = (*BENCHMARKS, *PEER_GROUPS)

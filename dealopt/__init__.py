@@ -18,6 +18,8 @@ if _typing.TYPE_CHECKING:
     from dealopt.pipeline import solve
     from dealopt.result import FrontierDeal, Result, Status
     from dealopt.spec.model import Instance
+    from dealopt.sweep import sweep
+    from dealopt.sweep.result import SweepResult
 
 __version__ = "0.1.0"
 
@@ -30,12 +32,14 @@ __all__ = [
     "Result",
     "SpecError",
     "Status",
+    "SweepResult",
     "__version__",
     "evaluate",
     "explain",
     "instance",
     "load",
     "solve",
+    "sweep",
 ]
 
 _LAZY = {
@@ -48,6 +52,8 @@ _LAZY = {
     "Result": "dealopt.result",
     "FrontierDeal": "dealopt.result",
     "Status": "dealopt.result",
+    "sweep": "dealopt.sweep",
+    "SweepResult": "dealopt.sweep.result",
 }
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -200,6 +201,10 @@ def solve(
     _emit(text, output)
 
 
+REPORT_SWEEP = 500
+"""Scenarios of the report's "How sure is the answer?" section."""
+
+
 @app.command(cls=_Command)
 def report(
     file: Annotated[Path, typer.Argument(help="Instance file (YAML or JSON).")],
@@ -220,6 +225,14 @@ def report(
     explain: Annotated[
         bool, typer.Option("--explain/--no-explain", help="Include `dealopt explain`'s analyses.")
     ] = True,
+    sweep_samples: Annotated[
+        int,
+        typer.Option(
+            "--sweep-samples",
+            help="Scenarios for 'How sure is the answer?' when the file has an uncertainty "
+            "section (0: leave it out).",
+        ),
+    ] = REPORT_SWEEP,
 ) -> None:
     """Solve and write a self-contained HTML report that opens offline in any browser."""
     from dealopt.api import load
@@ -228,7 +241,13 @@ def report(
     with _progress(time_limit) as progress:
         progress.phase("reading the instance")
         instance = load(file)
-        text = report_page(instance, backend=backend, progress=progress, explain=explain)
+        text = report_page(
+            instance,
+            backend=backend,
+            progress=progress,
+            explain=explain,
+            sweep_samples=sweep_samples,
+        )
     target = output or Path(file.stem + ".html")
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target}", file=sys.stderr)
@@ -335,6 +354,142 @@ def evaluate(
     else:
         text = result.text() + "\n"
     _emit(text, output)
+
+
+class SweepFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    parquet = "parquet"
+
+
+class Method(StrEnum):
+    mc = "mc"
+    lhs = "lhs"
+    sobol = "sobol"
+
+
+@app.command(cls=_Command)
+def sweep(
+    file: Annotated[Path, typer.Argument(help="Instance file with an 'uncertainty' section.")],
+    samples: Annotated[
+        int, typer.Option("--samples", "-n", help="Scenarios to draw from the uncertainty section.")
+    ] = 1000,
+    scenarios: Annotated[
+        Path | None,
+        typer.Option("--scenarios", help="A CSV or Parquet table of scenarios (columns: paths)."),
+    ] = None,
+    method: Annotated[Method, typer.Option("--method", help="Sampling method.")] = Method.mc,
+    seed: Annotated[int, typer.Option("--seed", help="Sampling seed (same seed, same run).")] = 0,
+    fmt: Annotated[
+        SweepFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table: the summary; json: dealopt.sweep/1; csv/parquet: the experiments table.",
+        ),
+    ] = SweepFormat.table,
+    output: OutputOption = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-w", help="Local worker processes (default: cores).")
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="A Dask scheduler, tcp://HOST:PORT: run the batches there."
+        ),
+    ] = None,
+    backend: BackendOption = "auto",
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", "-t", help="Seconds per scenario solved one by one."),
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Also draw acceptability and sensitivity (.png, .svg, .pdf)."),
+    ] = None,
+) -> None:
+    """How sure is the answer? Solve many scenarios exactly: acceptability, stability, drivers.
+
+    Ctrl-C stops the run and reports the scenarios done so far, marked as interrupted."""
+    import os
+
+    from dealopt.api import load
+    from dealopt.sweep import sweep as run
+
+    instance = load(file)
+    if fmt is SweepFormat.parquet and output is None:
+        raise typer.BadParameter("--format parquet needs --output FILE")
+    client = None
+    if scheduler is not None:
+        client = _dask_client(scheduler)
+    with _sweep_progress() as progress:
+        result = run(
+            instance,
+            samples=samples,
+            scenarios=scenarios,
+            method=str(method),
+            seed=seed,
+            workers=workers or os.cpu_count() or 1,
+            client=client,
+            backend=backend,
+            time_limit=time_limit,
+            progress=progress,
+            keep_frontiers=PLOT_FRONTIERS if plot is not None else 0,
+        )
+    if client is not None:
+        client.close()
+    if fmt is SweepFormat.json:
+        _emit(result.to_json() + "\n", output)
+    elif fmt in (SweepFormat.csv, SweepFormat.parquet):
+        from dealopt.report.sweep import write_table
+
+        text = write_table(result, str(fmt), output)
+        if text is not None:
+            _emit(text, output)
+    else:
+        _emit(result.text() + "\n", output)
+    if plot is not None:
+        from dealopt.report.sweep import save_sweep_plot
+
+        save_sweep_plot(result, plot)
+
+
+PLOT_FRONTIERS = 30
+"""Scenario frontiers drawn over the file's own in `dealopt sweep --plot`."""
+
+
+def _dask_client(address: str):
+    from dealopt.errors import UsageError
+
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise BackendUnavailableError(
+            "--scheduler needs Dask: pip install 'dask[distributed]'"
+        ) from exc
+    try:
+        return Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+
+
+@contextmanager
+def _sweep_progress() -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on a terminal (scenarios done, time left); nothing in a pipe."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("scenarios", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -1,7 +1,7 @@
 """Regenerate what README.md shows from the real commands: the output blocks, the frontier
 pictures (docs/helsinki-frontier.png, docs/jcpoa-frontier.png) and the screenshot of the
 three-party report (docs/jcpoa-report.png, taken in headless Chromium through Playwright;
-skipped with a message when either is missing).
+skipped with a message when either is missing), and the sweep picture (docs/helsinki-sweep.png).
 
 Each block sits between ``<!-- OUTPUT:name -->`` and ``<!-- /OUTPUT:name -->``; run
 ``python scripts/update_readme.py`` after changing anything that alters what they show.
@@ -103,12 +103,25 @@ def screenshot(page: Path, target: Path) -> None:
         context.close()
 
 
+SWEEP_ARGS = ("--samples", "2000", "--method", "lhs", "--seed", "1")
+
+
+SWEEP_PICTURE = "docs/helsinki-sweep.png"
+
+
+def sweep_block() -> str:
+    args = " ".join(SWEEP_ARGS)
+    output = run("sweep", HELSINKI, *SWEEP_ARGS, "--plot", SWEEP_PICTURE)  # the same stdout
+    return fenced(f"$ dealopt sweep {HELSINKI} {args}\n" + output)
+
+
 BLOCKS = {
     "solve": solve_block,
     "explain": explain_block,
     "evaluate": evaluate_block,
     "check-jcpoa": check_block,
     "solve-jcpoa": jcpoa_solve_block,
+    "sweep": sweep_block,
 }
 
 

@@ -77,7 +77,8 @@ def kalai_smorodinsky(
     spans = {i: ideal[i] - d[i] for i in parties}
 
     def ratio(u: Vector) -> Fraction:
-        ratios = [(u[i] - d[i]) / spans[i] for i in parties if spans[i] > 0]
+        # Fraction first: exact on integer utilities too (the sweep's scaled ones).
+        ratios = [(Fraction(u[i]) - d[i]) / spans[i] for i in parties if spans[i] > 0]
         return min(ratios) if ratios else Fraction(1)
 
     return _best(points, d, ratio, sum, among=among)

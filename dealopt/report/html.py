@@ -44,6 +44,7 @@ def html(
     sample: FeasibleSample | Iterable[SampledDeal] | None = None,
     explanation: Any = True,
     evaluation: Any = True,
+    robustness: Any = None,
 ) -> str:
     """The report page as HTML text.
 
@@ -67,6 +68,9 @@ def html(
         False: leave them out; or an :class:`~dealopt.analysis.evaluate.Evaluation` already
         computed. Named deals are marked on the plot, listed under the zone table, and
         judged in a section "Deals on the table".
+    robustness
+        A :class:`~dealopt.sweep.result.SweepResult`: adds the section "How sure is the
+        answer?" (:mod:`dealopt.report.html_robustness`).
     """
     from dealopt import __version__
 
@@ -109,6 +113,7 @@ def html(
         _table_section(result, deals),
         _deals_section(evaluation) if deals else "",
         _explanation_section(instance, explanation),
+        _robustness(robustness),
         _instance_section(instance, result.no_deal),
         _stats_section(result),
     ]
@@ -435,6 +440,14 @@ def _deals_section(evaluation: Any) -> str:
             )
     parts.append("</section>")
     return "".join(parts)
+
+
+def _robustness(sweep: Any) -> str:
+    if sweep is None:
+        return ""
+    from dealopt.report.html_robustness import robustness_section
+
+    return robustness_section(sweep)
 
 
 def _explanation_section(instance: Instance | None, explanation: Any) -> str:

@@ -26,9 +26,11 @@ def report_page(
     time_limit: float | None = None,
     progress: Progress | None = None,
     explain: bool = True,
+    sweep_samples: int = 500,
 ) -> str:
     """The report page of ``instance`` as HTML text; ``progress`` (or ``time_limit``)
-    bounds the whole of it."""
+    bounds the whole of it. With an ``uncertainty`` section, ``sweep_samples`` scenarios
+    (0: none) make the "How sure is the answer?" section."""
     from dealopt.analysis.sample import feasible_sample
     from dealopt.pipeline import solve
     from dealopt.report.html import explanation_sections, html
@@ -46,6 +48,12 @@ def report_page(
         from dealopt.analysis.evaluate import evaluate
 
         evaluation = evaluate(instance, backend=backend, progress=progress)
+    robustness = None
+    if instance.uncertainty is not None and sweep_samples > 0 and not progress.deadline.passed:
+        from dealopt.sweep import sweep as run_sweep
+
+        progress.phase("sweeping the uncertain numbers")
+        robustness = run_sweep(instance, samples=sweep_samples, seed=0)
     progress.phase("sampling feasible deals for the plot")
     sample = feasible_sample(instance, CLOUD_SIZE, deadline=progress.deadline)
     progress.phase("writing the page")
@@ -55,4 +63,5 @@ def report_page(
         sample=sample,
         explanation=sections or False,
         evaluation=evaluation or False,
+        robustness=robustness,
     )

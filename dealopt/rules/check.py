@@ -684,3 +684,37 @@ def _union(parts: Iterable[_Typed]) -> frozenset[str]:
 def _issues(deps: frozenset[str]) -> str:
     names = sorted(deps)
     return ("issue " if len(names) == 1 else "issues ") + ", ".join(names)
+
+
+def renumbered(checked: CheckedInstance, instance: Instance) -> CheckedInstance:
+    """The checked trees of ``checked`` for ``instance``: a copy of ``checked.instance`` with
+    other numbers (weights, scores, attributes, no-deal values, constant term values) and
+    possibly fewer red lines, but the same expressions (a sweep's scenario).
+
+    Expressions name tables and read their numbers only when evaluated, so their trees carry
+    over; constant term values are renewed. Nothing is parsed again.
+    """
+    terms = {}
+    for party, checked_terms in checked.terms.items():
+        interest = instance.interests.get(party)
+        renewed = []
+        for k, t in enumerate(checked_terms):
+            term = interest.terms[k] if interest is not None else t.term
+            value = (
+                ast.Number(Fraction(term.value)) if not isinstance(term.value, Text) else t.value
+            )
+            renewed.append(CheckedTerm(term, t.when, value))
+        terms[party] = tuple(renewed)
+    red_lines = {
+        party: tuple(r for r in lines if r.rule in instance.red_lines.get(party, ()))
+        for party, lines in checked.red_lines.items()
+    }
+    return CheckedInstance(
+        instance=instance,
+        quantities=checked.quantities,
+        rules=checked.rules,
+        red_lines=frozen_map(red_lines),
+        terms=frozen_map(terms),
+        quantity_deps=checked.quantity_deps,
+        utility_deps=checked.utility_deps,
+    )

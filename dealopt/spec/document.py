@@ -175,6 +175,46 @@ class AcceptanceDoc(_Node):
     weighted: list[WeightedDoc] = Field(default_factory=list)
 
 
+class NormalDoc(_Node):
+    """A normal distribution, truncated to [min, max] where given."""
+
+    mean: Number
+    sd: Number
+    min: Number | None = None
+    max: Number | None = None
+
+
+class DiscreteDoc(_Node):
+    """A discrete distribution: ``values`` with probabilities ``p`` (summing to 1 exactly)."""
+
+    values: list[Number] = Field(min_length=1)
+    p: list[Number] = Field(min_length=1)
+
+
+class UncertainDoc(_Node):
+    """A distribution on the number (or group of numbers, or red line) a path names.
+
+    Exactly one of ``uniform``, ``triangular``, ``normal``, ``discrete``, ``spread`` (numbers)
+    or ``holds`` (red lines)."""
+
+    label: StrictStr | None = None
+    description: StrictStr | None = None
+    uniform: list[Number] | None = Field(None, description="[lo, hi]")
+    triangular: list[Number] | None = Field(None, description="[lo, mode, hi]")
+    normal: NormalDoc | None = None
+    discrete: DiscreteDoc | None = None
+    spread: Number | None = Field(
+        None, description="Relative spread s: each number of the group times 1 + U(-s, s)."
+    )
+    normalise: Literal["sum"] | None = Field(
+        None, description="With spread: rescale the group to the sum written in the file."
+    )
+    holds: Number | None = Field(None, description="Probability that the red line holds.")
+    decimals: StrictInt | None = Field(
+        None, description="Decimal places of the sampled numbers (default: as written + 2)."
+    )
+
+
 class InstanceDoc(_Node):
     """A dealopt instance file, format version 1."""
 
@@ -206,6 +246,10 @@ class InstanceDoc(_Node):
     )
     acceptance: AcceptanceDoc | None = Field(
         None, description="Who must accept a deal (default: every party)."
+    )
+    uncertainty: dict[StrictStr, UncertainDoc] = Field(
+        default_factory=dict,
+        description="Distributions on numbers by their path (`dealopt sweep`).",
     )
 
 

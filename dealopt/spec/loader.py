@@ -228,7 +228,7 @@ class _Builder:
         deals = {name: self.named_deal(name, d, issues) for name, d in doc.deals.items()}
         acceptance = self.acceptance(parties)
         self.problems.raise_if_any()
-        return Instance(
+        instance = Instance(
             name=doc.name,
             description=doc.description,
             parties=frozen_map(parties),
@@ -245,6 +245,13 @@ class _Builder:
             staged=frozen_map(self.staged),
             path=self.located.path,
         )
+        if not doc.uncertainty:
+            return instance
+        from dealopt.spec.uncertainty import check_section
+
+        section = check_section(doc.uncertainty, instance, self.problems.add)
+        self.problems.raise_if_any()
+        return replace(instance, uncertainty=section)
 
     def issue(self, name: str, doc: IssueDoc) -> Issue | None:
         at = ("issues", name)

@@ -7,13 +7,17 @@ All numbers are exact :class:`~decimal.Decimal` s read from the file's own text.
 
 from __future__ import annotations
 
+import copyreg
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from dealopt.errors import Source
+
+if TYPE_CHECKING:
+    from dealopt.spec.uncertainty import Uncertainty
 
 #: The value chosen on an issue: an option name, or an integer for a range issue.
 Value = str | int
@@ -21,6 +25,15 @@ Value = str | int
 Deal = Mapping[str, Value]
 
 LINEAR: Literal["linear"] = "linear"
+
+
+# Read-only views pickle as the dict they show, so instances travel to worker processes
+# (``dealopt sweep --workers``, Dask).
+def _view(data: dict) -> Mapping:
+    return MappingProxyType(data)
+
+
+copyreg.pickle(MappingProxyType, lambda view: (_view, (dict(view),)))
 
 
 def frozen_map(data: Mapping | None = None) -> Mapping:
@@ -322,6 +335,8 @@ class Instance:
     staged: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
     description: str | None = None
     path: str | None = field(default=None, compare=False)
+    #: Distributions on its numbers (the ``uncertainty`` section), for ``dealopt sweep``.
+    uncertainty: Uncertainty | None = None
 
     def __repr__(self) -> str:
         # one line: the whole instance (every table and rule) is far too long to print

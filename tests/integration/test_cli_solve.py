@@ -579,7 +579,17 @@ def test_script_solve_in_a_subprocess(write):
     assert done.stderr == ""  # no progress line in a pipe
 
 
-HEAVY = ("ortools", "highspy", "pyomo", "pandas", "matplotlib", "plotly")
+HEAVY = (
+    "ortools",
+    "highspy",
+    "pyomo",
+    "pandas",
+    "matplotlib",
+    "plotly",
+    "scipy",
+    "dask",
+    "distributed",
+)
 PROBE = """
 import sys
 from dealopt.cli import main

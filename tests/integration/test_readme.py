@@ -39,3 +39,15 @@ def test_readme_set_up_commands_name_real_things():
     assert (ROOT / "instances" / "helsinki2018.yaml").is_file()
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "python -m pytest" in ci
+
+
+def test_readme_sweep_block_is_the_real_output(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- OUTPUT:sweep -->\n```text\n(.*?)\n```", readme, re.S)
+    assert block, "README.md lost its OUTPUT:sweep block"
+    command, shown = block.group(1).split("\n", 1)
+    args = command.split()[2:]  # after "$ dealopt"
+    result = CliRunner().invoke(app, [*args, "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.rstrip() == shown

@@ -717,6 +717,14 @@ def test_format_reference_examples_load_and_mean_what_they_say(tmp_path):
     blocks = _blocks("yaml")
     example = blocks[0]
     scenario = next(b for b in blocks if "extends: sale.yaml" in b)
+    uncertainty = next(b for b in blocks if b.lstrip().startswith("uncertainty:"))
+    # The uncertainty example names Helsinki's numbers: it loads over that file.
+    helsinki = FORMAT_MD.parents[1] / "instances" / "helsinki2018.yaml"
+    write(tmp_path, helsinki.read_text(encoding="utf-8"), "helsinki.yaml")
+    swept = dealopt.load(
+        write(tmp_path, "dealopt: 1\nextends: helsinki.yaml\n" + uncertainty, "swept.yaml")
+    )
+    assert "parties.russia.no_deal" in swept.uncertainty.numbers
     base = dealopt.load(write(tmp_path, example, "sale.yaml"))  # every stage, rules included
     oracle = Oracle(base)
     deal = {"price": 10500, "warranty": "six_months", "delivery": "pickup"}

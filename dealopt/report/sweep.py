@@ -1,0 +1,309 @@
+"""A sweep as people and programs read it: the summary text, ``dealopt.sweep/1`` JSON, the
+experiments table (pandas, CSV, Parquet) and a picture. Computes nothing the sweep layer
+does not already hold."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dealopt.report.numbers import exact_text, json_number
+from dealopt.result import SOLUTION_NAMES
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from dealopt.sweep.result import SweepResult
+
+SHORT = {"nash": "Nash", "kalai_smorodinsky": "KS", "egalitarian": "egal.", "utilitarian": "util."}
+
+
+def deal_text(deal: Mapping[str, Any], status_quo: Mapping[str, Any] | None = None) -> str:
+    """``issue=option, ...``; with ``status_quo``, only the issues that move."""
+    items = [(k, v) for k, v in deal.items() if status_quo is None or status_quo.get(k) != v]
+    return ", ".join(f"{k}={v}" for k, v in items) or "(the status quo)"
+
+
+def _number(x: float) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(x, 6)
+
+
+def _parameters(result: SweepResult, row: int) -> dict[str, Any]:
+    s = result.scenarios
+    out: dict[str, Any] = {
+        p: json_number(Fraction(s.number(row, j))) for j, p in enumerate(s.numbers)
+    }
+    for k, p in enumerate(s.red_lines):
+        out[p] = bool(s.holds[row, k])
+    return out
+
+
+def sweep_to_dict(result: SweepResult) -> dict[str, Any]:
+    """The ``dealopt.sweep/1`` document (docs/sweep.md)."""
+    p, lo, hi = result.zone_probability
+    parties = list(result.parties)
+    scenarios = []
+    for row, o in enumerate(result.outcomes):
+        solutions: dict[str, Any] = {}
+        for name in SOLUTION_NAMES:
+            s = o.solutions[name]
+            if s is None:
+                solutions[name] = None
+                continue
+            pairs = list(zip(parties, s.utilities, strict=True))
+            solutions[name] = {
+                "deal": dict(zip(result.issues, s.deal, strict=True)),
+                "utilities": {q: json_number(u) for q, u in pairs},
+                "utilities_exact": {q: exact_text(u) for q, u in pairs},
+            }
+        scenarios.append(
+            {
+                "index": o.index,
+                "parameters": _parameters(result, row),
+                "status": o.status,
+                "frontier_size": o.frontier_size,
+                "zone_size": o.zone_size,
+                "zone_deals": len(o.zone),
+                "no_deal": {q: json_number(d) for q, d in zip(parties, o.no_deal, strict=True)},
+                "nash_alignment": o.nash_alignment,
+                "solutions": solutions,
+            }
+        )
+    return {
+        "schema": "dealopt.sweep/1",
+        "instance": result.instance_name,
+        "parties": [{"name": q, "label": label} for q, label in result.parties.items()],
+        "issues": list(result.issues),
+        "paths": list(result.scenarios.paths),
+        "sampling": {"source": result.source, "method": result.method, "seed": result.seed},
+        "scenarios_requested": result.requested,
+        "scenarios_run": result.n,
+        "interrupted": result.interrupted,
+        "way": "fast" if result.solve_reason is None else "solve",
+        "solve_reason": result.solve_reason,
+        "statuses": result.statuses,
+        "zone_probability": {
+            "p": _number(p),
+            "ci95": [_number(lo), _number(hi)],
+            "partial": result.partial,
+        },
+        "deals": [
+            {
+                "deal": d.deal,
+                "acceptability": _number(d.acceptability),
+                "pareto": _number(d.pareto),
+                "solutions": {k: _number(v) for k, v in d.solutions.items()},
+                "central": None
+                if d.central is None
+                else {k: _number(v) for k, v in d.central.items()},
+            }
+            for d in result.deal_shares
+        ],
+        "stability": {
+            "nash_deals": [
+                {"deal": d, "share": _number(s), "se": _number(e)} for d, s, e in result.nash_deals
+            ],
+            "nash_alignments": [
+                {"alignment": a, "share": _number(s), "se": _number(e)}
+                for a, s, e in result.alignments
+            ],
+        },
+        "sensitivity": {
+            "method": "prcc",
+            "outcomes": {
+                o: {k: _number(v) for k, v in values.items()}
+                for o, values in result.sensitivity.items()
+            },
+        },
+        "scenarios": scenarios,
+        "seconds": round(result.seconds, 6),
+    }
+
+
+def experiments_frame(result: SweepResult) -> pd.DataFrame:
+    """One row per scenario: ``scenario``, every path, ``status``, ``frontier_size``,
+    ``zone_size``, ``no_deal_<party>``, ``nash_alignment``, and per solution ``<name>_deal``
+    (``issue=option, ...``) and ``<name>_<party>`` (utility)."""
+    import pandas as pd
+
+    parties = list(result.parties)
+    rows = []
+    for row, o in enumerate(result.outcomes):
+        r: dict[str, Any] = {"scenario": o.index, **_parameters(result, row)}
+        r.update(status=o.status, frontier_size=o.frontier_size, zone_size=o.zone_size)
+        for q, d in zip(parties, o.no_deal, strict=True):
+            r[f"no_deal_{q}"] = float(d)
+        r["nash_alignment"] = o.nash_alignment
+        for name in SOLUTION_NAMES:
+            s = o.solutions[name]
+            r[f"{name}_deal"] = (
+                None if s is None else deal_text(dict(zip(result.issues, s.deal, strict=True)))
+            )
+            for k, q in enumerate(parties):
+                r[f"{name}_{q}"] = None if s is None else float(s.utilities[k])
+        rows.append(r)
+    return pd.DataFrame(rows)
+
+
+def deals_frame(result: SweepResult) -> pd.DataFrame:
+    """One row per deal in some zone: its options, acceptability, Pareto and solution shares."""
+    import pandas as pd
+
+    rows = []
+    for d in result.deal_shares:
+        r = dict(d.deal)
+        r.update(acceptability=d.acceptability, pareto=d.pareto)
+        r.update({f"share_{k}": v for k, v in d.solutions.items()})
+        rows.append(r)
+    return pd.DataFrame(rows)
+
+
+def write_table(result: SweepResult, fmt: str, output: Path | None) -> str | None:
+    """The experiments table as CSV text (returned when no ``output``) or a Parquet file."""
+    frame = experiments_frame(result)
+    if fmt == "parquet":
+        if output is None:
+            raise ValueError("parquet needs --output FILE")
+        frame.to_parquet(output, index=False)
+        return None
+    return frame.to_csv(index=False)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def sweep_text(result: SweepResult, top: int = 5) -> str:
+    """The summary ``dealopt sweep`` prints."""
+    n = result.n
+    how = f"{result.method}, seed {result.seed}" if result.source == "sampled" else result.source
+    way = "fast way" if result.solve_reason is None else f"solved one by one: {result.solve_reason}"
+    lines = [
+        f"SWEEP of {result.instance_name}: {n} scenarios ({how}), each exact ({way})",
+    ]
+    if result.interrupted:
+        lines.append(
+            f"INTERRUPTED: {n} of {result.requested} scenarios done; shares are over those"
+        )
+    statuses = ", ".join(f"{k} {v}" for k, v in sorted(result.statuses.items()))
+    lines.append(f"statuses: {statuses}")
+    p, lo, hi = result.zone_probability
+    lines.append(
+        f"zone non-empty: {_pct(p)} of scenarios (95% interval {_pct(lo)} to {_pct(hi)})"
+        + (f"; {result.partial} partial, counted" if result.partial else "")
+    )
+    lines += ["", "NASH ALIGNMENT (share ± standard error)"]
+    for a, s, e in result.alignments[:top]:
+        lines.append(f"  {_pct(s):>6} ± {_pct(e):<5} {a}")
+    if len(result.alignments) > top:
+        lines.append(f"  ... {len(result.alignments) - top} more")
+    lines += ["", "NASH DEAL (share ± standard error; options that move from the status quo)"]
+    sq = _status_quo(result)
+    for d, s, e in result.nash_deals[:top]:
+        lines.append(f"  {_pct(s):>6} ± {_pct(e):<5} {deal_text(d, sq)}")
+    lines += ["", "MOST ACCEPTABLE DEALS (share of scenarios: in the zone, Pareto-optimal, "
+              + ", ".join(SHORT[k] for k in SOLUTION_NAMES) + ")"]  # fmt: skip
+    for d in result.deal_shares[:top]:
+        shares = " ".join(f"{_pct(d.solutions[k]):>6}" for k in SOLUTION_NAMES)
+        lines.append(
+            f"  {_pct(d.acceptability):>6} {_pct(d.pareto):>6} {shares}  {deal_text(d.deal, sq)}"
+        )
+    lines += ["", "WHAT DRIVES IT (partial rank correlation; the largest first)"]
+    for outcome, values in result.sensitivity.items():
+        ranked = sorted(
+            ((k, v) for k, v in values.items() if not math.isnan(v)), key=lambda kv: -abs(kv[1])
+        )
+        shown = ", ".join(f"{k} {v:+.2f}" for k, v in ranked[:3]) or "(constant)"
+        lines.append(f"  {outcome}: {shown}")
+    return "\n".join(lines)
+
+
+def _status_quo(result: SweepResult) -> dict[str, Any] | None:
+    return result.extra.get("status_quo") if result.extra else None
+
+
+def sweep_figure(result: SweepResult, top: int = 10) -> Figure:
+    """Two panels: the acceptability of the most acceptable deals (bars, with their Nash
+    share), and a tornado chart of the PRCC of each uncertain number with the Nash alignment
+    and the zone's existence."""
+    # A Figure directly, not pyplot (as report.plot): no GUI backend is touched.
+    from matplotlib.figure import Figure
+
+    frontiers = [o.frontier_points for o in result.outcomes if o.frontier_points]
+    own = result.extra.get("frontier") if result.extra else None
+    overlay = bool(frontiers or own) and len(result.parties) == 2
+    fig = Figure(figsize=(19 if overlay else 13, 5.5), layout="constrained")
+    axes = fig.subplots(1, 3 if overlay else 2)
+    left, right = axes[0], axes[1]
+    if overlay:
+        _overlay(axes[2], result, frontiers, own)
+    deals = result.deal_shares[:top]
+    sq = _status_quo(result)
+    # Each bar names its deal by the options that move (values only; the full deals are in
+    # the JSON and the deals table), cut to keep the panel readable.
+    labels = []
+    for k, d in enumerate(deals):
+        moved = [str(v) for i, v in d.deal.items() if sq is None or sq.get(i) != v]
+        text = ", ".join(moved) or "(the status quo)"
+        labels.append(f"{k + 1}. {text[:57] + '...' if len(text) > 60 else text}")
+    left.barh(labels, [d.acceptability for d in deals], color="#4c78a8", label="in the zone")
+    left.barh(labels, [d.solutions["nash"] for d in deals], color="#f58518", label="Nash deal")
+    left.tick_params(axis="y", labelsize=6)
+    left.invert_yaxis()
+    left.set_xlim(0, 1)
+    left.set_xlabel("share of scenarios")
+    left.set_title("Acceptability of the most acceptable deals")
+    left.legend(loc="lower right")
+    outcomes = ["nash_alignment_is_top", "zone_exists"]
+    values = {o: result.sensitivity.get(o, {}) for o in outcomes}
+    paths = sorted(
+        result.scenarios.paths,
+        key=lambda p: -max(abs(_nan0(values[o].get(p))) for o in outcomes),
+    )[:12]
+    y = range(len(paths))
+    right.barh([k - 0.2 for k in y], [_nan0(values[outcomes[0]].get(p)) for p in paths], 0.4,
+               label="Nash alignment is the most frequent", color="#54a24b")  # fmt: skip
+    right.barh([k + 0.2 for k in y], [_nan0(values[outcomes[1]].get(p)) for p in paths], 0.4,
+               label="zone non-empty", color="#e45756")  # fmt: skip
+    right.set_yticks(list(y), paths, fontsize=7)
+    right.invert_yaxis()
+    right.axvline(0, color="black", linewidth=0.5)
+    right.set_xlim(-1, 1)
+    right.set_xlabel("partial rank correlation")
+    right.set_title("What drives the answer")
+    right.legend(loc="lower right", fontsize=7)
+    fig.suptitle(f"{result.instance_name}: {result.n} scenarios")
+    return fig
+
+
+def _overlay(ax: Any, result: SweepResult, frontiers: list, own: list | None) -> None:
+    """The frontiers of the first scenarios (grey) over the frontier of the file's numbers."""
+    labels = list(result.parties.values())
+    for points in frontiers:
+        xs, ys = zip(*sorted((float(a), float(b)) for a, b in points), strict=True)
+        ax.plot(xs, ys, color="grey", alpha=0.35, linewidth=0.8, marker=".", markersize=3)
+    if own:
+        xs, ys = zip(*sorted((float(a), float(b)) for a, b in own), strict=True)
+        ax.plot(xs, ys, color="black", linewidth=1.5, marker="o", markersize=4,
+                label="the file's own numbers")  # fmt: skip
+        d = result.extra.get("no_deal")
+        if d:
+            ax.axvline(float(d[0]), color="black", linestyle="--", linewidth=0.7)
+            ax.axhline(float(d[1]), color="black", linestyle="--", linewidth=0.7)
+    ax.plot([], [], color="grey", alpha=0.6, marker=".", label=f"{len(frontiers)} scenarios")
+    ax.set_xlabel(f"utility of {labels[0]}")
+    ax.set_ylabel(f"utility of {labels[1]}")
+    ax.set_title("Frontiers: scenarios over the file's own")
+    ax.legend(loc="lower left", fontsize=7)
+
+
+def _nan0(x: float | None) -> float:
+    return 0.0 if x is None or math.isnan(x) else x
+
+
+def save_sweep_plot(result: SweepResult, path: Path) -> None:
+    sweep_figure(result).savefig(path, dpi=120)

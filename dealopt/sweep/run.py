@@ -1,0 +1,183 @@
+"""Running a sweep: scenarios in batches, in this process, in local worker processes, or on a
+Dask cluster; results streamed back in scenario order; Ctrl-C keeps what is done.
+
+A batch is worth about :data:`BATCH_SECONDS` of work, measured on a pilot batch in this
+process: a task scheduler pays about a millisecond per task, so many tiny tasks would stall
+it, and one huge task would leave workers idle and hold every result in memory at once.
+The engine is prepared once, here, and sent to the workers prepared. Outcomes are exact and
+computed scenario by scenario, so they do not depend on how the scenarios were batched or where
+a batch ran.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from dealopt.spec.model import Instance
+from dealopt.sweep.engine import Engine, Outcome
+from dealopt.sweep.scenarios import Scenarios
+
+BATCH_SECONDS = 1.0
+MAX_BATCH = 5000
+PILOT = 8
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``."""
+
+# One engine per process and sweep: built on a worker's first batch, reused for the next.
+_ENGINES: dict[str, Engine] = {}
+
+
+def _engine(token: str, instance: Instance, scenarios: Scenarios, options: dict) -> Engine:
+    engine = _ENGINES.get(token)
+    if engine is None:
+        _ENGINES.clear()  # one sweep at a time per process: bounded memory
+        engine = Engine(
+            instance, scenarios.numbers, scenarios.decimals, scenarios.red_lines, **options
+        )
+        _ENGINES[token] = engine
+    return engine
+
+
+def run_batch(token: str, engine: Engine | None, batch: Scenarios) -> list[Outcome]:
+    """One batch's outcomes (the task a worker runs). ``engine`` is the prepared engine the
+    caller sent (a worker keeps the first it gets for the sweep ``token``), or None when the
+    worker was given it at start-up."""
+    cached = _ENGINES.get(token)
+    if cached is None:
+        if engine is None:
+            raise RuntimeError("a sweep batch reached a worker without its engine")
+        _ENGINES.clear()  # one sweep at a time per process: bounded memory
+        _ENGINES[token] = cached = engine
+    return cached.run(batch)
+
+
+def _install(token: str, engine: Engine) -> None:
+    """A local worker's start: the prepared engine, and Ctrl-C left to the parent, which stops
+    the workers itself (no traceback per worker)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _ENGINES.clear()
+    _ENGINES[token] = engine
+
+
+def run(
+    instance: Instance,
+    scenarios: Scenarios,
+    *,
+    workers: int | None = None,
+    client: Any = None,
+    backend: str = "auto",
+    time_limit: float | None = None,
+    fast: bool = True,
+    batch_size: int | None = None,
+    progress: Progress | None = None,
+    keep_frontiers: int = 0,
+) -> tuple[list[Outcome], bool, Engine | None]:
+    """Every scenario's outcome, in order; the flag says whether Ctrl-C stopped the run (then
+    the outcomes are those of the scenarios done, a prefix in scenario order); and the engine
+    of this process (None when Ctrl-C came before it was built)."""
+    options = {
+        "backend": backend,
+        "time_limit": time_limit,
+        "fast": fast,
+        "keep_frontiers": keep_frontiers,
+    }
+    token = f"{os.getpid()}-{time.time_ns()}"
+    total = len(scenarios)
+    outcomes: list[Outcome] = []
+    started = time.perf_counter()
+    engine = None
+    stream: Iterator[list[Outcome]] | None = None
+    try:
+        engine = _engine(token, instance, scenarios, options)
+        # The first scenario pays the engine's one-off preparation; the pilot after it
+        # measures what one more scenario costs, to size the batches.
+        outcomes.extend(engine.run(scenarios.slice(0, 1)))
+        timed = time.perf_counter()
+        preparation = timed - started
+        pilot = scenarios.slice(1, min(1 + PILOT, total))
+        outcomes.extend(engine.run(pilot))
+        per = (time.perf_counter() - timed) / max(len(pilot), 1)
+        if progress:
+            progress(len(outcomes), total)
+        if batch_size is None:
+            batch_size = max(1, min(MAX_BATCH, int(BATCH_SECONDS / max(per, 1e-6))))
+        rest = list(scenarios.batches(batch_size, start=len(outcomes)))
+        # A new worker process prepares its own engine: not worth it for less work than that.
+        worth = per * (total - len(outcomes)) > 2 * preparation
+        # Workers get this engine, prepared (the instance checked, the feasible deals and the
+        # utility polynomials built): a few megabytes pickled instead of seconds of work each.
+        if client is not None:
+            stream = _dask(client, token, engine, rest)
+        elif (workers or 1) > 1 and len(rest) > 1 and worth:
+            stream = _processes(workers, token, engine, rest)  # type: ignore[arg-type]
+        else:
+            stream = (engine.run(b) for b in rest)
+        for done in stream:
+            outcomes.extend(done)
+            if progress:
+                progress(len(outcomes), total)
+    except KeyboardInterrupt:
+        if stream is not None:
+            stream.close()  # stops the workers' batches in flight
+        return outcomes, True, engine
+    return outcomes, False, engine
+
+
+def _processes(
+    workers: int, token: str, engine: Engine, batches: list[Scenarios]
+) -> Iterator[list[Outcome]]:
+    """Batches on local worker processes, results in batch order, a bounded number in flight."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded solver
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_install, initargs=(token, engine)
+    )
+    pending: list = []
+    finished = False
+    try:
+        for batch in batches:
+            pending.append(pool.submit(run_batch, token, None, batch))
+            if len(pending) >= 2 * workers:
+                yield pending.pop(0).result()
+        while pending:
+            yield pending.pop(0).result()
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:
+            # Interrupted: the batches in flight are not wanted. The pool has no public way to
+            # stop a running task, and waiting for them would hold Ctrl-C for seconds.
+            running = getattr(pool, "_processes", None)
+            processes = list(running.values()) if isinstance(running, dict) else []
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.terminate()
+
+
+def _dask(
+    client: Any, token: str, engine: Engine, batches: list[Scenarios]
+) -> Iterator[list[Outcome]]:
+    """Batches on a Dask cluster; a bounded window of tasks in flight, results in order.
+    Dask re-runs the batch of a worker lost mid-run."""
+    [shared] = client.scatter([engine], broadcast=True)
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    window = 2 * workers
+    pending: list = []
+    try:
+        for batch in batches:
+            pending.append(client.submit(run_batch, token, shared, batch, pure=False))
+            if len(pending) >= window:
+                yield pending.pop(0).result()
+        while pending:
+            yield pending.pop(0).result()
+    finally:
+        if pending:  # interrupted: the batches in flight are not wanted
+            client.cancel(pending)
