@@ -66,7 +66,9 @@ class AssumingSession:
         self.inner = inner
         self.model = inner.model
         self.assumptions = tuple(assumptions)
-        self.features = frozenset(inner.features) - {Feature.ENUMERATE}
+        # Both fast paths take no assumptions: the frontier then uses solves, which every
+        # assumption-capable backend answers.
+        self.features = frozenset(inner.features) - {Feature.ENUMERATE, Feature.COMPONENTS}
 
     @property
     def calls(self) -> int:
