@@ -61,4 +61,4 @@ def test_merge_agrees_with_enumeration_on_every_face(seed: int) -> None:
     assert explained[0]["backbone"] == explained[1]["backbone"]
 
     judged = [dealopt.evaluate(instance, backend=b).to_dict() for b in ("merge", "enumerate")]
-    assert [d["deals"] for d in judged][0] == [d["deals"] for d in judged][1]
+    assert judged[0]["deals"] == judged[1]["deals"]
