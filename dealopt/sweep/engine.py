@@ -186,6 +186,9 @@ class Engine:
         for pattern in np.unique(holds, axis=0):
             dropped = tuple(p for k, p in enumerate(self.red_lines) if not pattern[k])
             self._config(dropped)
+        # The polynomials served only to share work between these configurations: kept, they
+        # would be pickled to every worker (hundreds of thousands of fractions).
+        self._polys.clear()
 
     def scenario_instance(self, scenarios: Scenarios, row: int) -> Instance:
         """The ordinary instance of scenario ``row``: its numbers written in, red lines dropped."""
