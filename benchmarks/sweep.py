@@ -2,8 +2,12 @@
 
 * ``dealopt.sweep`` on :data:`SCENARIOS` Monte Carlo scenarios (seed 0), in this process
   (``workers=1``) and on two local worker processes, wall and CPU time;
+* the same in one process with the rules oracle recomputing every reported deal's utilities
+  in every scenario (``VERIFY_POINTS`` unbounded: the way before decision 700), side by side;
 * ``dealopt.solve`` on each of :data:`SOLVES` of the same scenarios' instances, in the same run,
-  for the per-scenario ratio (the sweep's seconds per scenario against solve's).
+  for the per-scenario ratio (the sweep's seconds per scenario against solve's);
+* peak memory (``ru_maxrss``) of a fresh process that sweeps :data:`MEMORY` scenarios in
+  one process (the full run's whole result held, as ``dealopt.sweep`` returns it).
 
 Targets (issue 13): 10,000 scenarios under :data:`TARGET` seconds of wall time on a 2-core
 machine; the sweep at least :data:`RATIO` times faster per scenario than calling
@@ -22,6 +26,32 @@ SCENARIOS = 10_000
 SOLVES = 200
 TARGET = 5.0
 RATIO = 100.0
+MEMORY = 100_000
+MEMORY_TARGET_GIB = 2.0  # for 10^6 scenarios (issue 13); 10^5 measured here
+
+_PEAK = """
+import resource, sys
+import dealopt
+instance = dealopt.load(sys.argv[1])
+dealopt.sweep(instance, samples=int(sys.argv[2]), seed=0, workers=1)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def peak_memory(n: int) -> tuple[float, float]:
+    """Peak resident memory (GiB) and wall seconds of a fresh process sweeping ``n`` scenarios."""
+    import subprocess
+    import sys
+
+    wall = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK, str(HELSINKI), str(n)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    kib = int(done.stdout.split()[-1])  # Linux: kilobytes
+    return kib / 2**20, time.perf_counter() - wall
 
 
 def bench_sweep(quick: bool) -> list[Row]:
@@ -33,11 +63,26 @@ def bench_sweep(quick: bool) -> list[Row]:
     instance = dealopt.load(HELSINKI)
     rows: list[Row] = []
     timings: dict[str, tuple[float, float, float, object]] = {}
-    for case, workers in ((f"sweep, {n} scenarios, 1 process", 1),
-                          (f"sweep, {n} scenarios, 2 workers", 2)):  # fmt: skip
-        load, cpu, wall = load1(), cpu_seconds(), time.perf_counter()
-        result = dealopt.sweep(instance, samples=n, seed=0, workers=workers)
-        timings[case] = (time.perf_counter() - wall, cpu_seconds() - cpu, load, result)
+    import dealopt.sweep.engine as engine
+
+    cases = ((f"sweep, {n} scenarios, 1 process, oracle every scenario (before)", 1, 10**12),
+             (f"sweep, {n} scenarios, 1 process", 1, engine.VERIFY_POINTS),
+             (f"sweep, {n} scenarios, 2 workers", 2, engine.VERIFY_POINTS))  # fmt: skip
+    kept = engine.VERIFY_POINTS
+    reference = None
+    for case, workers, verify in cases:
+        engine.VERIFY_POINTS = verify
+        try:
+            load, cpu, wall = load1(), cpu_seconds(), time.perf_counter()
+            result = dealopt.sweep(instance, samples=n, seed=0, workers=workers)
+            timings[case] = (time.perf_counter() - wall, cpu_seconds() - cpu, load, result)
+        finally:
+            engine.VERIFY_POINTS = kept
+        outcomes = [(o.status, o.zone, o.solutions, o.nash_alignment) for o in result.outcomes]  # type: ignore[attr-defined]
+        if reference is None:
+            reference = outcomes
+        elif outcomes != reference:
+            raise AssertionError(f"{case}: outcomes differ from the first case's")
     scenarios = sample(instance.uncertainty, solves, "mc", 0)
     load, cpu, wall = load1(), cpu_seconds(), time.perf_counter()
     for row in range(solves):
@@ -49,7 +94,7 @@ def bench_sweep(quick: bool) -> list[Row]:
         per = wall_s / n
         ratio = per_solve / per
         target, met = "", ""
-        if not quick:
+        if not quick and "before" not in case:
             target = f"< {TARGET:g} s; >= {RATIO:g}x per scenario"
             met = verdict(wall_s < TARGET and ratio >= RATIO, f"{wall_s:.1f} s, {ratio:.0f}x")
         rows.append(
@@ -82,6 +127,21 @@ def bench_sweep(quick: bool) -> list[Row]:
             note=f"{per_solve * 1000:.0f} ms per scenario",
         )
     )
+    if not quick:
+        load = load1()
+        gib, wall_s = peak_memory(MEMORY)
+        rows.append(
+            Row(
+                "sweep",
+                f"peak memory, {MEMORY:,} scenarios, fresh process",
+                backend="fast",
+                repeats=1,
+                median_s=wall_s,
+                min_s=wall_s,
+                load1=load,
+                note=f"max RSS {gib:.2f} GiB (target for 10^6: < {MEMORY_TARGET_GIB:g} GiB)",
+            )
+        )
     print_table(
         "sweep: Helsinki's uncertainty section, Monte Carlo, seed 0 (one run each, side by side)",
         ["case", "way", "wall s", "CPU s", "ratio", "met", "load", "note"],

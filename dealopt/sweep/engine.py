@@ -44,6 +44,10 @@ FAST_MAX_FEASIBLE = 200_000
 """The most feasible deals the fast way holds per red-line configuration."""
 _SAFE = 2.0**62
 DEFAULT_CAP = 1000
+VERIFY_POINTS = 3
+"""Scenarios in which the oracle recomputes a reported deal's utilities before its
+utility polynomials are trusted for that deal (docs/decisions.md: once per deal, not per
+scenario)."""
 """Deals listed per zone point on the solve way (``all_deals_cap``)."""
 
 
@@ -95,6 +99,8 @@ class _Config:
     no_deal: list  # per party: ("param", j) | ("const", int) | ("poly", CSR row)
     scale: int
     feasible: set[int] = field(default_factory=set)  # rows the oracle found feasible
+    #: Rows whose utility polynomials the oracle confirmed in this many distinct scenarios.
+    verified: dict[int, int] = field(default_factory=dict)
 
 
 class Engine:
@@ -127,6 +133,9 @@ class Engine:
         self.time_limit = time_limit
         self.keep_frontiers = keep_frontiers
         self._configs: dict[tuple[str, ...], _Config | None] = {}
+        # A deal's utility polynomials do not depend on the red lines in force: built once,
+        # shared by every configuration the deal is feasible in.
+        self._polys: dict[DealKey, dict] = {}
         self._known = frozenset(number_paths(instance))
         reason = None
         if not fast:
@@ -167,6 +176,19 @@ class Engine:
             for k, row in enumerate(rows):
                 out[row] = self._fast(config, scenarios, row, utilities[:, k, :], no_deal[k])
         return out  # type: ignore[return-value]
+
+    def prepare(self, scenarios: Scenarios) -> None:
+        """Build the fast way's configuration of every red-line pattern among ``scenarios``
+        now (once, before any timing or pickling to workers), not on first use."""
+        if self.solve_reason is not None or len(scenarios) == 0:
+            return
+        holds = np.asarray(scenarios.holds, dtype=bool).reshape(len(scenarios), -1)
+        for pattern in np.unique(holds, axis=0):
+            dropped = tuple(p for k, p in enumerate(self.red_lines) if not pattern[k])
+            self._config(dropped)
+        # The polynomials served only to share work between these configurations: kept, they
+        # would be pickled to every worker (hundreds of thousands of fractions).
+        self._polys.clear()
 
     def scenario_instance(self, scenarios: Scenarios, row: int) -> Instance:
         """The ordinary instance of scenario ``row``: its numbers written in, red lines dropped."""
@@ -259,7 +281,12 @@ class Engine:
 
         unknowns = {p: j for j, p in enumerate(self.numbers)}
         checked = oracle.checked
-        polys = [utility_polynomials(checked, d, unknowns) for d in deals]
+        polys = []
+        for d in deals:
+            key = self._key(d)
+            if key not in self._polys:
+                self._polys[key] = utility_polynomials(checked, d, unknowns)
+            polys.append(self._polys[key])
         no_deal_spec: list = []
         for p in self.parties:
             path = f"parties.{p}.no_deal"
@@ -400,18 +427,21 @@ class Engine:
             status = "complete"
             vectors = [[int(x) for x in u[first]] for first in zone_points]
             instance = self.scenario_instance(scenarios, row)
-            oracle = Oracle(renumbered(config.oracle.checked, instance))
+            oracle: Oracle | None = None
             solutions = {}
             seen: dict[int, Solution] = {}
             for name in SOLUTION_NAMES:
                 k = SOLUTIONS[name](vectors, d)
                 first = zone_points[k]  # type: ignore[index]
                 if first not in seen:
+                    if config.verified.get(first, 0) < VERIFY_POINTS and oracle is None:
+                        oracle = Oracle(renumbered(config.oracle.checked, instance))
                     seen[first] = self._checked(config, oracle, first, vectors[k], scale)  # type: ignore[index]
                 solutions[name] = seen[first]
-            for p, x in zip(self.parties, d, strict=True):
-                if oracle.no_deal(p) != Fraction(x, scale):
-                    raise OracleRejectedError(f"the sweep's no-deal value of {p} is wrong")
+            if oracle is not None:
+                for p, x in zip(self.parties, d, strict=True):
+                    if oracle.no_deal(p) != Fraction(x, scale):
+                        raise OracleRejectedError(f"the sweep's no-deal value of {p} is wrong")
         nash = solutions["nash"]
         return Outcome(
             index=index,
@@ -434,10 +464,13 @@ class Engine:
         )
 
     def _checked(
-        self, config: _Config, oracle: Oracle, row: int, vector: Sequence[int], scale: int
+        self, config: _Config, oracle: Oracle | None, row: int, vector: Sequence[int], scale: int
     ) -> Solution:
-        """The deal of ``row`` re-checked by the scenario's oracle: no rule or red line in force
-        broken, and the utilities the oracle computes equal to the sweep's."""
+        """The deal of ``row`` re-checked by the rules oracle: no rule or red line in force
+        broken (once per deal and configuration: feasibility does not depend on the scenario
+        here), and, in the first :data:`VERIFY_POINTS` scenarios that report it, the
+        utilities the scenario's oracle computes equal to the sweep's. After that the deal's
+        utility polynomials are confirmed (docs/decisions.md) and give its exact utilities."""
         deal = config.deals[row]
         if row not in config.feasible:
             # No condition reads an uncertain number (the fast way's premise), so feasibility
@@ -449,8 +482,11 @@ class Engine:
                 )
             config.feasible.add(row)
         mine = tuple(Fraction(x, scale) for x in vector)
-        if tuple(utility(p, deal, oracle.checked) for p in self.parties) != mine:
-            raise OracleRejectedError(f"the sweep's utilities {mine} differ from the oracle's")
+        if config.verified.get(row, 0) < VERIFY_POINTS:
+            assert oracle is not None
+            if tuple(utility(p, deal, oracle.checked) for p in self.parties) != mine:
+                raise OracleRejectedError(f"the sweep's utilities {mine} differ from the oracle's")
+            config.verified[row] = config.verified.get(row, 0) + 1
         return Solution(config.keys[row], mine)
 
     def _empty(self, index: int, status: str, d: Sequence[int], scale: int) -> Outcome:

@@ -94,6 +94,10 @@ def run(
     stream: Iterator[list[Outcome]] | None = None
     try:
         engine = _engine(token, instance, scenarios, options)
+        # Every red-line configuration up front: the pilot then times scenarios only (a
+        # configuration met first in the pilot made the batches one scenario long), and the
+        # workers receive them built.
+        engine.prepare(scenarios)
         # The first scenario pays the engine's one-off preparation; the pilot after it
         # measures what one more scenario costs, to size the batches.
         outcomes.extend(engine.run(scenarios.slice(0, 1)))

@@ -187,3 +187,23 @@ def test_kept_frontiers_for_the_picture(tmp_path):
     assert r.extra["no_deal"] == (0, 2)
     fig = r.plot()
     assert len(fig.axes) == 3
+
+
+def test_a_wrong_utility_polynomial_is_caught_by_the_oracle(tmp_path, monkeypatch):
+    # The fast way trusts a deal's utility polynomials only once the oracle has confirmed them
+    # in the deal's first scenarios: a polynomial off by one must stop the run.
+    import dealopt.rules.symbolic as symbolic
+    from dealopt.errors import OracleRejectedError
+
+    built = symbolic.utility_polynomials
+
+    def off_by_one(checked, deal, unknowns):
+        polys = built(checked, deal, unknowns)
+        polys["a"] = polys["a"] + 1
+        return polys
+
+    monkeypatch.setattr(symbolic, "utility_polynomials", off_by_one)
+    table = tmp_path / "scenarios.csv"
+    table.write_text("parties.a.no_deal\n-1\n3\n", encoding="utf-8")
+    with pytest.raises(OracleRejectedError):
+        dealopt.sweep(dealopt.instance(TOY), scenarios=table, workers=1)
