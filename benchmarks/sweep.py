@@ -2,8 +2,9 @@
 
 * ``dealopt.sweep`` on :data:`SCENARIOS` Monte Carlo scenarios (seed 0), in this process
   (``workers=1``) and on two local worker processes, wall and CPU time;
-* the same in one process with the rules oracle recomputing every reported deal's utilities
-  in every scenario (``VERIFY_POINTS`` unbounded: the way before decision 700), side by side;
+* the same in one process with the rules oracle recomputing a reported deal's utilities only in
+  the first 3 scenarios that report it (``VERIFY_POINTS = 3``, decision 61: an option measured,
+  not the default, which re-checks every scenario), side by side;
 * ``dealopt.solve`` on each of :data:`SOLVES` of the same scenarios' instances, in the same run,
   for the per-scenario ratio (the sweep's seconds per scenario against solve's);
 * peak memory (``ru_maxrss``) of a fresh process that sweeps :data:`MEMORY` scenarios in
@@ -65,9 +66,11 @@ def bench_sweep(quick: bool) -> list[Row]:
     timings: dict[str, tuple[float, float, float, object]] = {}
     import dealopt.sweep.engine as engine
 
-    cases = ((f"sweep, {n} scenarios, 1 process, oracle every scenario (before)", 1, 10**12),
-             (f"sweep, {n} scenarios, 1 process", 1, engine.VERIFY_POINTS),
-             (f"sweep, {n} scenarios, 2 workers", 2, engine.VERIFY_POINTS))  # fmt: skip
+    # The default re-checks every reported deal in every scenario; the "option" row measures
+    # the probabilistic first-3-scenarios check (decision 61) in this process only.
+    cases = ((f"sweep, {n} scenarios, 1 process", 1, engine.VERIFY_POINTS),
+             (f"sweep, {n} scenarios, 2 workers", 2, engine.VERIFY_POINTS),
+             (f"sweep, {n} scenarios, 1 process, oracle in 3 (option)", 1, 3))  # fmt: skip
     kept = engine.VERIFY_POINTS
     reference = None
     for case, workers, verify in cases:
@@ -94,7 +97,7 @@ def bench_sweep(quick: bool) -> list[Row]:
         per = wall_s / n
         ratio = per_solve / per
         target, met = "", ""
-        if not quick and "before" not in case:
+        if not quick and "option" not in case:
             target = f"< {TARGET:g} s; >= {RATIO:g}x per scenario"
             met = verdict(wall_s < TARGET and ratio >= RATIO, f"{wall_s:.1f} s, {ratio:.0f}x")
         rows.append(
