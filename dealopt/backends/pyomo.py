@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dealopt.backends.base import DEFAULT_OPTIONS, Feature, SolveOptions
+from dealopt.backends.highs import SEARCH_OPTIONS
 from dealopt.backends.milp import MILP_EXACT, MilpSession, Outcome, silenced_stdout
 from dealopt.compile.model import CompiledModel
 from dealopt.errors import BackendUnavailableError, did_you_mean
@@ -273,7 +274,10 @@ class PyomoSession(MilpSession):
             wanted["threads"] = opts.threads
         if opts.seed is not None:
             wanted["seed"] = opts.seed
-        return {names[k]: v for k, v in wanted.items() if k in names}
+        out: dict[str, Any] = {names[k]: v for k, v in wanted.items() if k in names}
+        if names is _OPTIONS["highs"]:
+            out.update(SEARCH_OPTIONS)
+        return out
 
     def _run(
         self,

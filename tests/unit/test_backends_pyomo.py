@@ -93,6 +93,10 @@ def test_solver_options_per_family():
         "primal_feasibility_tolerance": 1e-7,
         "presolve": "off",
         "random_seed": 5,
+        # The same primal heuristics off as in the highs backend (decision 600).
+        "mip_heuristic_run_rins": False,
+        "mip_heuristic_run_rens": False,
+        "mip_heuristic_run_feasibility_jump": False,
     }  # no threads: HiGHS's scheduler is process-wide
     s._names = _OPTIONS["cbc"]
     s._appsi = False
