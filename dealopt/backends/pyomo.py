@@ -294,6 +294,12 @@ class PyomoSession(MilpSession):
         kwargs: dict[str, Any] = {"options": self._solver_options(attempt, time_limit)}
         if self._appsi and time_limit is not None:
             kwargs["timelimit"] = max(time_limit, 1e-3)
+        if self._appsi and start is not None:
+            # The previous point as a MIP start, as ``highs`` passes it (decision 601); the
+            # solver ignores a start that breaks the model.
+            for i, x in enumerate(start):
+                m.x[i].set_value(x, skip_validation=True)
+            kwargs["warmstart"] = True
         # Shell interfaces (cbc, glpk) have no is_persistent in recent Pyomo releases.
         persistent = getattr(self._opt, "is_persistent", lambda: False)()
         if persistent and not self._appsi:
