@@ -28,6 +28,14 @@ from dealopt.compile.model import (
 # feasible models infeasible (1e-9 did at 5e7), and times MILP_EXACT far below half a unit.
 _TOLERANCES = ((1e-7, 1e-7, "off"), (1e-8, 1e-7, "off"))
 
+# Primal heuristics that cost more than they find here (decision 63): most solves start from
+# a feasible hint or end at the root, and the bound, not a heuristic, proves the optimum, so
+# turning them off changes no answer, only the time. The root reduced-cost heuristic stays
+# (without it the knapsack anchor ran slower). The ``pyomo`` backend sets the same options.
+SEARCH_OPTIONS: dict[str, bool] = {
+    f"mip_heuristic_run_{name}": False for name in ("rins", "rens", "feasibility_jump")
+}
+
 # HiGHS's model statuses -> ours ("limit": FEASIBLE with a solution, UNKNOWN without). Every
 # column is bounded, so "unbounded or infeasible" can only be infeasible. Anything missing
 # (load, model, solve errors) is a dealopt bug and raises.
@@ -87,6 +95,8 @@ class HighsSession(MilpSession):
         # leaves the float bound a margin for its error (HiGHS's own integral-objective
         # cutoff does the same).
         self._set("mip_abs_gap", 0.5)
+        for option, value in SEARCH_OPTIONS.items():
+            self._set(option, value)
         if options.threads is not None:
             self._set("threads", options.threads)
         if options.seed is not None:

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dealopt.backends.base import DEFAULT_OPTIONS, Feature, SolveOptions
+from dealopt.backends.highs import SEARCH_OPTIONS
 from dealopt.backends.milp import MILP_EXACT, MilpSession, Outcome, silenced_stdout
 from dealopt.compile.model import CompiledModel
 from dealopt.errors import BackendUnavailableError, did_you_mean
@@ -273,7 +274,10 @@ class PyomoSession(MilpSession):
             wanted["threads"] = opts.threads
         if opts.seed is not None:
             wanted["seed"] = opts.seed
-        return {names[k]: v for k, v in wanted.items() if k in names}
+        out: dict[str, Any] = {names[k]: v for k, v in wanted.items() if k in names}
+        if names is _OPTIONS["highs"]:
+            out.update(SEARCH_OPTIONS)
+        return out
 
     def _run(
         self,
@@ -290,6 +294,12 @@ class PyomoSession(MilpSession):
         kwargs: dict[str, Any] = {"options": self._solver_options(attempt, time_limit)}
         if self._appsi and time_limit is not None:
             kwargs["timelimit"] = max(time_limit, 1e-3)
+        if self._appsi and start is not None:
+            # The previous point as a MIP start, as ``highs`` passes it (decision 64); the
+            # solver ignores a start that breaks the model.
+            for i, x in enumerate(start):
+                m.x[i].set_value(x, skip_validation=True)
+            kwargs["warmstart"] = True
         # Shell interfaces (cbc, glpk) have no is_persistent in recent Pyomo releases.
         persistent = getattr(self._opt, "is_persistent", lambda: False)()
         if persistent and not self._appsi:

@@ -38,6 +38,9 @@ def test_tolerances_prove_integer_optima():
     assert h.getOptionValue("mip_rel_gap")[1] == 0
     assert h.getOptionValue("mip_abs_gap")[1] == 0.5  # below one unit of an integer objective
     assert h.getOptionValue("output_flag")[1] is False
+    # Primal heuristics off (decision 63); presolve is set per run, off.
+    for name in ("rins", "rens", "feasibility_jump"):
+        assert h.getOptionValue(f"mip_heuristic_run_{name}")[1] is False
 
 
 # The MILP form -----------------------------------------------------------------------------------

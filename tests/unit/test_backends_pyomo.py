@@ -93,6 +93,10 @@ def test_solver_options_per_family():
         "primal_feasibility_tolerance": 1e-7,
         "presolve": "off",
         "random_seed": 5,
+        # The same primal heuristics off as in the highs backend (decision 63).
+        "mip_heuristic_run_rins": False,
+        "mip_heuristic_run_rens": False,
+        "mip_heuristic_run_feasibility_jump": False,
     }  # no threads: HiGHS's scheduler is process-wide
     s._names = _OPTIONS["cbc"]
     s._appsi = False
@@ -144,3 +148,21 @@ def test_every_instance_solves_from_the_cli(path):
         for point in json.loads(out.stdout)["frontier"]
     ]
     assert got == [p.utilities for p in dealopt.solve(path, backend="highs").frontier]
+
+
+def test_hint_is_passed_as_a_mip_start():
+    s = get_backend("pyomo").build(MODEL_A)
+    first = s.solve({0: 1})
+    seen: list[tuple[object, list[float]]] = []
+    solve = s._opt.solve
+
+    def spy(model, **kwargs):
+        x = model.x
+        seen.append((kwargs.get("warmstart"), [x[i].value for i in range(MODEL_A.num_vars)]))
+        return solve(model, **kwargs)
+
+    s._opt.solve = spy
+    assert s.solve({1: 1}, hint=first.values).objectives == (3, 16)
+    assert seen[0] == (True, list(first.values))
+    s.solve({1: 1})  # no hint, no start
+    assert seen[-1][0] is None
