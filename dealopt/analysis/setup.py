@@ -13,6 +13,7 @@ from dealopt.backends.base import Session, SolveOptions
 from dealopt.compile.compiler import Decoder, compile_instance
 from dealopt.compile.model import CompiledModel
 from dealopt.errors import UsageError
+from dealopt.frontier.settle import nondominated as nondominated  # re-exported
 from dealopt.rules.oracle import Oracle
 from dealopt.spec.model import Instance
 
@@ -64,20 +65,3 @@ def setup(
     session = chosen.build(model, options)
     name = getattr(session, "backend_name", None) or type(session).__module__.rsplit(".", 1)[-1]
     return Setup(instance, oracle, model, decoder, session, options, name, started)
-
-
-def nondominated(vectors: list[tuple]) -> list[int]:
-    """Indices of the vectors no other vector weakly dominates (of equal vectors, the first).
-
-    Exact (the vectors hold Fractions): used to settle points that rounding brought closer
-    than the model's resolution.
-    """
-    keep = []
-    for i, u in enumerate(vectors):
-        beaten = any(
-            j != i and all(a >= b for a, b in zip(v, u, strict=True)) and (v != u or j < i)
-            for j, v in enumerate(vectors)
-        )
-        if not beaten:
-            keep.append(i)
-    return keep

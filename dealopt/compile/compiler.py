@@ -406,29 +406,28 @@ class _Compiler:
             holds = False
         elif (
             expr is not None
-            and (tabled := self.wide_comparison(expr, linexpr, lo, hi, bounds)) is not None
+            and (issues := self.tabulated_issues(expr, linexpr, lo, hi, bounds)) is not None
         ):
-            return tabled  # the whole comparison, `!=` included
+            return self.joint_cond(expr, issues)  # the whole comparison, `!=` included
         else:
             var = self.new_var()
             self.definitions.append(ReifiedLinear(var, linexpr, lo, hi, bounds))
             holds = (var, True)
         return _neg(holds) if op == "!=" else holds
 
-    def wide_comparison(
+    def tabulated_issues(
         self,
         expr: ast.Compare,
         linexpr: LinExpr,
         lo: int | None,
         hi: int | None,
         bounds: tuple[int, int],
-        tabulate: bool = True,
-    ) -> Cond | None:
-        """The comparison as a table over the issues it reads when its integer form is too
-        wide for a solver to hold exactly; None when the integer form is fine.
+    ) -> list[str] | None:
+        """The issues to tabulate the comparison over, when its integer form is too wide for
+        a solver to hold exactly; None when the integer form is fine.
 
         Raises :class:`SpecError` at the rule when the form is beyond every backend and the
-        table too large. With ``tabulate`` False, only says whether to tabulate (True).
+        table too large.
         """
         reach = max(
             sum(abs(c) for _, c in linexpr.terms) + abs(linexpr.constant),
@@ -439,7 +438,7 @@ class _Compiler:
         issues = sorted(self.checked.depends_on(expr), key=list(self.instance.issues).index)
         size = math.prod(len(self.instance.issues[i].values) for i in issues)
         if size <= TABLE_LIMIT:
-            return self.joint_cond(expr, issues) if tabulate else True
+            return issues
         if reach <= LINEAR_LIMIT:
             return None
         raise SpecError([self.too_wide(expr, reach, issues, size)])
@@ -457,11 +456,10 @@ class _Compiler:
             return self.disj([self.conj(lits) for lits in yes])
         return _neg(self.disj([self.conj(lits) for lits in no]))
 
-    def forbid(self, expr: ast.Expr, label: Label) -> None:
+    def forbid(self, expr: ast.Expr, issues: Sequence[str], label: Label) -> None:
         """A hard comparison as no-good rows over the issues it reads: one row per smallest
         forbidden prefix of option values (a prefix all of whose completions break it), so a
         MILP gets short rows and no auxiliary variables."""
-        issues = sorted(self.checked.depends_on(expr), key=list(self.instance.issues).index)
         table = dict(rules_joint_table(expr, issues, self.checked))
         options = [self.instance.issues[i].values for i in issues]
 
@@ -528,10 +526,11 @@ class _Compiler:
         if isinstance(expr, ast.Compare) and expr.op != "!=" and self.single_issue(expr) is False:
             linexpr, lo, hi = self.linear_parts(expr)
             bounds = self.expr_bounds(linexpr)
-            if self.wide_comparison(expr, linexpr, lo, hi, bounds, tabulate=False) is None:
+            issues = self.tabulated_issues(expr, linexpr, lo, hi, bounds)
+            if issues is None:
                 self.constraints.append(LinearConstraint(linexpr, lo, hi, label, bounds))
             else:
-                self.forbid(expr, label)
+                self.forbid(expr, issues, label)
             return
         self.require_cond(self.condition(expr), label)
 

@@ -23,7 +23,7 @@ keeps the rounded frontier with its stated resolution.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -112,7 +112,8 @@ def settle(
         if len(seen) > limit:
             return None
     vectors = {values: exact(values) for values in seen}
-    best = _nondominated(set(vectors.values()))
+    distinct = list(dict.fromkeys(vectors.values()))
+    best = {distinct[i] for i in nondominated(distinct)}
     ties: dict[tuple[Fraction, ...], list[tuple[int, ...]]] = {}
     for values, vector in vectors.items():
         if vector in best:
@@ -126,11 +127,13 @@ def settle(
     return Settled(points, {v: tuple(d) for v, d in ties.items()}, session.calls - calls0)
 
 
-def _nondominated(vectors: set[tuple[Fraction, ...]]) -> set[tuple[Fraction, ...]]:
-    """The vectors no other vector weakly dominates (exact, in Fractions)."""
-    ordered = sorted(vectors, reverse=True)
-    kept: list[tuple[Fraction, ...]] = []
-    for v in ordered:  # a dominating vector sorts before the vectors it dominates
-        if not any(all(a >= b for a, b in zip(w, v, strict=True)) for w in kept):
-            kept.append(v)
-    return set(kept)
+def nondominated(vectors: Sequence[tuple]) -> list[int]:
+    """Indices (ascending) of the vectors no other vector weakly dominates; of equal vectors
+    the first. Exact on Fractions: the frontier's last word wherever utilities were rounded."""
+    order = sorted(range(len(vectors)), key=lambda i: vectors[i], reverse=True)
+    kept: list[int] = []
+    for i in order:  # a dominating vector sorts before the vectors it dominates
+        v = vectors[i]
+        if not any(all(a >= b for a, b in zip(vectors[k], v, strict=True)) for k in kept):
+            kept.append(i)
+    return sorted(kept)
