@@ -110,9 +110,13 @@ class EnumerateSession:
             self._linear(d.expr) if isinstance(d, ReifiedLinear) else None
             for d in model.definitions
         ]
-        self._con_exprs = [
-            self._linear(c.expr) if isinstance(c, LinearConstraint) else None
-            for c in model.constraints
+        # No-good rows (``sum of k options <= k - 1``: "not all of these at once") are
+        # gathered into one lookup table per set of groups they read: a rule stated over many
+        # combinations compiles to thousands of them, and evaluating each as a linear
+        # expression over the whole space was 97% of the build.
+        self._forbidden, general = _no_good_tables(model, self._where, self._radix)
+        self._constraints = [
+            (c, self._linear(c.expr) if isinstance(c, LinearConstraint) else None) for c in general
         ]
         obj_exprs = [self._linear(e) for e in model.objectives]
         objs, numbers = [], []
@@ -195,7 +199,9 @@ class EnumerateSession:
 
     def _feasible(self, vals: np.ndarray, digits: np.ndarray) -> np.ndarray:
         ok = np.ones(len(vals), dtype=bool)
-        for c, linear in zip(self.model.constraints, self._con_exprs, strict=True):
+        for groups, strides, forbidden in self._forbidden:
+            ok &= ~forbidden[digits[:, groups] @ strides]
+        for c, linear in self._constraints:
             if isinstance(c, Require):
                 v, pos = c.literal
                 ok &= vals[:, v] == pos
@@ -444,6 +450,58 @@ def _lex_key(points: np.ndarray) -> np.ndarray | None:
     for digit, base in digits:
         key = key * base + digit
     return key
+
+
+NO_GOOD_TABLE_LIMIT = 1 << 22
+"""The largest product of option counts a no-good lookup table covers (4 MiB of booleans)."""
+
+
+def _no_good_tables(
+    model: CompiledModel, where: list[tuple[int, int] | None], radix: np.ndarray
+) -> tuple[list[tuple[np.ndarray, np.ndarray, np.ndarray]], list[object]]:
+    """Splits the constraints into no-good lookup tables and the rest.
+
+    A no-good is ``x_1 + ... + x_k <= k - 1`` over options of ``k`` distinct choice groups:
+    exactly one option per group is chosen, so it forbids exactly the deals choosing all ``k``.
+    Returns ``(groups, strides, forbidden)`` per set of groups, ``forbidden`` indexed by the
+    mixed-radix number of the deal's positions in those groups, and the other constraints.
+    """
+    rows: dict[tuple[int, ...], list[tuple[int, ...]]] = {}
+    general: list[object] = []
+    for c in model.constraints:
+        placed = _no_good(c, where)
+        if placed is None:
+            general.append(c)
+            continue
+        groups = tuple(sorted(placed))
+        if _product([int(radix[g]) for g in groups]) > NO_GOOD_TABLE_LIMIT:
+            general.append(c)
+            continue
+        rows.setdefault(groups, []).append(tuple(placed[g] for g in groups))
+    tables = []
+    for groups, combos in rows.items():
+        sizes = [int(radix[g]) for g in groups]
+        strides = np.array([_product(sizes[i + 1 :]) for i in range(len(sizes))], dtype=np.int64)
+        forbidden = np.zeros(_product(sizes), dtype=bool)
+        forbidden[np.asarray(combos, dtype=np.int64) @ strides] = True
+        tables.append((np.asarray(groups, dtype=np.int64), strides, forbidden))
+    return tables, general
+
+
+def _no_good(c: object, where: list[tuple[int, int] | None]) -> dict[int, int] | None:
+    """``{group: position}`` when ``c`` is a no-good over options of distinct groups."""
+    if not isinstance(c, LinearConstraint) or c.lo is not None or c.hi is None:
+        return None
+    e = c.expr
+    if e.constant != 0 or not e.terms or c.hi != len(e.terms) - 1:
+        return None
+    placed: dict[int, int] = {}
+    for v, coef in e.terms:
+        at = where[v]
+        if coef != 1 or at is None or at[0] in placed:
+            return None
+        placed[at[0]] = at[1]
+    return placed
 
 
 def _product(numbers: list[int]) -> int:

@@ -89,3 +89,60 @@ def test_rejects_undefined_variables():
     free = type(model)(**{**model.__dict__, "num_vars": 4})
     with pytest.raises(UsageError, match="variable 3 is neither"):
         get_backend("enumerate").build(free)
+
+
+def test_no_good_rows_and_their_look_alikes_match_a_brute_force():
+    # No-goods ("not all of these options at once") are read through lookup tables; rows that
+    # only look like one (a coefficient of 2, a looser or tighter bound, two options of one
+    # group, a constant) must keep their own meaning. Feasibility is checked deal by deal here.
+    import itertools
+    import random
+
+    from dealopt.backends.enumerate import _no_good_tables
+    from dealopt.compile.model import LinearConstraint
+
+    rng = random.Random(7)
+    groups = [3, 2, 4, 3]
+    starts = [sum(groups[:g]) for g in range(len(groups))]
+    for _ in range(40):
+        rows = []
+        for _ in range(rng.randint(1, 8)):
+            gs = rng.sample(range(len(groups)), rng.randint(1, 3))
+            terms = [(starts[g] + rng.randrange(groups[g]), 1) for g in gs]
+            k, hi, const = len(terms), len(terms) - 1, 0
+            shape = rng.choice(["no-good"] * 3 + ["coef", "hi", "same-group", "const"])
+            if shape == "coef":
+                terms[0] = (terms[0][0], 2)
+                hi = k
+            elif shape == "hi":
+                hi = rng.choice([k - 2, k])
+            elif shape == "same-group":
+                g = gs[0]
+                other = starts[g] + (terms[0][0] - starts[g] + 1) % groups[g]
+                terms.append((other, 1))
+                hi = k  # "at most k of k + 1": the two options of one group never both hold
+            elif shape == "const":
+                const = 1
+            rows.append(
+                LinearConstraint(lin(*sorted(terms), c=const), None, hi, ("t", rng.random()))
+            )
+        m = build_model(groups, constraints=rows, objectives=[lin((0, 1))])
+        session = EnumerateSession(m)
+        expected = 0
+        for deal in itertools.product(*(range(n) for n in groups)):
+            chosen = {starts[g] + p for g, p in enumerate(deal)}
+            expected += all(
+                r.expr.constant + sum(c for v, c in r.expr.terms if v in chosen) <= r.hi
+                for r in rows
+            )
+        assert session.num_feasible == expected
+    # The look-alikes stay general constraints; true no-goods become tables.
+    where = [(g, p) for g, n in enumerate(groups) for p in range(n)]
+    radix = np.array(groups)
+    true_row = LinearConstraint(lin((0, 1), (3, 1)), None, 1, ("t", 0))
+    loose = LinearConstraint(lin((0, 1), (3, 1)), None, 2, ("t", 1))
+    doubled = LinearConstraint(lin((0, 2), (3, 1)), None, 1, ("t", 2))
+    same_group = LinearConstraint(lin((0, 1), (1, 1)), None, 1, ("t", 3))
+    _m = build_model(groups, constraints=[true_row, loose, doubled, same_group])
+    tables, general = _no_good_tables(_m, where, radix)
+    assert len(tables) == 1 and general == [loose, doubled, same_group]
