@@ -149,6 +149,8 @@ class _Bounds:
                 else:
                     value = _hull(value, (Fraction(0), Fraction(0)))
             lo, hi = lo + value[0], hi + value[1]
+        if interest is not None and interest.scale != 1:
+            lo, hi = lo / Fraction(interest.scale), hi / Fraction(interest.scale)
         return lo, hi
 
 
@@ -257,6 +259,8 @@ class _Values:
             if term.when is not None and self.of(term.when) != {Fraction(1)}:
                 value = value | {Fraction(0)}
             acc = self.combine(acc, value, lambda x, y: x + y)
+        if interest is not None and interest.scale != 1:
+            acc = {x / Fraction(interest.scale) for x in acc}
         return acc
 
 

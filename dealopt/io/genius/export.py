@@ -131,6 +131,8 @@ def _domain_xml(instance: Instance) -> str:
     root = ET.Element("negotiation_template", {f"{META}name": instance.name})
     if instance.description is not None:
         root.set(f"{META}description", instance.description)
+    if not instance.has_status_quo:
+        root.set(f"{META}status_quo", "none")
     space = ET.SubElement(root, "utility_space", {"number_of_issues": str(len(instance.issues))})
     objective = _root_objective(space)
     gnames = _genius_names(instance)
@@ -143,8 +145,9 @@ def _domain_xml(instance: Instance) -> str:
             "name": gnames[name],
             f"{META}name": name,
             f"{META}label": issue.label,
-            f"{META}status_quo": str(issue.status_quo),
         }
+        if instance.has_status_quo:
+            attrs[f"{META}status_quo"] = str(issue.status_quo)
         if issue.description is not None:
             attrs[f"{META}description"] = issue.description
         if issue.is_range:
@@ -173,6 +176,8 @@ def _profile_xml(instance: Instance, party: str, numbers: _PartyNumbers) -> str:
         attrs[f"{META}description"] = p.description
     if p.no_deal is not None:
         attrs[f"{META}no_deal"] = _text(p.no_deal)
+    if interest is not None and interest.scale != 1:
+        attrs[f"{META}utility_scale"] = _text(interest.scale)
     if numbers.cap is not None:
         attrs[f"{META}cap"] = _text(numbers.cap)
     root = ET.Element("utility_space", attrs)
@@ -290,10 +295,19 @@ def _numbers(instance: Instance) -> dict[str, _PartyNumbers]:
             ]
         )
     oracle = Oracle(instance)
+    # GENIUS numbers come from the weighted sums as written; a party's no-deal value is on its
+    # divided scale (utility = sum / scale), so it goes back to the sums' scale first.
     return {
-        party: _party_numbers(instance, party, caps[party], oracle.no_deal(party))
+        party: _party_numbers(
+            instance, party, caps[party], oracle.no_deal(party) * _utility_scale(instance, party)
+        )
         for party in instance.parties
     }
+
+
+def _utility_scale(instance: Instance, party: str) -> Fraction:
+    interest = instance.interests.get(party)
+    return Fraction(interest.scale) if interest is not None else Fraction(1)
 
 
 def _contribution_rows(instance: Instance, party: str) -> list[list[tuple[Value, Fraction]]]:
