@@ -226,9 +226,11 @@ def answers(ex: Explanation) -> list[tuple[str, str]]:
         common, _ = shared([a.structure for a in al.acceptable])
         moved = [m for m in common if m.moved]
         if moved:
-            text += f" Every acceptable deal has: {words(moved, labels, unmoved=False)}."
-        else:
+            text += f" In every acceptable deal: {words(moved, labels, unmoved=False)}."
+        elif ex.instance.has_status_quo:
             text += " No move is common to every acceptable deal."
+        else:
+            text += " No issue goes the same way in every acceptable deal."
         core, _ = shared([a.structure for a in zone_al])
         still = []
         for k, move in enumerate(ex.instance.issues):

@@ -613,6 +613,18 @@ class _Builder:
                     ("issues", name, "status_quo"),
                     f"issue '{name}' has a status_quo but {why}; remove one of the two",
                 )
+        # Both hold issues at their status quo: linkage negotiates some issues and holds the
+        # others there; a schedule starts from it.
+        if self.doc.groups:
+            self.problems.add(
+                ("groups",),
+                f"groups need a status quo (linkage holds the issues outside a group at it), "
+                f"but {why}",
+            )
+        if self.doc.stages:
+            self.problems.add(
+                ("stages",), f"stages need a status quo (a schedule starts from it), but {why}"
+            )
         for name, deal in deals.items():
             missing = [i for i in issues if i not in deal.choices]
             if missing:

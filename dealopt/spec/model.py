@@ -376,8 +376,12 @@ class Instance:
 
     @property
     def status_quo(self) -> dict[str, Value]:
-        """The status-quo deal."""
+        """The status-quo deal (without one, ``has_status_quo`` False: a reference deal)."""
         return {name: issue.status_quo for name, issue in self.issues.items()}
+
+    def at_status_quo(self, issue: str, value: Value) -> bool:
+        """True when ``value`` is ``issue``'s status quo (never, without a status quo)."""
+        return self.has_status_quo and value == self.issues[issue].status_quo
 
     def schedule(self, deal: Deal) -> dict[str, dict[str, Value]]:
         """A staged deal as a schedule: staged issue -> stage -> option (empty unstaged)."""
