@@ -367,10 +367,12 @@ def _acceptable_section(ex: Explanation, w: int, top: int | None) -> str:
         return "\n".join([*out, f"  Not computed: {reason}."])
     labels = short_labels(ex)
     every = "all of them" if al.acceptable_complete else f"the first {al.cap:,}: capped"
+    # without a status quo nothing moves: the issue goes one party's way, or none's
+    move = "move" if ex.instance.has_status_quo else "outcome"
     out.append(
         fill(
             f"{al.acceptable_deals:,} acceptable deals ({every}); per issue, how often each "
-            "move occurs (zone deals / acceptable deals):",
+            f"{move} occurs (zone deals / acceptable deals):",
             w,
             "  ",
         )
@@ -386,7 +388,7 @@ def _acceptable_section(ex: Explanation, w: int, top: int | None) -> str:
                 counts.setdefault(text, [0, 0])[col] += 1
         cell = "; ".join(f"{t} {z}/{a}" for t, (z, a) in counts.items())
         rows.append([issue, cell])
-    out.append(table([("issue", "l"), ("moves (zone/acceptable)", "l")], rows, w))
+    out.append(table([("issue", "l"), (f"{move}s (zone/acceptable)", "l")], rows, w))
     out.append(fill("The largest structures (differences from the zone's shared core):", w, "  "))
     core, _ = shared([a.structure for a in al.zone]) if al.zone else ([], [])
     core_by_issue = {m.issue: m for m in core}
