@@ -190,7 +190,7 @@ def shared_words(result: Result, shared: dict) -> str:
     kept = [i for i, v in shared.items() if result.at_status_quo(i, v)]
     parts = []
     if moved:
-        parts.append(f"has {', '.join(moved)}")
+        parts.append(f"has {' '.join(moved)}")
     if kept:
         parts.append(f"leaves {', '.join(kept)} at the status quo")
     return f"Every deal listed {' and '.join(parts)}."
