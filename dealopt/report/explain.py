@@ -185,10 +185,14 @@ def answers(ex: Explanation) -> list[tuple[str, str]]:
         # "almost" only when a real shared exchange remains and few issues differ
         almost = len(differ) <= 2 and any(m.moved for m in common)
         verdict = "Almost" if almost else "No"
+        core = (
+            f"They share one core: {words(common, labels, unmoved=False)}"
+            if common or ex.instance.has_status_quo
+            else "No issue goes the same way in all of them"
+        )
         text = (
             f"{verdict}: the zone's {plural(n_deals, 'deal')} fall into "
-            f"{len(zone_al)} alignments (exchange structures). They share one core: "
-            f"{words(common, labels, unmoved=False)}"
+            f"{len(zone_al)} alignments (exchange structures). {core}"
         )
         still = [m.issue for m in common if not m.moved]
         if still:

@@ -257,3 +257,32 @@ def test_the_shared_line_names_issues_left_at_the_status_quo():
     assert {d.deal["price"] for d in result.zone_deals} == {"mid"}
     text = " ".join(zone_table(result).split())
     assert "Every deal listed has price=mid and leaves side at the status quo." in text
+
+
+def test_three_parties_without_a_shared_outcome(tmp_path, monkeypatch, capsys):
+    folder = FLAT.parent / "Festival"
+    path = tmp_path / "festival.yaml"
+    profiles = [folder / f"Festival_{p}.xml" for p in ("council", "promoter", "residents")]
+    code, _, err = run(
+        monkeypatch, capsys, "import", "genius", str(folder / "Festival_domain.xml"),
+        *map(str, profiles), "-o", str(path),
+    )  # fmt: skip
+    assert code == 0, err
+    instance = dealopt.load(path)
+    # by hand from the scores: on every issue, the parties having their way differ between
+    # zone deals, so no issue goes the same way in all of them
+    zone = dealopt.solve(instance).zone_deals
+    for issue in instance.issues:
+        ways = {
+            frozenset(
+                p for p in instance.parties if d.deal[issue] in best_by_hand(instance, p, issue)
+            )
+            for d in zone
+        }
+        assert len(ways) > 1, issue
+    code, out, _ = run(monkeypatch, capsys, "explain", str(path))
+    assert code == 0
+    text = without_description(out, instance)
+    assert "No issue goes the same way in all of them." in text
+    assert "nothing moves" not in text
+    assert_no_status_quo_words(text)
