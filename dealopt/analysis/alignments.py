@@ -50,7 +50,7 @@ class IssueMove:
 
     def describe(self, labels: Mapping[str, str]) -> str:
         """``unmoved``, ``moved, neutral``, or ``Russia gives, United States gains``; without
-        a status quo ``United States has its way``, ``a compromise (no party's best)``."""
+        a status quo ``United States has its way``, ``a compromise``."""
         if self.basis == "best":
             return _way(self, labels)
         if not self.moved:
@@ -226,19 +226,16 @@ def words(
 
 
 def _way_words(moves: Sequence[IssueMove], labels: Mapping[str, str], item) -> str:
-    """Who has its way on which issues: ``landlord has its way on rent, move_in_week; tenant
-    on furnishing, pets; both have their way on lease_term; a compromise (no party's best)
-    on: term``."""
+    """Who has its way on which issues: ``landlord has its way on lease_term, move_in_week;
+    tenant has its way on furnishing; a compromise (no party's best) on rent, pets``."""
     by_winners: dict[tuple[str, ...], list[str]] = {}
     for m in moves:
         if not m.neutral:
             by_winners.setdefault(m.gains if m.gives else ("*all*",), []).append(item(m))
     clauses = []
     for winners, items in by_winners.items():
-        if winners == ("*all*",):
-            continue
-        if not winners:
-            continue
+        if winners in (("*all*",), ()):
+            continue  # said after the issues one side wins
         verb = "has its way" if len(winners) == 1 else "have their way"
         clauses.append(f"{_and([labels[p] for p in winners])} {verb} on {', '.join(items)}")
     if ("*all*",) in by_winners:
