@@ -326,6 +326,7 @@ def _cap_of(instance: Instance, party: str, terms: Sequence[Any]) -> tuple[Fract
     """The level at which ``party``'s terms cap its additive utility (None: no terms), or the
     problems that say why the terms are no such cap."""
     from dealopt.rules import ast
+    from dealopt.rules.bounds import pinned_deal
 
     if not terms:
         return None, []
@@ -333,7 +334,7 @@ def _cap_of(instance: Instance, party: str, terms: Sequence[Any]) -> tuple[Fract
     deals: dict[tuple[Value, ...], Fraction] = {}
     bad = []
     for t in terms:
-        deal = _single_deal(t.when, issue_names, ast)
+        deal = pinned_deal(t.when, issue_names)
         if deal is None or not isinstance(t.value, ast.Number) or t.value.value >= 0:
             bad.append(
                 Problem(
@@ -367,31 +368,6 @@ def _cap_of(instance: Instance, party: str, terms: Sequence[Any]) -> tuple[Fract
             )
         ]
     return cap, []
-
-
-def _single_deal(when: Any, issue_names: list[str], ast: Any) -> tuple[Value, ...] | None:
-    """The deal a condition pins down (``a == x and b == y ...`` over every issue), or None."""
-    if when is None:
-        return None
-    parts = when.operands if isinstance(when, ast.BoolOp) and when.op == "and" else (when,)
-    chosen: dict[str, Value] = {}
-    for part in parts:
-        match part:
-            case ast.OptionTest(issue=issue, allowed=allowed) if len(allowed) == 1:
-                value: Value = allowed[0]
-            # a range (GENIUS integer) issue: `issue == n` is a comparison of its value
-            case ast.Compare(op="==", left=ast.IssueValue(issue=issue), right=ast.Number(value=n)):
-                if n.denominator != 1:
-                    return None
-                value = n.numerator
-            case _:
-                return None
-        if issue in chosen:
-            return None
-        chosen[issue] = value
-    if set(chosen) != set(issue_names):
-        return None
-    return tuple(chosen[i] for i in issue_names)
 
 
 def _party_numbers(
