@@ -36,6 +36,10 @@ class Evaluation:
     acceptance: tuple[str, ...] | None = None
     #: Each staged issue's per-stage issues (empty: no stages); a deal shows as a schedule.
     staged: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: False without a status quo (``status_quo: none``): deals are worded by their options.
+    has_status_quo: bool = True
+    #: Each party's utility scale (``interests.<p>.scale``): its utility is its sum over it.
+    scales: Mapping[str, Fraction] = field(default_factory=dict)
 
     def deal(self, name: str) -> DealEvaluation:
         for d in self.deals:

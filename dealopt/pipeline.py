@@ -175,6 +175,7 @@ def solve(
         stats=stats,
         acceptance=summary,
         staged=dict(instance.staged),
+        has_status_quo=instance.has_status_quo,
     )
 
 
@@ -193,6 +194,7 @@ def _nothing_proven(instance: Instance, backend: str, reason: str, seconds: floa
         zone=(),
         solutions=dict.fromkeys(SOLUTIONS),
         staged=dict(instance.staged),
+        has_status_quo=instance.has_status_quo,
         stats=Stats(
             backend=backend,
             algorithm="none",

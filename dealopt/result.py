@@ -125,6 +125,13 @@ class Result:
     #: Staged issues: each one's per-stage issues (in ``issues``), in stage order; empty
     #: when the instance has no stages.
     staged: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: False when the instance has no status quo (``status_quo: none``): deals are then
+    #: worded by the options they choose, and ``status_quo`` is only a reference deal.
+    has_status_quo: bool = True
+
+    def at_status_quo(self, issue: str, value: Value) -> bool:
+        """True when ``value`` is ``issue``'s status quo (never, without a status quo)."""
+        return self.has_status_quo and value == self.status_quo[issue]
 
     def schedule(self, point: FrontierDeal) -> dict[str, dict[str, Value]]:
         """A deal's staged issues as a schedule: staged issue -> stage -> option."""

@@ -7,6 +7,12 @@ falls below its status-quo score, and *gains* when it rises; an issue that moves
 party's score changes is "moved, neutral". Utility terms (interactions, visibility credits)
 are not split by issue, so they do not enter the structure: they enter the utilities.
 
+Without a status quo (``status_quo: none``, as in GENIUS) nothing moves *from* anything, so the
+structure says instead, for every issue, which parties *have their way* on it (the chosen option
+is the one they score highest there) and which give way (they weigh the issue and get less than
+their best): who wins which issue, the logroll. An issue on which no party gets its best is a
+compromise.
+
 An *alignment* is a group of zone deals with the same structure. The zone's deals are every
 deal attaining a zone point (``Space.deals_at``, one enumeration per point, capped). The same
 grouping over ALL acceptable deals (``Space.acceptable_deals``: one enumeration, capped) tells
@@ -18,25 +24,35 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal
 
 from dealopt.spec.model import Instance, Value
 
 
 @dataclass(frozen=True)
 class IssueMove:
-    """One issue in one structure: moved or not, and who concedes and gains on it."""
+    """One issue in one structure: moved or not, and who concedes and gains on it.
+
+    ``basis`` ``"best"`` (an instance without a status quo): ``gains`` are the parties that
+    have their way on the issue (their best option there is chosen), ``gives`` those that weigh
+    it and give way; ``moved`` is then always True (every issue is part of the exchange).
+    """
 
     issue: str
     moved: bool
     gives: tuple[str, ...] = ()
     gains: tuple[str, ...] = ()
+    basis: Literal["status_quo", "best"] = "status_quo"
 
     @property
     def neutral(self) -> bool:
         return self.moved and not self.gives and not self.gains
 
     def describe(self, labels: Mapping[str, str]) -> str:
-        """``unmoved``, ``moved, neutral``, or ``Russia gives, United States gains``."""
+        """``unmoved``, ``moved, neutral``, or ``Russia gives, United States gains``; without
+        a status quo ``United States has its way``, ``a compromise``."""
+        if self.basis == "best":
+            return _way(self, labels)
         if not self.moved:
             return "unmoved"
         if self.neutral:
@@ -54,11 +70,44 @@ class IssueMove:
 Structure = tuple[IssueMove, ...]
 
 
+def _way(move: IssueMove, labels: Mapping[str, str]) -> str:
+    if move.neutral:
+        return "no party's score depends on it"
+    if not move.gains:
+        return "a compromise"
+    if not move.gives:
+        return "both have their way" if len(move.gains) == 2 else "every party has its way"
+    if len(move.gains) == 1:
+        return f"{labels[move.gains[0]]} has its way"
+    return f"{_and([labels[p] for p in move.gains])} have their way"
+
+
+def _best_structure(instance: Instance, deal: Mapping[str, Value]) -> Structure:
+    """Who has its way on each issue (see the module docstring): no status quo to move from."""
+    out = []
+    for name, issue in instance.issues.items():
+        gives, gains = [], []
+        for party in instance.parties:
+            interest = instance.interests.get(party)
+            if interest is None or name not in interest.weights:
+                continue
+            weight = Fraction(interest.weights[name])
+            parts = {v: weight * Fraction(interest.score(name, v)) for v in issue.values}
+            if len(set(parts.values())) == 1:
+                continue  # indifferent: it neither has its way nor gives way
+            (gains if parts[deal[name]] == max(parts.values()) else gives).append(party)
+        out.append(IssueMove(name, True, tuple(gives), tuple(gains), "best"))
+    return tuple(out)
+
+
 def structure(
     instance: Instance, deal: Mapping[str, Value], base: Mapping[str, Value] | None = None
 ) -> Structure:
     """The exchange structure of ``deal`` (see the module docstring): its moves from the
-    status quo, or from ``base`` when given (a deal on the table, for its improvements)."""
+    status quo, or from ``base`` when given (a deal on the table, for its improvements); for
+    an instance without a status quo and no ``base``, who has its way on each issue."""
+    if base is None and not instance.has_status_quo:
+        return _best_structure(instance, deal)
     out = []
     for name, issue in instance.issues.items():
         value, sq = deal[name], issue.status_quo if base is None else base[name]
@@ -145,6 +194,8 @@ def words(
             return m.issue
         return f"{m.issue} ({', '.join(str(v) for v in options[m.issue])})"
 
+    if any(m.basis == "best" for m in moves):
+        return _way_words(moves, labels, item)
     parties = list(labels)
     clauses = []
     for party in parties:
@@ -172,6 +223,30 @@ def words(
     if unmoved and still:
         clauses.append(f"unmoved: {', '.join(still)}")
     return "; ".join(clauses) if clauses else "nothing moves"
+
+
+def _way_words(moves: Sequence[IssueMove], labels: Mapping[str, str], item) -> str:
+    """Who has its way on which issues: ``landlord has its way on lease_term, move_in_week;
+    tenant has its way on furnishing; a compromise (no party's best) on rent, pets``."""
+    by_winners: dict[tuple[str, ...], list[str]] = {}
+    for m in moves:
+        if not m.neutral:
+            by_winners.setdefault(m.gains if m.gives else ("*all*",), []).append(item(m))
+    clauses = []
+    for winners, items in by_winners.items():
+        if winners in (("*all*",), ()):
+            continue  # said after the issues one side wins
+        verb = "has its way" if len(winners) == 1 else "have their way"
+        clauses.append(f"{_and([labels[p] for p in winners])} {verb} on {', '.join(items)}")
+    if ("*all*",) in by_winners:
+        who = "both have their way" if len(labels) == 2 else "every party has its way"
+        clauses.append(f"{who} on {', '.join(by_winners[('*all*',)])}")
+    if () in by_winners:
+        clauses.append(f"a compromise (no party's best) on {', '.join(by_winners[()])}")
+    neutral = [item(m) for m in moves if m.neutral]
+    if neutral:
+        clauses.append(f"no party's score depends on {', '.join(neutral)}")
+    return "; ".join(clauses) if clauses else "nothing to say: no party weighs these issues"
 
 
 def _and(items: Sequence[str]) -> str:

@@ -25,22 +25,24 @@ class Part:
 
 
 def utility_parts(oracle: Oracle, deal: Mapping[str, Value]) -> dict[str, tuple[Part, ...]]:
-    """Each party's utility of ``deal`` split into issues and terms (they sum to the utility)."""
+    """Each party's utility of ``deal`` split into issues and terms (they sum to the utility:
+    each part is divided by the interest's ``scale``, as the utility is)."""
     checked = oracle.checked
     instance = oracle.instance
     out = {}
     for party in instance.parties:
         parts = []
         interest = instance.interests.get(party)
+        scale = Fraction(interest.scale) if interest is not None else Fraction(1)
         if interest is not None:
             for issue, weight in interest.weights.items():
                 option = deal[issue]
-                value = Fraction(weight) * Fraction(interest.score(issue, option))
+                value = Fraction(weight) * Fraction(interest.score(issue, option)) / scale
                 parts.append(Part("issue", issue, value, option))
         for term in checked.terms.get(party, ()):
             if term.when is None or rules_evaluate(term.when, deal, checked):
                 value = rules_evaluate(term.value, deal, checked)
                 assert isinstance(value, Fraction)
-                parts.append(Part("term", term.term.label, value))
+                parts.append(Part("term", term.term.label, value / scale))
         out[party] = tuple(parts)
     return out

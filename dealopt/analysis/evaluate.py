@@ -218,6 +218,8 @@ def evaluate(
         },
         acceptance=None if instance.acceptance.unanimous else acc.describe(instance.acceptance),
         staged=dict(instance.staged),
+        has_status_quo=instance.has_status_quo,
+        scales={p: Fraction(i.scale) for p, i in instance.interests.items()},
     )
 
 
@@ -254,6 +256,11 @@ def _named(instance: Instance, deal: DealLike | Sequence[DealLike] | None) -> li
     if deal is None:
         if instance.deals:
             return list(instance.deals.values())
+        if not instance.has_status_quo:
+            raise UsageError(
+                "the instance has no status quo (status_quo: none) and no named deals: give "
+                "the deal to evaluate, every issue's option ('issue=option, ...')"
+            )
         return [NamedDeal("status_quo", "the status quo", frozen_map())]
     single = isinstance(deal, str | NamedDeal | Mapping)
     items: Iterable[DealLike] = [deal] if single else deal  # type: ignore[list-item,assignment]
@@ -275,6 +282,14 @@ def _named(instance: Instance, deal: DealLike | Sequence[DealLike] | None) -> li
             out.append(NamedDeal(f"deal_{k + 1}", f"deal {k + 1}", frozen_map(item)))
     if not out:
         raise UsageError("no deal to evaluate")
+    if not instance.has_status_quo:  # nothing to fill the issues a deal leaves out
+        for d in out:
+            missing = [i for i in instance.issues if i not in d.choices]
+            if missing:
+                raise UsageError(
+                    f"deal {d.label!r} leaves out {', '.join(missing)}: the instance has no "
+                    "status quo (status_quo: none) to fill them, so give every issue's option"
+                )
     return out
 
 

@@ -342,6 +342,8 @@ class _Compiler:
                 cond: Cond = True if term.when is None else self.condition(term.when)
                 acc = _add(acc, self.times_cond(amount, cond), 1)
             self.where = outer
+            if interest.scale != 1:
+                acc = _scale(acc, 1 / Fraction(interest.scale))
         self._utility_cache[party] = acc
         return acc
 

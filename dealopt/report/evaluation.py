@@ -293,7 +293,7 @@ def render_deal(ev: Evaluation, d: DealEvaluation) -> str:
     if d.sources:
         lines.append(_fill("Sources: " + "; ".join(d.sources)))
     shown = unstaged(d.deal, ev.staged)
-    moved = [f"{i}={v}" for i, v in shown.items() if v != ev.status_quo[i]]
+    moved = [f"{i}={v}" for i, v in shown.items() if not ev.has_status_quo or v != ev.status_quo[i]]
     if ev.staged:
         moved.append("staged issues as scheduled below")
     lines.append(_fill("Deal: " + (" ".join(moved) if moved else "the status quo") + "."))
@@ -307,7 +307,11 @@ def render_deal(ev: Evaluation, d: DealEvaluation) -> str:
             f"  {p:<{width}}  {short_text(d.utilities[p]):>9}  {short_text(ev.no_deal[p]):>9}"
             f"  {_signed(d.gains[p]):>9}"
         )
-    lines.append("  What makes up each utility (issues: weight x score of the option; terms):")
+    scaled = [f"{labels[p]} {short_text(s)}" for p, s in ev.scales.items() if s != 1]
+    over = f"; each divided by the party's scale: {', '.join(scaled)}" if scaled else ""
+    lines.append(
+        _fill(f"What makes up each utility (issues: weight x score of the option; terms{over}):")
+    )
     for p, parts in d.parts.items():
         shown = [
             (f"{x.name}={x.option} " if x.kind == "issue" else f"'{x.name}' ") + short_text(x.value)

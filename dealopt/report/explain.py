@@ -185,10 +185,14 @@ def answers(ex: Explanation) -> list[tuple[str, str]]:
         # "almost" only when a real shared exchange remains and few issues differ
         almost = len(differ) <= 2 and any(m.moved for m in common)
         verdict = "Almost" if almost else "No"
+        core = (
+            f"They share one core: {words(common, labels, unmoved=False)}"
+            if common or ex.instance.has_status_quo
+            else "No issue goes the same way in all of them"
+        )
         text = (
             f"{verdict}: the zone's {plural(n_deals, 'deal')} fall into "
-            f"{len(zone_al)} alignments (exchange structures). They share one core: "
-            f"{words(common, labels, unmoved=False)}"
+            f"{len(zone_al)} alignments (exchange structures). {core}"
         )
         still = [m.issue for m in common if not m.moved]
         if still:
@@ -226,9 +230,11 @@ def answers(ex: Explanation) -> list[tuple[str, str]]:
         common, _ = shared([a.structure for a in al.acceptable])
         moved = [m for m in common if m.moved]
         if moved:
-            text += f" Every acceptable deal has: {words(moved, labels, unmoved=False)}."
-        else:
+            text += f" In every acceptable deal: {words(moved, labels, unmoved=False)}."
+        elif ex.instance.has_status_quo:
             text += " No move is common to every acceptable deal."
+        else:
+            text += " No issue goes the same way in every acceptable deal."
         core, _ = shared([a.structure for a in zone_al])
         still = []
         for k, move in enumerate(ex.instance.issues):
@@ -365,10 +371,12 @@ def _acceptable_section(ex: Explanation, w: int, top: int | None) -> str:
         return "\n".join([*out, f"  Not computed: {reason}."])
     labels = short_labels(ex)
     every = "all of them" if al.acceptable_complete else f"the first {al.cap:,}: capped"
+    # without a status quo nothing moves: the issue goes one party's way, or none's
+    move = "move" if ex.instance.has_status_quo else "outcome"
     out.append(
         fill(
             f"{al.acceptable_deals:,} acceptable deals ({every}); per issue, how often each "
-            "move occurs (zone deals / acceptable deals):",
+            f"{move} occurs (zone deals / acceptable deals):",
             w,
             "  ",
         )
@@ -384,7 +392,7 @@ def _acceptable_section(ex: Explanation, w: int, top: int | None) -> str:
                 counts.setdefault(text, [0, 0])[col] += 1
         cell = "; ".join(f"{t} {z}/{a}" for t, (z, a) in counts.items())
         rows.append([issue, cell])
-    out.append(table([("issue", "l"), ("moves (zone/acceptable)", "l")], rows, w))
+    out.append(table([("issue", "l"), (f"{move}s (zone/acceptable)", "l")], rows, w))
     out.append(fill("The largest structures (differences from the zone's shared core):", w, "  "))
     core, _ = shared([a.structure for a in al.zone]) if al.zone else ([], [])
     core_by_issue = {m.issue: m for m in core}

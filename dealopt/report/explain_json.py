@@ -58,7 +58,13 @@ def _zone(z: Zone | None, staged: Mapping[str, tuple[str, ...]]) -> dict[str, An
 
 
 def _move(m: IssueMove) -> dict[str, Any]:
-    return {"issue": m.issue, "moved": m.moved, "gives": list(m.gives), "gains": list(m.gains)}
+    return {
+        "issue": m.issue,
+        "moved": m.moved,
+        "gives": list(m.gives),
+        "gains": list(m.gains),
+        "basis": m.basis,
+    }
 
 
 def _alignment(ex: Explanation, a: Alignment, labels, *, deals: bool) -> dict[str, Any]:
@@ -126,7 +132,11 @@ def explanation_to_dict(ex: Explanation) -> dict[str, Any]:
             for p, label in ex.parties.items()
         ],
         "issues": [
-            {"name": n, "values": list(i.values), "status_quo": i.status_quo}
+            {
+                "name": n,
+                "values": list(i.values),
+                "status_quo": i.status_quo if inst.has_status_quo else None,
+            }
             for n, i in inst.issues.items()
         ],
         "status": ex.status,

@@ -391,8 +391,9 @@ def what_section(ex: Explanation, w: int) -> str:
         nash = o.zone.solution("nash") if o.zone is not None else None
         if nash is not None:
             u = ", ".join(f"{labels[p]} {short_text(nash.utilities[p])}" for p in ex.parties)
-            sq = ex.status_quo
-            moves = " ".join(f"{i}={v}" for i, v in nash.deal.items() if v != sq[i])
-            text += f" The deal then agreed (Nash): {u}; it moves {moves or 'nothing'}."
+            at_sq = ex.instance.at_status_quo
+            moves = " ".join(f"{i}={v}" for i, v in nash.deal.items() if not at_sq(i, v))
+            verb = "moves" if ex.instance.has_status_quo else "chooses"
+            text += f" The deal then agreed (Nash): {u}; it {verb} {moves or 'nothing'}."
         out.append(item(text, w))
     return "\n".join(out)

@@ -170,7 +170,7 @@ def _point_detail(result: Result, i: int, parts: list | None = None) -> dict[str
         if issue in per_stage:
             continue
         value = point.deal[issue]
-        same = value == result.status_quo[issue]
+        same = result.at_status_quo(issue, value)
         rows.append(
             [
                 escape(issue),
@@ -315,7 +315,7 @@ def _table_section(result: Result, deals: Iterable[Any] = ()) -> str:
             cells.append(f"<td data-sort='{escape(key)}'>{table}</td>")
         for issue in plain:
             value = str(point.deal[issue])
-            same = point.deal[issue] == result.status_quo[issue]
+            same = result.at_status_quo(issue, point.deal[issue])
             extra = " class='sq' title='status quo'" if same else ""
             cells.append(f"<td{extra} data-sort='{escape(value)}'>{escape(value)}</td>")
         rows.append(
@@ -325,8 +325,9 @@ def _table_section(result: Result, deals: Iterable[Any] = ()) -> str:
     if has_zone:
         title = "The zone of possible agreement"
         text = (
-            f"The {len(result.zone)} {escape(ha.zone_definition(result))}. Options in "
-            f"grey italics are the status quo. Click a column heading to sort. #: {NUMBERING}"
+            f"The {len(result.zone)} {escape(ha.zone_definition(result))}. "
+            + ("Options in grey italics are the status quo. " if result.has_status_quo else "")
+            + f"Click a column heading to sort. #: {NUMBERING}"
         )
     else:
         title = "The frontier"
@@ -349,7 +350,7 @@ def _table_section(result: Result, deals: Iterable[Any] = ()) -> str:
             )
         for issue in plain:
             value = str(d.deal[issue])
-            same = d.deal[issue] == result.status_quo[issue]
+            same = result.at_status_quo(issue, d.deal[issue])
             extra = " class='sq' title='status quo'" if same else ""
             cells.append(f"<td{extra}>{escape(value)}</td>")
         named.append(f"<tr class='named' id='named-{escape(d.name)}'>{''.join(cells)}</tr>")
@@ -554,12 +555,14 @@ def _instance_section(instance: Instance | None, no_deal: Any = None) -> str:
     parts.append("</tbody></table></div>")
     parts.append(
         "<h3>Issues</h3><div class='table-wrap'><table class='rules'><thead><tr>"
-        "<th>issue</th><th>options (the status quo in bold)</th><th>where</th>"
+        "<th>issue</th><th>options"
+        + (" (the status quo in bold)" if instance.has_status_quo else "")
+        + "</th><th>where</th>"
         "</tr></thead><tbody>"
     )
     for issue in instance.issues.values():
         options = ", ".join(
-            f"<b>{escape(str(v))}</b>" if v == issue.status_quo else escape(str(v))
+            f"<b>{escape(str(v))}</b>" if instance.at_status_quo(issue.name, v) else escape(str(v))
             for v in issue.values
         )
         label = "" if issue.label == issue.name else f"<br>{escape(issue.label)}"

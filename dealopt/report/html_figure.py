@@ -75,7 +75,7 @@ def hover(result: Result, i: int) -> str:
     ]
     for issue in result.issues:
         value = point.deal[issue]
-        same = value == result.status_quo[issue]
+        same = result.at_status_quo(issue, value)
         shown = escape(str(value)) if same else f"<b>{escape(str(value))}</b>"
         lines.append(f"{escape(issue)}: {shown}" + (" (status quo)" if same else ""))
     return "<br>".join(lines)

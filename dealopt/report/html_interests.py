@@ -23,7 +23,8 @@ def interests_section(instance: Instance, no_deal: Mapping[str, Fraction] | None
     parts = ["<h3>Interests</h3>"]
     parts.append(
         "<p class='hint'>A party's utility of a deal is the sum over its issues of weight × "
-        "score of the chosen option, plus each term whose condition holds.</p>"
+        "score of the chosen option, plus each term whose condition holds, divided by its "
+        "scale where it has one.</p>"
     )
     for name, party in instance.parties.items():
         interest = instance.interests.get(name)
@@ -31,11 +32,15 @@ def interests_section(instance: Instance, no_deal: Mapping[str, Fraction] | None
         if no_deal is not None and name in no_deal:
             how = "its utility of the status quo" if party.no_deal is None else "as given"
             nd = f" · no-deal value <b>{escape(short_text(no_deal[name]))}</b> ({how})"
+        if interest is not None and interest.scale != 1:
+            nd += f" · utility = sum / {escape(short_text(Fraction(interest.scale)))}"
         parts.append(
             f"<h4 id='interest-{escape(name)}'>{escape(party.label)}{nd}</h4>"
             "<div class='table-wrap'><table class='rules interests'><thead><tr>"
             "<th scope='col'>issue</th><th class='num' scope='col'>weight</th>"
-            "<th scope='col'>score of each option (status quo in bold)</th>"
+            "<th scope='col'>score of each option"
+            + (" (status quo in bold)" if instance.has_status_quo else "")
+            + "</th>"
             "</tr></thead><tbody>"
         )
         if interest is None or not interest.weights:
@@ -47,7 +52,11 @@ def interests_section(instance: Instance, no_deal: Mapping[str, Fraction] | None
                     scores = "linear: the score is the value itself"
                 else:
                     scores = ", ".join(
-                        (f"<b>{escape(str(v))}</b>" if v == spec.status_quo else escape(str(v)))
+                        (
+                            f"<b>{escape(str(v))}</b>"
+                            if instance.at_status_quo(issue, v)
+                            else escape(str(v))
+                        )
                         + f" {escape(short_text(Fraction(interest.score(issue, v))))}"
                         for v in spec.values
                     )

@@ -43,7 +43,7 @@ def robustness_section(result: SweepResult, top: int = 5) -> str:
         )
     parts.append(
         "</table><h3>Most acceptable deals</h3><table><tr><th>in the zone</th><th>Nash</th>"
-        "<th>deal (what moves from the status quo)</th></tr>"
+        + ("<th>deal (what moves from the status quo)</th></tr>" if sq else "<th>deal</th></tr>")
     )
     for d in result.deal_shares[:top]:
         parts.append(

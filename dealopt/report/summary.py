@@ -24,7 +24,9 @@ def instance_summary(
     parties = []
     for party in instance.parties.values():
         no_deal = "status quo" if party.no_deal is None else str(party.no_deal)
-        parties.append(f"{party.name} ({party.label}; no deal: {no_deal})")
+        interest = instance.interests.get(party.name)
+        scale = f"; utility = sum / {interest.scale}" if interest and interest.scale != 1 else ""
+        parties.append(f"{party.name} ({party.label}; no deal: {no_deal}{scale})")
     lines.append(f"  parties     {len(parties)}: " + ", ".join(parties))
     issues = []
     for issue in instance.issues.values():
@@ -68,7 +70,7 @@ def instance_summary(
     if instance.deals:
         lines.append(f"  named deals {len(instance.deals)}: " + ", ".join(instance.deals))
     if scales is not None:
-        lines += scale_lines(scales)
+        lines += scale_lines(scales, instance.has_status_quo)
     return "\n".join(lines)
 
 
@@ -93,20 +95,20 @@ def _piecewise(instance: Instance) -> list[str]:
     return out
 
 
-def scale_lines(scales: Scales) -> list[str]:
+def scale_lines(scales: Scales, has_status_quo: bool = True) -> list[str]:
     """Each party's utility range (over all deals, rules ignored), its utility of the status
-    quo and its no-deal value, aligned; then one ``warning:`` line per warning."""
+    quo (when there is one) and its no-deal value, aligned; then one ``warning:`` line per
+    warning."""
     rows = [
         (s.party, f"{short_text(s.low)} to {short_text(s.high)}", short_text(s.status_quo))
         for s in scales.parties
     ]
     nd = [short_text(s.no_deal) for s in scales.parties]
     w = [max((len(r[k]) for r in rows), default=0) for k in range(3)]
-    lines = ["  utilities   range over all deals (rules ignored), status quo, no deal:"]
+    sq_head = ", status quo" if has_status_quo else ""
+    lines = [f"  utilities   range over all deals (rules ignored){sq_head}, no deal:"]
     for (party, span, sq), no_deal in zip(rows, nd, strict=True):
-        lines.append(
-            f"              {party:<{w[0]}}  {span:>{w[1]}}  status quo {sq:>{w[2]}}  "
-            f"no deal {no_deal}"
-        )
+        at_sq = f"status quo {sq:>{w[2]}}  " if has_status_quo else ""
+        lines.append(f"              {party:<{w[0]}}  {span:>{w[1]}}  {at_sq}no deal {no_deal}")
     lines += [f"  warning: {text}" for text in scales.warnings]
     return lines

@@ -201,8 +201,9 @@ def sweep_text(result: SweepResult, top: int = 5) -> str:
         lines.append(f"  {_pct(s):>6} ± {_pct(e):<5} {a}")
     if len(result.alignments) > top:
         lines.append(f"  ... {len(result.alignments) - top} more")
-    lines += ["", "NASH DEAL (share ± standard error; options that move from the status quo)"]
     sq = _status_quo(result)
+    which = "options that move from the status quo" if sq is not None else "its options"
+    lines += ["", f"NASH DEAL (share ± standard error; {which})"]
     for d, s, e in result.nash_deals[:top]:
         lines.append(f"  {_pct(s):>6} ± {_pct(e):<5} {deal_text(d, sq)}")
     lines += ["", "MOST ACCEPTABLE DEALS (share of scenarios: in the zone, Pareto-optimal, "

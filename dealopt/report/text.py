@@ -21,7 +21,10 @@ NAMES = {
 
 
 def moves(result: Result, point: FrontierDeal) -> str:
-    """The issues a deal moves from the status quo, in words."""
+    """The issues a deal moves from the status quo, in words (without a status quo: the
+    option it chooses on every issue)."""
+    if not result.has_status_quo:
+        return ", ".join(f"{issue}={value}" for issue, value in point.deal.items())
     changed = [
         f"{issue} {result.status_quo[issue]} -> {value}"
         for issue, value in point.deal.items()
@@ -83,7 +86,8 @@ def summary(result: Result) -> str:
             for p, label in result.parties.items()
         )
         which = "The Nash deal" if not partial else "The Nash deal over the points proven so far"
-        text += f"{which} gives {gains}. It moves {moves(result, nash)}."
+        verb = "moves" if result.has_status_quo else "chooses"
+        text += f"{which} gives {gains}. It {verb} {moves(result, nash)}."
     if any(r for r in stats.resolution.values()):
         worst = max(stats.resolution.values())
         text += (
@@ -173,11 +177,23 @@ def zone_table(result: Result, *, width: int | None = None, top: int | None = TO
     if any_rounded(result.frontier[r].utilities[p] for r in rows for p in result.parties):
         legend += " " + ROUNDING_NOTE
     legend = _fill(legend, width or 100)
-    moved = [f"{i}={v}" for i, v in shared.items() if v != result.status_quo[i]]
-    if len(rows) > 1 and moved:
-        legend = _fill(f"Every deal listed has {' '.join(moved)}.", width or 100) + "\n" + legend
+    if len(rows) > 1 and shared:
+        legend = _fill(shared_words(result, shared), width or 100) + "\n" + legend
     lines = [line.rstrip() for line in console.export_text().rstrip().splitlines()]
     return "\n".join([*lines, legend])
+
+
+def shared_words(result: Result, shared: dict) -> str:
+    """What every deal listed has in common: the options they share, and (with a status
+    quo) the issues they all leave at it, each said plainly."""
+    moved = [f"{i}={v}" for i, v in shared.items() if not result.at_status_quo(i, v)]
+    kept = [i for i, v in shared.items() if result.at_status_quo(i, v)]
+    parts = []
+    if moved:
+        parts.append(f"has {' '.join(moved)}")
+    if kept:
+        parts.append(f"leaves {', '.join(kept)} at the status quo")
+    return f"Every deal listed {' and '.join(parts)}."
 
 
 def _who(result: Result, rows: list[int]) -> dict[int, str]:

@@ -10,12 +10,13 @@ count of conditions on several issues) can make the interval wider than the true
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 from dealopt.rules import ast
 from dealopt.rules.check import CheckedInstance
 from dealopt.rules.oracle import evaluate, table
-from dealopt.spec.model import pair_value
+from dealopt.spec.model import Value, pair_value
 
 Interval = tuple[Fraction, Fraction]
 #: A piecewise() over several issues is compiled with one Boolean per value of its argument:
@@ -28,6 +29,31 @@ VALUE_SET_CAP = 100_000
 def bounds(expr: ast.Expr, checked: CheckedInstance) -> Interval:
     """``(min, max)`` of checked ``expr`` over all deals; a condition counts as 0 or 1."""
     return _Bounds(checked).of(expr)
+
+
+def pinned_deal(when: ast.Expr | None, issues: Sequence[str]) -> tuple[Value, ...] | None:
+    """The one deal a checked condition allows when it is ``a == x and b == y ...`` over every
+    issue (a range issue's as ``issue == n``), in ``issues``' order; else None."""
+    if when is None:
+        return None
+    parts = when.operands if isinstance(when, ast.BoolOp) and when.op == "and" else (when,)
+    chosen: dict[str, Value] = {}
+    for part in parts:
+        match part:
+            case ast.OptionTest(issue=issue, allowed=allowed) if len(allowed) == 1:
+                value: Value = allowed[0]
+            case ast.Compare(op="==", left=ast.IssueValue(issue=issue), right=ast.Number(value=n)):
+                if n.denominator != 1:
+                    return None
+                value = n.numerator
+            case _:
+                return None
+        if issue in chosen:
+            return None
+        chosen[issue] = value
+    if set(chosen) != set(issues):
+        return None
+    return tuple(chosen[i] for i in issues)
 
 
 def _pair_values(instance, table, pair) -> list[Fraction]:
@@ -138,7 +164,20 @@ class _Bounds:
                 w = Fraction(interest.pair_weights[pair])
                 vals = [w * x for x in _pair_values(inst, t, pair)]
                 lo, hi = lo + min(vals), hi + max(vals)
+        # Constant terms each on one whole deal (GENIUS's cap at 1): a deal is one of them at
+        # most, so together they add one deal's total or nothing, not the sum of them all.
+        pinned: dict[tuple[Value, ...], Fraction] = {}
+        others = []
         for term in self.checked.terms.get(party, ()):
+            deal = pinned_deal(term.when, list(inst.issues))
+            if deal is not None and isinstance(term.value, ast.Number):
+                pinned[deal] = pinned.get(deal, Fraction(0)) + term.value.value
+            else:
+                others.append(term)
+        if pinned:
+            lo += min(Fraction(0), *pinned.values())
+            hi += max(Fraction(0), *pinned.values())
+        for term in others:
             value = self.of(term.value)
             if term.when is not None:
                 when = self.of(term.when)
@@ -149,6 +188,8 @@ class _Bounds:
                 else:
                     value = _hull(value, (Fraction(0), Fraction(0)))
             lo, hi = lo + value[0], hi + value[1]
+        if interest is not None and interest.scale != 1:
+            lo, hi = lo / Fraction(interest.scale), hi / Fraction(interest.scale)
         return lo, hi
 
 
@@ -257,6 +298,8 @@ class _Values:
             if term.when is not None and self.of(term.when) != {Fraction(1)}:
                 value = value | {Fraction(0)}
             acc = self.combine(acc, value, lambda x, y: x + y)
+        if interest is not None and interest.scale != 1:
+            acc = {x / Fraction(interest.scale) for x in acc}
         return acc
 
 

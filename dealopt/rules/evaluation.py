@@ -38,7 +38,8 @@ def evaluate(expr: ast.Expr, deal: Deal, env: Env) -> Result:
 
 
 def utility(party: str, deal: Deal, env: Env) -> Fraction:
-    """Σ_issue weight × score(chosen value) + Σ terms whose ``when`` holds (or have none)."""
+    """(Σ_issue weight × score(chosen value) + Σ terms whose ``when`` holds (or have none))
+    / the interest's ``scale``."""
     return _Evaluation(env, deal).utility(party)
 
 
@@ -162,5 +163,7 @@ class _Evaluation:
         for term in self.env.terms.get(party, ()):
             if term.when is None or self.cond(term.when):
                 total += self.num(term.value)
+        if interest is not None and interest.scale != 1:
+            total /= Fraction(interest.scale)
         self.cache[key] = total
         return total

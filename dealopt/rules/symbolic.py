@@ -188,6 +188,8 @@ class _Symbolic(_Evaluation):
                     total = total + u.get(f"interests.{party}.terms.{k}.value", term.value.value)
                 else:
                     total = total + self.num(term.value)
+        if interest is not None and interest.scale != 1:
+            total = total * (1 / Fraction(interest.scale))
         self.cache[key] = total  # type: ignore[assignment]
         return total
 

@@ -123,6 +123,11 @@ class InterestDoc(_Node):
         default_factory=dict,
         description="Discount factor per stage for the staged issues' scores (default 1).",
     )
+    scale: Number | None = Field(
+        None,
+        description="Positive divisor: utility = (weighted scores + terms) / scale (default 1); "
+        "no_deal is on the divided scale.",
+    )
 
 
 class RuleDoc(_Node):
@@ -228,6 +233,11 @@ class InstanceDoc(_Node):
     dealopt: Literal[1] = Field(description="Format version.")
     name: StrictStr
     description: StrictStr | None = None
+    status_quo: Literal["none"] | None = Field(
+        None,
+        description="`none`: the negotiation has no status quo (as in GENIUS): every party "
+        "states its no_deal, and deals are described by the options they choose.",
+    )
     stages: list[Name] | None = Field(
         None, description="Steps in time, in order; staged issues take an option per stage."
     )

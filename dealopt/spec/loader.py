@@ -202,6 +202,13 @@ class _Builder:
             factors = self.stage_factors(interest.stage_weights, (*at, "stage_weights"))
             scores, weights = self.per_stage(scores), self.per_stage(weights, factors)
             terms = tuple(self.term(t, (*at, "terms", k)) for k, t in enumerate(interest.terms))
+            scale = Decimal(1) if interest.scale is None else Decimal(interest.scale)
+            if scale <= 0:
+                self.problems.add(
+                    (*at, "scale"),
+                    f"scale of '{party}' must be a positive number (the utility is divided by "
+                    f"it), got {interest.scale}",
+                )
             interests[party] = Interest(
                 party,
                 frozen_map(weights),
@@ -210,6 +217,7 @@ class _Builder:
                 self.src(*at),
                 frozen_map(pairs),
                 frozen_map(pair_weights),
+                scale,
             )
         red_lines = {}
         for party, rules in doc.red_lines.items():
@@ -227,6 +235,8 @@ class _Builder:
             groups[group] = tuple(n for m in members for n in self.staged.get(m, (m,)))
         deals = {name: self.named_deal(name, d, issues) for name, d in doc.deals.items()}
         acceptance = self.acceptance(parties)
+        if doc.status_quo == "none":
+            self.without_status_quo(parties, issues, deals)
         self.problems.raise_if_any()
         instance = Instance(
             name=doc.name,
@@ -244,6 +254,7 @@ class _Builder:
             stages=tuple(doc.stages or ()),
             staged=frozen_map(self.staged),
             path=self.located.path,
+            has_status_quo=doc.status_quo != "none",
         )
         if not doc.uncertainty:
             return instance
@@ -584,6 +595,44 @@ class _Builder:
                 )
             )
         return Acceptance(tuple(doc.veto), tuple(at_least), tuple(weighted), False, self.src(*at))
+
+    def without_status_quo(
+        self, parties: Mapping[str, Party], issues: Mapping[str, Issue], deals: Mapping
+    ) -> None:
+        """``status_quo: none``: nothing may stand on a status quo that does not exist."""
+        why = "the instance has no status quo (status_quo: none)"
+        for name, party in parties.items():
+            if party.no_deal is None:
+                self.problems.add(
+                    ("parties", name),
+                    f"party '{name}' needs a no_deal: {why}, so no utility of it can stand in",
+                )
+        for name, issue_doc in self.doc.issues.items():
+            if issue_doc.status_quo is not None:
+                self.problems.add(
+                    ("issues", name, "status_quo"),
+                    f"issue '{name}' has a status_quo but {why}; remove one of the two",
+                )
+        # Both hold issues at their status quo: linkage negotiates some issues and holds the
+        # others there; a schedule starts from it.
+        if self.doc.groups:
+            self.problems.add(
+                ("groups",),
+                f"groups need a status quo (linkage holds the issues outside a group at it), "
+                f"but {why}",
+            )
+        if self.doc.stages:
+            self.problems.add(
+                ("stages",), f"stages need a status quo (a schedule starts from it), but {why}"
+            )
+        for name, deal in deals.items():
+            missing = [i for i in issues if i not in deal.choices]
+            if missing:
+                self.problems.add(
+                    ("deals", name, "choose"),
+                    f"deal '{name}' must choose every issue, since {why} to fill the others; "
+                    f"missing: {', '.join(missing)}",
+                )
 
     def named_deal(self, name: str, doc: Any, issues: Mapping[str, Issue]) -> NamedDeal:
         at = ("deals", name)

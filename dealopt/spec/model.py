@@ -160,10 +160,13 @@ class Term:
 
 @dataclass(frozen=True)
 class Interest:
-    """A party's utility: Σ weight × score(chosen value) + Σ terms.
+    """A party's utility: (Σ weight × score(chosen value) + Σ terms) / ``scale``.
 
     ``pairs``: scores over two issues (``pairs[(a, b)][value_a][value_b]``), each weighted by
-    ``pair_weights[(a, b)]`` (default 1) and added to the utility.
+    ``pair_weights[(a, b)]`` (default 1) and added to the sum. ``scale`` (positive, default 1)
+    divides the whole sum: it puts the utility on the scale the analyst reads (GENIUS's 0..1
+    for an import) while the scores keep the numbers written; ``no_deal`` is on the divided
+    scale.
     """
 
     party: str
@@ -173,6 +176,7 @@ class Interest:
     source: Source | None = field(default=None, compare=False)
     pairs: Mapping[Pair, PairTable] = field(default_factory=frozen_map)
     pair_weights: Mapping[Pair, Decimal] = field(default_factory=frozen_map)
+    scale: Decimal = Decimal(1)
 
     def pair_part(self, deal: Mapping[str, Value]) -> Decimal:
         """Σ weight × pair score of the deal, over the pair tables."""
@@ -337,6 +341,11 @@ class Instance:
     path: str | None = field(default=None, compare=False)
     #: Distributions on its numbers (the ``uncertainty`` section), for ``dealopt sweep``.
     uncertainty: Uncertainty | None = None
+    #: False for a negotiation without a status quo (``status_quo: none``, as every GENIUS
+    #: import): every party's ``no_deal`` is then given, and outputs word deals by the options
+    #: they choose, never as moves. ``status_quo`` below is then only a reference deal (each
+    #: issue's first value) for the analyses that need one internally.
+    has_status_quo: bool = True
 
     def __repr__(self) -> str:
         # one line: the whole instance (every table and rule) is far too long to print
@@ -367,8 +376,12 @@ class Instance:
 
     @property
     def status_quo(self) -> dict[str, Value]:
-        """The status-quo deal."""
+        """The status-quo deal (without one, ``has_status_quo`` False: a reference deal)."""
         return {name: issue.status_quo for name, issue in self.issues.items()}
+
+    def at_status_quo(self, issue: str, value: Value) -> bool:
+        """True when ``value`` is ``issue``'s status quo (never, without a status quo)."""
+        return self.has_status_quo and value == self.issues[issue].status_quo
 
     def schedule(self, deal: Deal) -> dict[str, dict[str, Value]]:
         """A staged deal as a schedule: staged issue -> stage -> option (empty unstaged)."""

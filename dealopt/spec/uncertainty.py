@@ -395,7 +395,8 @@ class _InterestEdit:
         terms = tuple(
             replace(t, value=self.terms[k]) if k in self.terms else t for k, t in enumerate(i.terms)
         )
-        return Interest(i.party, frozen_map(weights), frozen_map(scores), terms, i.source)
+        # replace, not a new Interest: the scale and the tables over two issues stay
+        return replace(i, weights=frozen_map(weights), scores=frozen_map(scores), terms=terms)
 
 
 __all__ = [

@@ -94,7 +94,9 @@ def sweep(
         progress=progress,
         keep_frontiers=keep_frontiers,
     )
-    extra: dict[str, Any] = {"status_quo": dict(instance.status_quo)}
+    # None without a status quo: the outputs then list every option of a deal
+    sq = dict(instance.status_quo) if instance.has_status_quo else None
+    extra: dict[str, Any] = {"status_quo": sq}
     if keep_frontiers:
         from dealopt.pipeline import solve
 

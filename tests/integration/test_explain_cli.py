@@ -115,7 +115,13 @@ def test_helsinki_json(helsinki_json):
     assert al["count"] == 2 and al["only"] is False and al["differ"] == ["crimea"]
     assert sorted(a["size"] for a in al["zone"]) == [4, 10]
     moved = {a["size"]: a["structure"][3] for a in al["zone"]}  # crimea
-    assert moved[10] == {"issue": "crimea", "moved": True, "gives": ["us"], "gains": ["russia"]}
+    assert moved[10] == {
+        "issue": "crimea",
+        "moved": True,
+        "gives": ["us"],
+        "gains": ["russia"],
+        "basis": "status_quo",
+    }
     assert moved[4]["moved"] is False
     assert al["acceptable"]["deals"] == 819 and al["acceptable"]["complete"] is True
     assert sum(s["size"] for s in al["acceptable"]["structures"]) == 819

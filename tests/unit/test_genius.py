@@ -145,14 +145,12 @@ def test_scenario_matches_independent_computation(tmp_path, name, backend):
             for n, (_, _, values) in zip(names, issues, strict=True)
         )
 
-    # One whole scale K for every party: utility here = K × GENIUS utility, deal by deal.
-    first = result.frontier[0]
-    k = first.utilities[parties[0]] / utilities[genius_deal(first.deal)][0]
-    assert k.denominator == 1 and k > 0
+    # GENIUS's own 0..1 utilities, deal by deal, and its reservation values as no-deal values
+    k = 1
     for point in result.frontier:
         expected = utilities[genius_deal(point.deal)]
-        assert tuple(point.utilities[p] for p in parties) == tuple(k * u for u in expected)
-    assert {result.no_deal[p] for p in parties} == {k * r for r in reservations}
+        assert tuple(point.utilities[p] for p in parties) == expected
+    assert tuple(result.no_deal[p] for p in parties) == reservations
 
     frontier = {tuple(f.utilities[p] / k for p in parties) for f in result.frontier}
     assert frontier == nondominated(utilities.values())
@@ -241,8 +239,11 @@ def test_own_scenario_description_states_scale_cap_and_discount():
     inst = genius.load(*scenario("Flat"))
     assert inst.name == "Flat"
     assert list(inst.parties) == ["tenant", "landlord"]
-    # largest evaluations 30 (20/30 = 2/3) and 9 (7/9): the smallest whole scale is 9
-    assert "9 × the GENIUS utility" in inst.description
+    # largest evaluations 30 (20/30 = 2/3) for the tenant and 9 (7/9) for the landlord: the
+    # scores are written times the smallest whole scale that keeps them exact, divided again
+    assert inst.interests["tenant"].scale == 3 and inst.interests["landlord"].scale == 9
+    assert "tenant 3, landlord 9" in inst.description
+    assert not inst.has_status_quo and "status_quo: none" in inst.description
     assert "caps utilities at 1" in inst.description
     assert "Discount factors" in inst.description and "one-shot" in inst.description
     assert inst.issues["rent"].values == ("v950_a_month", "v1_050_a_month", "v1_150_a_month")
@@ -275,7 +276,7 @@ def test_scenario_description_states_scale_cap_and_discount():
     inst = genius.load(*scenario("Laptop"))
     assert inst.name == "Laptop-C"
     assert list(inst.parties) == ["prof1", "prof2"]
-    assert "3 × the GENIUS utility" in inst.description
+    assert "prof1 3" in inst.description and inst.interests["prof1"].scale == 3
     assert "caps utilities at 1" in inst.description
     assert "Discount factors" in inst.description and "one-shot" in inst.description
     assert inst.issues["harddisk"].values == ("v60_gb", "v80_gb", "v120_gb")
@@ -374,16 +375,22 @@ def test_small_scenario_is_genius_exactly(tmp_path):
     assert inst.parties["buyer"].no_deal == Decimal("0.3")
     assert inst.parties["seller"].no_deal == 0  # GENIUS's default reservation value
     assert "Discount factor 0.9" in inst.parties["buyer"].description
-    assert "GENIUS utilities exactly" in inst.description
+    assert "on 0..1, and so are the utilities here" in inst.description
+    assert all(i.scale == 1 for i in inst.interests.values())  # nothing to divide
 
 
 def test_scale_is_the_smallest_that_keeps_scores_exact(tmp_path):
     buyer = BUYER.replace('evaluation="3"', 'evaluation="1"').replace('"8"', '"3"')
     inst = genius.load(*write(tmp_path, Deal_buyer=buyer, Deal_seller=SELLER))
     assert inst.interests["buyer"].scores["price"] == {"low": 3, "high": 1}  # 3 × 1/3
-    assert inst.interests["seller"].scores["price"] == {"low": Decimal("0.75"), "high": 3}
-    assert inst.parties["buyer"].no_deal == Decimal("0.9")  # 3 × 0.3
-    assert "3 × the GENIUS utility" in inst.description
+    # each party its own scale: the seller's scores terminate as they are
+    assert inst.interests["seller"].scores["price"] == {"low": Decimal("0.25"), "high": 1}
+    assert inst.interests["buyer"].scale == 3 and inst.interests["seller"].scale == 1
+    assert inst.parties["buyer"].no_deal == Decimal("0.3")  # on GENIUS's scale, as written
+    assert "buyer 3" in inst.description
+    oracle = Oracle(inst)
+    # by hand: buyer 0.6 × 1/3 (high price) + 0.4 × 0.2 (day 3: 1.2 − 0.5 × 2, clipped) = 0.28
+    assert oracle.utility("buyer", {"price": "high", "days": 3}) == Fraction(28, 100)
 
 
 def test_cap_at_one_is_modelled_exactly(tmp_path):

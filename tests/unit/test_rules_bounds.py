@@ -94,3 +94,42 @@ def test_bounds_contain_every_deal(oracle: Oracle) -> None:
     expr = oracle.expression("utility(russia)")
     values = [oracle.evaluate(expr, d) for d in deals]
     assert bounds(expr, oracle.checked) == (min(values), max(values))
+
+
+def test_terms_each_on_one_whole_deal_count_once() -> None:
+    # x: a | b, y: c | d. Sums 1 (a), 2 (b), 0 (c), 3 (d); terms on single deals: (b, d) -2
+    # and -1 (together -3), (a, d) -1, (a, c) +0.5. Utilities by hand: (a, c) 1.5, (a, d) 3,
+    # (b, c) 2, (b, d) 2. A deal is one of those deals at most, so the terms add between -3
+    # and +0.5: bounds (1 - 3, 5 + 0.5), not (1 - 2 - 1 - 1, ...) as if all could hold.
+    import dealopt
+    from dealopt.rules.bounds import utility_bounds
+    from dealopt.rules.check import check
+
+    def term(when: str, value: float) -> dict:
+        return {"when": when, "value": value}
+
+    inst = dealopt.instance(
+        {
+            "dealopt": 1,
+            "name": "pinned",
+            "parties": {"p": {}},
+            "issues": {"x": {"options": ["a", "b"]}, "y": {"options": ["c", "d"]}},
+            "interests": {
+                "p": {
+                    "scores": {"x": {"a": 1, "b": 2}, "y": {"d": 3}},
+                    "terms": [
+                        term("x == b and y == d", -2),
+                        term("y == d and x == a", -1),
+                        term("x == a and y == c", 0.5),
+                        term("x == b and y == d", -1),
+                    ],
+                }
+            },
+        }
+    )
+    oracle = Oracle(inst)
+    every = [oracle.utility("p", {"x": x, "y": y}) for x in "ab" for y in "cd"]
+    assert sorted(every) == [F(3, 2), 2, 2, 3]
+    lo, hi = utility_bounds(check(inst))["p"]
+    assert (lo, hi) == (-2, F(11, 2))
+    assert lo <= min(every) and max(every) <= hi

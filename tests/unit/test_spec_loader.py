@@ -174,7 +174,7 @@ def test_unknown_key_under_a_party_named_like_a_field(tmp_path):
     text = HEAD.replace("b: {}", "terms: {}") + "interests:\n  terms: {wieghts: {}}\n"
     p = one(tmp_path, text)
     assert at(p) == (9, 11)
-    assert p.message.endswith("expected one of: weights, scores, terms, stage_weights")
+    assert p.message.endswith("expected one of: weights, scores, terms, stage_weights, scale")
     assert p.hint == "did you mean 'weights'?"
 
 

@@ -8,12 +8,15 @@ Import (:func:`load`, :func:`to_data`) follows GENIUS's own semantics, not a rei
   ``offset + slope × (value − lowerbound)`` clipped to 0..1, and a real issue's comes from its
   linear (clipped), constant or triangular evaluator. Weights are used as written (GENIUS does
   not rescale them when it reads a profile); the reservation value is on that same 0..1 scale.
-- The instance states that utility exactly, times one whole number ``K`` shared by all parties:
-  weights are GENIUS's weights as written, each score is ``K × evaluation / largest evaluation``
-  and each ``no_deal`` is ``K × reservation value``. ``K`` is the smallest whole number that makes
-  every score a terminating decimal (1 when they all terminate already), so nothing is rounded.
+- The instance states that utility exactly, on GENIUS's 0..1 scale: weights are GENIUS's
+  weights as written, each score is ``K × evaluation / largest evaluation`` with the party's
+  ``scale: K`` dividing the sum again, and each ``no_deal`` is the reservation value. ``K`` is,
+  per party, the smallest whole number that makes every score a terminating decimal (1 when
+  they all terminate already: no ``scale`` written), so nothing is rounded.
 - Where a party's weights let a deal go above 1, GENIUS caps it at 1; the instance then carries
-  one term per such deal that brings it back to exactly ``K``.
+  one term per such deal that brings its sum back to exactly ``K`` (its utility to 1).
+- GENIUS has no status quo: the instance says ``status_quo: none``, so outputs describe deals
+  by the options they choose.
 - Discrete values become options (names made into identifiers; the original names are kept in
   the issue's label and description), integer issues become range issues, real issues are
   refused unless a discretisation step is given. The discount factor is recorded in the

@@ -131,6 +131,8 @@ def _domain_xml(instance: Instance) -> str:
     root = ET.Element("negotiation_template", {f"{META}name": instance.name})
     if instance.description is not None:
         root.set(f"{META}description", instance.description)
+    if not instance.has_status_quo:
+        root.set(f"{META}status_quo", "none")
     space = ET.SubElement(root, "utility_space", {"number_of_issues": str(len(instance.issues))})
     objective = _root_objective(space)
     gnames = _genius_names(instance)
@@ -143,8 +145,9 @@ def _domain_xml(instance: Instance) -> str:
             "name": gnames[name],
             f"{META}name": name,
             f"{META}label": issue.label,
-            f"{META}status_quo": str(issue.status_quo),
         }
+        if instance.has_status_quo:
+            attrs[f"{META}status_quo"] = str(issue.status_quo)
         if issue.description is not None:
             attrs[f"{META}description"] = issue.description
         if issue.is_range:
@@ -173,6 +176,8 @@ def _profile_xml(instance: Instance, party: str, numbers: _PartyNumbers) -> str:
         attrs[f"{META}description"] = p.description
     if p.no_deal is not None:
         attrs[f"{META}no_deal"] = _text(p.no_deal)
+    if interest is not None and interest.scale != 1:
+        attrs[f"{META}utility_scale"] = _text(interest.scale)
     if numbers.cap is not None:
         attrs[f"{META}cap"] = _text(numbers.cap)
     root = ET.Element("utility_space", attrs)
@@ -290,10 +295,19 @@ def _numbers(instance: Instance) -> dict[str, _PartyNumbers]:
             ]
         )
     oracle = Oracle(instance)
+    # GENIUS numbers come from the weighted sums as written; a party's no-deal value is on its
+    # divided scale (utility = sum / scale), so it goes back to the sums' scale first.
     return {
-        party: _party_numbers(instance, party, caps[party], oracle.no_deal(party))
+        party: _party_numbers(
+            instance, party, caps[party], oracle.no_deal(party) * _utility_scale(instance, party)
+        )
         for party in instance.parties
     }
+
+
+def _utility_scale(instance: Instance, party: str) -> Fraction:
+    interest = instance.interests.get(party)
+    return Fraction(interest.scale) if interest is not None else Fraction(1)
 
 
 def _contribution_rows(instance: Instance, party: str) -> list[list[tuple[Value, Fraction]]]:
@@ -312,6 +326,7 @@ def _cap_of(instance: Instance, party: str, terms: Sequence[Any]) -> tuple[Fract
     """The level at which ``party``'s terms cap its additive utility (None: no terms), or the
     problems that say why the terms are no such cap."""
     from dealopt.rules import ast
+    from dealopt.rules.bounds import pinned_deal
 
     if not terms:
         return None, []
@@ -319,7 +334,7 @@ def _cap_of(instance: Instance, party: str, terms: Sequence[Any]) -> tuple[Fract
     deals: dict[tuple[Value, ...], Fraction] = {}
     bad = []
     for t in terms:
-        deal = _single_deal(t.when, issue_names, ast)
+        deal = pinned_deal(t.when, issue_names)
         if deal is None or not isinstance(t.value, ast.Number) or t.value.value >= 0:
             bad.append(
                 Problem(
@@ -353,31 +368,6 @@ def _cap_of(instance: Instance, party: str, terms: Sequence[Any]) -> tuple[Fract
             )
         ]
     return cap, []
-
-
-def _single_deal(when: Any, issue_names: list[str], ast: Any) -> tuple[Value, ...] | None:
-    """The deal a condition pins down (``a == x and b == y ...`` over every issue), or None."""
-    if when is None:
-        return None
-    parts = when.operands if isinstance(when, ast.BoolOp) and when.op == "and" else (when,)
-    chosen: dict[str, Value] = {}
-    for part in parts:
-        match part:
-            case ast.OptionTest(issue=issue, allowed=allowed) if len(allowed) == 1:
-                value: Value = allowed[0]
-            # a range (GENIUS integer) issue: `issue == n` is a comparison of its value
-            case ast.Compare(op="==", left=ast.IssueValue(issue=issue), right=ast.Number(value=n)):
-                if n.denominator != 1:
-                    return None
-                value = n.numerator
-            case _:
-                return None
-        if issue in chosen:
-            return None
-        chosen[issue] = value
-    if set(chosen) != set(issue_names):
-        return None
-    return tuple(chosen[i] for i in issue_names)
 
 
 def _party_numbers(

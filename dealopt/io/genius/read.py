@@ -154,21 +154,20 @@ def _plain(
             for issue, grid in zip(gdomain.issues, grids, strict=True)
         ]
         parties.append((name, path, profile, evaluated))
-    scale = math.lcm(
-        1,
-        *(
-            _odd_part(q.denominator)
-            for *_, evaluated in parties
-            for ev in evaluated
-            for q in ev.normalised.values()
-        ),
-    )
-    k = Fraction(scale)
     parties_doc: dict[str, Any] = {}
     interests: dict[str, Any] = {}
     cap_notes: list[str] = []
     discounts: list[str] = []
+    scales: list[str] = []
     for name, path, profile, evaluated in parties:
+        # The party's scale: the smallest whole number that makes every score it writes a
+        # terminating decimal; its utility is the weighted sum divided by it (GENIUS's 0..1).
+        scale = math.lcm(
+            1, *(_odd_part(q.denominator) for ev in evaluated for q in ev.normalised.values())
+        )
+        k = Fraction(scale)
+        if scale != 1:
+            scales.append(f"{name} {scale}")
         reservation = profile.reservation if profile.reservation is not None else Decimal(0)
         discount = profile.discount if profile.discount is not None else Decimal(1)
         discounts.append(f"{name} {_text(discount)}")
@@ -183,6 +182,8 @@ def _plain(
         ]
         terms = _cap_terms(issue_names, [[(v, k * c) for v, c in vs] for vs in contributions], k)
         interest: dict[str, Any] = {"weights": weights, "scores": scores}
+        if scale != 1:
+            interest["scale"] = scale
         if terms is None:
             raise profile.xml.error(
                 None,
@@ -203,7 +204,7 @@ def _plain(
             f"GENIUS profile {path.name}.",
             f"Reservation value {_text(reservation)}"
             + (" (none given: GENIUS's default 0)" if profile.reservation is None else "")
-            + f" on GENIUS's 0..1 scale, so no_deal = {scale} × {_text(reservation)}.",
+            + " on GENIUS's 0..1 scale, the no_deal here.",
             f"Discount factor {_text(discount)}"
             + (" (none given: GENIUS's default 1)" if profile.discount is None else "")
             + ": not used, since GENIUS discounts utilities over negotiation time and a "
@@ -217,15 +218,16 @@ def _plain(
         parties_doc[name] = {
             "label": _party_label(path, scenario),
             "description": " ".join(notes),
-            "no_deal": _number(k * Fraction(reservation)),
+            "no_deal": _number(reservation),
         }
     description = note + _plain_description(
-        domain_path, [p for p, _ in gprofiles], scale, cap_notes, discounts
+        domain_path, [p for p, _ in gprofiles], scales, cap_notes, discounts
     )
     return {
         "dealopt": 1,
         "name": scenario,
         "description": description,
+        "status_quo": "none",
         "parties": parties_doc,
         "issues": issues_doc,
         "interests": interests,
@@ -242,39 +244,35 @@ def _quote(value: Any) -> str:
 
 
 def _plain_description(
-    domain: Path, profiles: list[Path], scale: int, caps: list[str], discounts: list[str]
+    domain: Path, profiles: list[Path], scales: list[str], caps: list[str], discounts: list[str]
 ) -> str:
     files = ", ".join(p.name for p in profiles)
-    if scale == 1:
-        scale_text = (
-            "Utilities here are GENIUS utilities exactly: each weight is GENIUS's weight as "
-            "written, each score is the value's evaluation divided by the largest evaluation of "
-            "its issue (GENIUS's normalisation, a terminating decimal for every value), and "
-            "each no_deal is the reservation value."
-        )
-    else:
-        scale_text = (
-            f"Utilities here are {scale} × the GENIUS utility: each weight is GENIUS's weight "
-            f"as written, each score is {scale} × the value's evaluation divided by the largest "
-            f"evaluation of its issue (GENIUS's normalisation), and each no_deal is {scale} × "
-            f"the reservation value. {scale} is the smallest whole number that makes every "
-            "score a terminating decimal, so nothing is rounded."
-        )
     text = (
         f"Imported from the GENIUS scenario {domain.name} with the profiles {files} "
         "(dealopt import genius). GENIUS's utility of a deal is the sum over issues of weight "
-        "× normalised evaluation, on 0..1. " + scale_text
+        "× normalised evaluation, on 0..1, and so are the utilities here: each weight is "
+        "GENIUS's weight as written, each score is the value's evaluation divided by the "
+        "largest evaluation of its issue (GENIUS's normalisation), and each no_deal is the "
+        "reservation value."
     )
+    if scales:
+        text += (
+            " Where that normalisation does not terminate as a decimal, the scores are written "
+            "times the party's scale (the smallest whole number that makes every one terminate, "
+            "so nothing is rounded) and the utility is divided by it again: "
+            + ", ".join(scales)
+            + "."
+        )
     if caps:
         text += (
             " GENIUS caps utilities at 1; a term per deal above 1 brings it back to the cap "
-            f"({scale}) here: " + "; ".join(caps) + "."
+            "here: " + "; ".join(caps) + "."
         )
     text += (
         " Discount factors (" + ", ".join(discounts) + ") are not used: GENIUS discounts "
         "utilities over negotiation time, and a one-shot deal has no time."
-        " GENIUS has no status quo: each issue's status_quo here is its first value (the "
-        "no_deal values are given, so it only matters to the exchange-structure analysis)."
+        " GENIUS has no status quo, so neither has this instance (status_quo: none): deals "
+        "are described by the options they choose."
     )
     return text
 

@@ -99,6 +99,8 @@ def _restored_data(domain: _GDomain, profiles: Sequence[_GProfile]) -> dict[str,
                     table[key] = _number(_parse_number(item.attrs[f"{META}score"]))
             scores[name] = table
         interest: dict[str, Any] = {"weights": weights, "scores": scores}
+        if f"{META}utility_scale" in a:
+            interest["scale"] = _number(_parse_number(a[f"{META}utility_scale"]))
         if f"{META}cap" in a:
             cap = Fraction(_parse_number(a[f"{META}cap"]))
             contributions = _contributions_from(issues, names, weights, scores)
@@ -109,6 +111,8 @@ def _restored_data(domain: _GDomain, profiles: Sequence[_GProfile]) -> dict[str,
     data: dict[str, Any] = {"dealopt": 1, "name": root[f"{META}name"]}
     if f"{META}description" in root:
         data["description"] = root[f"{META}description"]
+    if root.get(f"{META}status_quo") == "none":
+        data["status_quo"] = "none"
     data.update({"parties": parties, "issues": issues, "interests": interests})
     return data
 
