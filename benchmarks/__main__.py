@@ -36,6 +36,8 @@ BENCHMARKS = {
     "evaluate": "benchmarks.evaluate:bench_evaluate",
     "language": "benchmarks.language:bench_language",
     "sweep": "benchmarks.sweep:bench_sweep",
+    "sweep-warm": "benchmarks.sweep:bench_warm_start",
+    "sweep-workers": "benchmarks.sweep:bench_sweep_workers",
 }
 PEER_GROUPS = ("additive", "families", "anchors", "genius")  # benchmarks.compare.GROUPS
 NAMES = (*BENCHMARKS, *PEER_GROUPS)

@@ -163,3 +163,232 @@ def bench_sweep(quick: bool) -> list[Row]:
         ],
     )
     return rows
+
+
+# ----------------------------------------------------------------------------- the CP-SAT family
+
+FAMILY_K = 20
+"""The CP-SAT family of issue 13: two parties, 20 issues (:func:`benchmarks.families.two_party`)."""
+FAMILY_SEED = 1
+FAMILY_SCENARIOS = 200
+
+
+def family_instance(k: int = FAMILY_K, seed: int = FAMILY_SEED):
+    """The two-party family with an uncertainty section: each party's weights +-20% (one
+    decimal place) and each no-deal value uniform within 10 points of its status-quo utility."""
+    from fractions import Fraction
+
+    from benchmarks.families import two_party
+    from dealopt.rules.check import check
+    from dealopt.rules.oracle import Oracle
+
+    doc = two_party(k, seed)
+    written = Oracle(check(dealopt.instance(doc)))
+    section: dict = {}
+    for p in ("a", "b"):
+        d = written.no_deal(p)
+        assert d == Fraction(int(d))
+        section[f"parties.{p}.no_deal"] = {"uniform": [int(d) - 10, int(d) + 10], "decimals": 0}
+        section[f"interests.{p}.weights"] = {"spread": 0.2, "decimals": 1}
+    return dealopt.instance({**doc, "uncertainty": section})
+
+
+def _frontier(session, hints: list | None) -> tuple[list, list]:
+    """The two-objective frontier by the epsilon-constraint method, as
+    :func:`dealopt.frontier.bicriteria.epsilon_constraint` runs it (each step hinted with the
+    step before), except that step ``i`` is hinted with ``hints[i]`` when given: the values
+    of the previous scenario's ``i``-th point (a warm start). Points and their values."""
+    from dealopt.frontier.runner import Run
+
+    run = Run(session, None, None)
+    lo2 = None
+    hint = None
+    points, values = [], []
+    while True:
+        if hints is not None and len(points) < len(hints):
+            hint = hints[len(points)]
+        found = run.lexmax(0, [1], {1: (lo2, None)}, hint)
+        if found is None:
+            return points, values
+        points.append(tuple(found.objectives))
+        values.append(found.values)
+        hint = found.values
+        lo2 = found.objectives[1] + 1
+
+
+def bench_warm_start(quick: bool) -> list[Row]:
+    """Warm starts for scenarios solved one by one with CP-SAT: each scenario's frontier
+    search hinted step by step with the previous scenario's points (same model layout), against
+    the library's own hints (the step before), per scenario in alternating order, one thread,
+    a fresh session each time (the build is not timed). Both must find the same points."""
+    from dealopt.analysis.setup import setup
+    from dealopt.spec.uncertainty import apply
+    from dealopt.sweep.scenarios import sample
+
+    n = 2 if quick else 12
+    k = 8 if quick else FAMILY_K
+    instance = family_instance(k)
+    scenarios = sample(instance.uncertainty, n, "mc", 0)
+    times: dict[str, list[float]] = {"chained": [], "warm": []}
+    calls: dict[str, int] = {"chained": 0, "warm": 0}
+    previous: list | None = None
+    load = load1()
+    for row in range(n):
+        inst = apply(instance, scenarios.numbers_of(row), scenarios.dropped(row))
+        arms = ("chained", "warm") if row % 2 == 0 else ("warm", "chained")
+        found = {}
+        for arm in arms:
+            session = setup(inst, backend="cpsat", threads=1, seed=0).session
+            before = session.calls
+            started = time.perf_counter()
+            found[arm] = _frontier(session, previous if arm == "warm" else None)
+            times[arm].append(time.perf_counter() - started)
+            calls[arm] += session.calls - before
+        if found["warm"][0] != found["chained"][0]:
+            raise AssertionError(f"scenario {row}: the warm start changed the frontier")
+        previous = found["chained"][1]
+    rows = []
+    base = sum(times["chained"])
+    for arm, label in (("chained", "hint: the step before (as now)"),
+                       ("warm", "hint: the previous scenario's point (warm start)")):  # fmt: skip
+        total = sum(times[arm])
+        rows.append(
+            Row(
+                "sweep-warm",
+                f"CP-SAT family k = {k}, {n} scenarios, {label}",
+                backend="cpsat",
+                threads="1",
+                repeats=n,
+                median_s=sorted(times[arm])[n // 2],
+                min_s=min(times[arm]),
+                solver_calls=calls[arm],
+                ratio=f"{base / total:.2f}x",
+                note=f"total {total:.1f} s over {n} scenarios",
+                load1=load,
+            )
+        )
+    print_table(
+        "sweep: warm starts for CP-SAT scenarios (same frontier; ratio: chained time / this)",
+        ["case", "median s", "min s", "solver calls", "ratio", "note", "load"],
+        [
+            [
+                r.case,
+                seconds(r.median_s),
+                seconds(r.min_s),
+                r.solver_calls,
+                r.ratio,
+                r.note,
+                r.load1,
+            ]
+            for r in rows
+        ],
+    )
+    return rows
+
+
+def _dask_cluster(folder):
+    """A scheduler and two single-threaded workers on 127.0.0.1 (as the tests start them):
+    the client and the processes to stop."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from distributed import Client
+
+    dask = shutil.which("dask") or str(Path(sys.executable).parent / "dask")
+    file = Path(folder) / "scheduler.json"
+    log = (Path(folder) / "log.txt").open("w")
+    common = ["--no-dashboard"]
+    started = [
+        subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0",
+                          "--scheduler-file", str(file), *common], stdout=log, stderr=log)
+    ]  # fmt: skip
+    deadline = time.time() + 60
+    while not file.exists() and time.time() < deadline:
+        time.sleep(0.2)
+    for _ in range(2):
+        started.append(
+            subprocess.Popen([dask, "worker", "--scheduler-file", str(file), "--nthreads", "1",
+                              "--host", "127.0.0.1", *common], stdout=log, stderr=log)
+        )  # fmt: skip
+    client = Client(scheduler_file=str(file), timeout="30s")
+    client.wait_for_workers(2, timeout=90)
+    return client, started, log
+
+
+def bench_sweep_workers(quick: bool) -> list[Row]:
+    """The CP-SAT family (two parties, k = 20; every scenario solved one by one) with
+    :data:`FAMILY_SCENARIOS` Monte Carlo scenarios: one process, two local worker processes,
+    and a two-worker Dask cluster started here on 127.0.0.1, one after the other in each
+    round (the order turns round by round), the same outcomes required of all three.
+    ``DEALOPT_BENCH_SWEEP_SCENARIOS`` and ``DEALOPT_BENCH_SWEEP_ROUNDS`` set a smaller run."""
+    import os
+    import statistics
+    import tempfile
+
+    n = int(os.environ.get("DEALOPT_BENCH_SWEEP_SCENARIOS", 6 if quick else FAMILY_SCENARIOS))
+    rounds = int(os.environ.get("DEALOPT_BENCH_SWEEP_ROUNDS", 1))
+    k = 10 if quick else FAMILY_K  # 5^10 deals: too many to enumerate, solved one by one
+    instance = family_instance(k)
+    folder = tempfile.mkdtemp(prefix="dealopt-bench-dask-")
+    client, started, log = _dask_cluster(folder)
+    cases = {"1 process": {"workers": 1}, "2 local workers": {"workers": 2},
+             "Dask, 2 workers": {"client": client}}  # fmt: skip
+    walls: dict[str, list[float]] = {c: [] for c in cases}
+    loads: dict[str, list[float]] = {c: [] for c in cases}
+    reference = None
+    reason = None
+    try:
+        for r in range(rounds):
+            order = list(cases) if r % 2 == 0 else list(reversed(cases))
+            for case in order:
+                loads[case].append(load1())
+                wall = time.perf_counter()
+                result = dealopt.sweep(instance, samples=n, seed=0, **cases[case])
+                walls[case].append(time.perf_counter() - wall)
+                outcomes = [(o.status, o.zone, o.solutions) for o in result.outcomes]  # type: ignore[attr-defined]
+                reason = result.solve_reason  # type: ignore[attr-defined]
+                if reference is None:
+                    reference = outcomes
+                elif outcomes != reference:
+                    raise AssertionError(f"{case}: outcomes differ from the first run's")
+    finally:
+        client.close()
+        for process in reversed(started):
+            process.terminate()
+        for process in started:
+            process.wait(timeout=30)
+        log.close()
+    median = {c: statistics.median(w) for c, w in walls.items()}
+    one, two, remote = median["1 process"], median["2 local workers"], median["Dask, 2 workers"]
+    rows = []
+    for case in cases:
+        target, met, ratio = "", "", ""
+        if case == "2 local workers":
+            target, ratio = ">= 1.8x 1 process", f"{one / two:.2f}x"
+            met = verdict(one / two >= 1.8, ratio)
+        elif case == "Dask, 2 workers":
+            target, ratio = "within 15% of 2 local workers", f"{remote / two:.2f}"
+            met = verdict(remote <= 1.15 * two, ratio)
+        rows.append(
+            Row(
+                "sweep-workers",
+                f"CP-SAT family k = {k}, {n} scenarios, {case}",
+                backend="solve",
+                repeats=rounds,
+                median_s=median[case],
+                min_s=min(walls[case]),
+                target=target,
+                met=met,
+                ratio=ratio,
+                note=f"{median[case] / n:.2f} s per scenario; {reason}",
+                load1=statistics.median(loads[case]),
+            )
+        )
+    print_table(
+        f"sweep: workers and Dask, CP-SAT family k = {k}, {n} scenarios, {rounds} round(s)",
+        ["case", "wall s", "ratio", "target", "met", "load", "note"],
+        [[r.case, seconds(r.median_s), r.ratio, r.target, r.met, r.load1, r.note] for r in rows],
+    )
+    return rows

@@ -373,13 +373,22 @@ class Method(StrEnum):
 def sweep(
     file: Annotated[Path, typer.Argument(help="Instance file with an 'uncertainty' section.")],
     samples: Annotated[
-        int, typer.Option("--samples", "-n", help="Scenarios to draw from the uncertainty section.")
+        int,
+        typer.Option(
+            "--samples",
+            "-n",
+            help="Scenarios to draw from the uncertainty section (with --method sobol: base "
+            "points of the Saltelli design, N (d + 2) scenarios for d uncertain paths).",
+        ),
     ] = 1000,
     scenarios: Annotated[
         Path | None,
         typer.Option("--scenarios", help="A CSV or Parquet table of scenarios (columns: paths)."),
     ] = None,
-    method: Annotated[Method, typer.Option("--method", help="Sampling method.")] = Method.mc,
+    method: Annotated[
+        Method,
+        typer.Option("--method", help="Sampling method (sobol: for Sobol' sensitivity indices)."),
+    ] = Method.mc,
     seed: Annotated[int, typer.Option("--seed", help="Sampling seed (same seed, same run).")] = 0,
     fmt: Annotated[
         SweepFormat,

@@ -6,11 +6,10 @@ Kept in its own module so the report page only gains one slot; every number come
 
 from __future__ import annotations
 
-import math
 from html import escape
 from typing import TYPE_CHECKING
 
-from dealopt.report.sweep import deal_text
+from dealopt.report.sweep import MEASURE, deal_text, drivers
 
 if TYPE_CHECKING:
     from dealopt.sweep.result import SweepResult
@@ -50,12 +49,10 @@ def robustness_section(result: SweepResult, top: int = 5) -> str:
             f"<tr><td>{_pct(d.acceptability)}</td><td>{_pct(d.solutions['nash'])}</td>"
             f"<td>{escape(deal_text(d.deal, sq))}</td></tr>"
         )
-    parts.append("</table><h3>What drives it (partial rank correlation)</h3><ul>")
-    for outcome, values in result.sensitivity.items():
-        ranked = sorted(
-            ((k, v) for k, v in values.items() if not math.isnan(v)), key=lambda kv: -abs(kv[1])
-        )
-        shown = ", ".join(f"{escape(k)} {v:+.2f}" for k, v in ranked[:3]) or "(constant)"
-        parts.append(f"<li><code>{escape(outcome)}</code>: {shown}</li>")
+    measure = MEASURE[result.sensitivity_method]
+    parts.append(f"</table><h3>What drives it ({escape(measure)})</h3><ul>")
+    for outcome in result.outcome_arrays:
+        shown = "; ".join(f"{escape(k)} {escape(v)}" for k, v in drivers(result, outcome)[:3])
+        parts.append(f"<li><code>{escape(outcome)}</code>: {shown or '(constant)'}</li>")
     parts.append("</ul></section>")
     return "".join(parts)

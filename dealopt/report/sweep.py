@@ -112,16 +112,67 @@ def sweep_to_dict(result: SweepResult) -> dict[str, Any]:
                 for a, s, e in result.alignments
             ],
         },
-        "sensitivity": {
+        "sensitivity": _sensitivity(result),
+        "scenarios": scenarios,
+        "seconds": round(result.seconds, 6),
+    }
+
+
+def _sensitivity(result: SweepResult) -> dict[str, Any]:
+    """The measure the outputs show: PRCC, or Sobol' indices with their 95% intervals."""
+    if result.sobol is None:
+        return {
             "method": "prcc",
             "outcomes": {
                 o: {k: _number(v) for k, v in values.items()}
                 for o, values in result.sensitivity.items()
             },
+        }
+    from dealopt.sweep.sensitivity import CONFIDENCE, RESAMPLES, base_samples
+
+    def interval(x: float, half: float) -> list[float | None]:
+        return [_number(x - half), _number(x + half)]
+
+    return {
+        "method": "sobol",
+        "base_samples": base_samples(result.n, len(result.scenarios.paths)),
+        "bootstrap": {"resamples": RESAMPLES, "confidence": CONFIDENCE},
+        "outcomes": {
+            o: {
+                k: {
+                    "first": _number(x.first),
+                    "first_ci95": interval(x.first, x.first_conf),
+                    "total": _number(x.total),
+                    "total_ci95": interval(x.total, x.total_conf),
+                }
+                for k, x in values.items()
+            }
+            for o, values in result.sobol.items()
         },
-        "scenarios": scenarios,
-        "seconds": round(result.seconds, 6),
     }
+
+
+def drivers(result: SweepResult, outcome: str) -> list[tuple[str, str]]:
+    """The paths that drive ``outcome``, largest first, each with its measure as text: PRCC
+    (``+0.42``) or Sobol' total and first-order indices (``total 0.61 ± 0.05, first 0.55``)."""
+    if result.sobol is None:
+        values = result.sensitivity[outcome]
+        ranked = sorted(
+            ((k, v) for k, v in values.items() if not math.isnan(v)), key=lambda kv: -abs(kv[1])
+        )
+        return [(k, f"{v:+.2f}") for k, v in ranked]
+    indices = result.sobol[outcome]
+    kept = sorted(
+        ((k, x) for k, x in indices.items() if not math.isnan(x.total)), key=lambda kv: -kv[1].total
+    )
+    return [(k, f"total {x.total:.2f} ± {x.total_conf:.2f}, first {x.first:.2f}") for k, x in kept]
+
+
+MEASURE = {
+    "prcc": "partial rank correlation",
+    "sobol": "Sobol' total index ± 95% half-width, and first-order index",
+}
+"""How the outputs name the sensitivity measure they show."""
 
 
 def experiments_frame(result: SweepResult) -> pd.DataFrame:
@@ -213,12 +264,11 @@ def sweep_text(result: SweepResult, top: int = 5) -> str:
         lines.append(
             f"  {_pct(d.acceptability):>6} {_pct(d.pareto):>6} {shares}  {deal_text(d.deal, sq)}"
         )
-    lines += ["", "WHAT DRIVES IT (partial rank correlation; the largest first)"]
-    for outcome, values in result.sensitivity.items():
-        ranked = sorted(
-            ((k, v) for k, v in values.items() if not math.isnan(v)), key=lambda kv: -abs(kv[1])
-        )
-        shown = ", ".join(f"{k} {v:+.2f}" for k, v in ranked[:3]) or "(constant)"
+    measure = MEASURE[result.sensitivity_method]
+    lines += ["", f"WHAT DRIVES IT ({measure}; the largest first)"]
+    for outcome in result.outcome_arrays:
+        sep = ", " if result.sobol is None else "; "
+        shown = sep.join(f"{k} {v}" for k, v in drivers(result, outcome)[:3]) or "(constant)"
         lines.append(f"  {outcome}: {shown}")
     return "\n".join(lines)
 
@@ -229,8 +279,9 @@ def _status_quo(result: SweepResult) -> dict[str, Any] | None:
 
 def sweep_figure(result: SweepResult, top: int = 10) -> Figure:
     """Two panels: the acceptability of the most acceptable deals (bars, with their Nash
-    share), and a tornado chart of the PRCC of each uncertain number with the Nash alignment
-    and the zone's existence."""
+    share), and a tornado chart of the sensitivity (PRCC, or Sobol' indices when the scenarios
+    are a Saltelli design) of the Nash alignment and the zone's existence to each uncertain
+    number."""
     # A Figure directly, not pyplot (as report.plot): no GUI backend is touched.
     from matplotlib.figure import Figure
 
@@ -259,26 +310,47 @@ def sweep_figure(result: SweepResult, top: int = 10) -> Figure:
     left.set_xlabel("share of scenarios")
     left.set_title("Acceptability of the most acceptable deals")
     left.legend(loc="lower right")
-    outcomes = ["nash_alignment_is_top", "zone_exists"]
-    values = {o: result.sensitivity.get(o, {}) for o in outcomes}
+    _tornado(right, result)
+    right.set_title("What drives the answer")
+    right.legend(loc="lower right", fontsize=7)
+    fig.suptitle(f"{result.instance_name}: {result.n} scenarios")
+    return fig
+
+
+def _tornado(ax: Any, result: SweepResult) -> None:
+    """The sensitivity of the Nash alignment and the zone's existence to each uncertain number:
+    PRCC bars (-1 to 1), or Sobol' total indices (0 to 1) with their 95% intervals and the
+    first-order index as a darker inner bar."""
+    outcomes = {"nash_alignment_is_top": ("Nash alignment is the most frequent", "#54a24b"),
+                "zone_exists": ("zone non-empty", "#e45756")}  # fmt: skip
+    sobol = result.sobol
+    if sobol is None:
+        values = {o: result.sensitivity.get(o, {}) for o in outcomes}
+    else:
+        values = {o: {k: x.total for k, x in sobol.get(o, {}).items()} for o in outcomes}
     paths = sorted(
         result.scenarios.paths,
         key=lambda p: -max(abs(_nan0(values[o].get(p))) for o in outcomes),
     )[:12]
     y = range(len(paths))
-    right.barh([k - 0.2 for k in y], [_nan0(values[outcomes[0]].get(p)) for p in paths], 0.4,
-               label="Nash alignment is the most frequent", color="#54a24b")  # fmt: skip
-    right.barh([k + 0.2 for k in y], [_nan0(values[outcomes[1]].get(p)) for p in paths], 0.4,
-               label="zone non-empty", color="#e45756")  # fmt: skip
-    right.set_yticks(list(y), paths, fontsize=7)
-    right.invert_yaxis()
-    right.axvline(0, color="black", linewidth=0.5)
-    right.set_xlim(-1, 1)
-    right.set_xlabel("partial rank correlation")
-    right.set_title("What drives the answer")
-    right.legend(loc="lower right", fontsize=7)
-    fig.suptitle(f"{result.instance_name}: {result.n} scenarios")
-    return fig
+    for shift, (o, (label, colour)) in zip((-0.2, 0.2), outcomes.items(), strict=True):
+        at = [k + shift for k in y]
+        if sobol is None:
+            ax.barh(at, [_nan0(values[o].get(p)) for p in paths], 0.4, label=label, color=colour)
+            continue
+        got = [sobol.get(o, {}).get(p) for p in paths]
+        ax.barh(at, [0.0 if x is None else _nan0(x.total) for x in got], 0.4, color=colour,
+                alpha=0.45, label=f"{label}: total",
+                xerr=[0.0 if x is None else _nan0(x.total_conf) for x in got])  # fmt: skip
+        ax.barh(at, [0.0 if x is None else max(0.0, _nan0(x.first)) for x in got], 0.2,
+                color=colour, label=f"{label}: first-order")  # fmt: skip
+    ax.set_yticks(list(y), paths, fontsize=7)
+    ax.invert_yaxis()
+    ax.axvline(0, color="black", linewidth=0.5)
+    ax.set_xlim(-1 if sobol is None else 0, 1)
+    ax.set_xlabel(
+        "partial rank correlation" if sobol is None else "Sobol' index (share of variance)"
+    )
 
 
 def _overlay(ax: Any, result: SweepResult, frontiers: list, own: list | None) -> None:

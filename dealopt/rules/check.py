@@ -688,12 +688,20 @@ def _issues(deps: frozenset[str]) -> str:
 
 def renumbered(checked: CheckedInstance, instance: Instance) -> CheckedInstance:
     """The checked trees of ``checked`` for ``instance``: a copy of ``checked.instance`` with
-    other numbers (weights, scores, attributes, no-deal values, constant term values) and
-    possibly fewer red lines, but the same expressions (a sweep's scenario).
+    other numbers (weights, scores, attributes, no-deal values, constant term values,
+    quantities that are plain numbers) and possibly fewer red lines, but the same expressions
+    (a sweep's scenario).
 
     Expressions name tables and read their numbers only when evaluated, so their trees carry
-    over; constant term values are renewed. Nothing is parsed again.
+    over; constant term values and plain-number quantities are renewed. Nothing is parsed again.
     """
+    from dealopt.spec.uncertainty import plain_number
+
+    quantities = dict(checked.quantities)
+    for name, quantity in instance.quantities.items():
+        constant = plain_number(quantity.expr.text)
+        if constant is not None and name in quantities:
+            quantities[name] = ast.Number(Fraction(constant))
     terms = {}
     for party, checked_terms in checked.terms.items():
         interest = instance.interests.get(party)
@@ -711,7 +719,7 @@ def renumbered(checked: CheckedInstance, instance: Instance) -> CheckedInstance:
     }
     return CheckedInstance(
         instance=instance,
-        quantities=checked.quantities,
+        quantities=frozen_map(quantities),
         rules=checked.rules,
         red_lines=frozen_map(red_lines),
         terms=frozen_map(terms),

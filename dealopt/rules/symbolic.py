@@ -1,12 +1,13 @@
 """Utilities as exact polynomials in a set of unknown numbers of the instance.
 
-A sweep changes numbers (weights, scores, attributes, no-deal values, constant term values)
-but not expressions. For one deal, each party's utility is then a polynomial in those numbers
-with exact rational coefficients: weight × score is a product of two unknowns, a term such as
-``0.2 * score(us, ukraine_support) * credibility(verification)`` is linear in the unknown
-score. :func:`utility_polynomials` evaluates the checked trees with the oracle's own evaluator,
-reading an unknown wherever a table lookup names one, so the polynomial and the oracle agree by
-construction; the sweep then evaluates all its scenarios at once with integer matrix products.
+A sweep changes numbers (weights, scores, attributes, no-deal values, constant term values,
+quantities that are plain numbers) but not expressions. For one deal, each party's utility is
+then a polynomial in those numbers with exact rational coefficients: weight × score is a
+product of two unknowns, a term such as ``0.2 * score(us, ukraine_support) *
+credibility(verification)`` is linear in the unknown score. :func:`utility_polynomials`
+evaluates the checked trees with the oracle's own evaluator, reading an unknown wherever a
+table lookup names one, so the polynomial and the oracle agree by construction; the sweep then
+evaluates all its scenarios at once with integer matrix products.
 
 Conditions (rules, red lines, ``when``) must not read an unknown: :func:`unknowns_read` says
 which tables an expression reads, so the caller can check that first.
@@ -140,6 +141,9 @@ class _Symbolic(_Evaluation):
     def value(self, e: ast.Expr):  # type: ignore[override]
         inst, deal, u = self.env.instance, self.deal, self.unknowns
         match e:
+            case ast.QuantityRef(name=n) if f"quantities.{n}" in u.index:
+                # A quantity that is a plain number, uncertain: the unknown is its value.
+                return u.get(f"quantities.{n}", None)
             case ast.AttributeOf(attribute=a, issue=i):
                 return self._attribute(a, i)
             case ast.Total(attribute=a):
@@ -206,7 +210,8 @@ def utility_polynomials(
 
 def unknowns_read(checked: CheckedInstance, expr: ast.Expr) -> set[str]:
     """Path prefixes of the tables ``expr`` reads (through quantities and ``utility()``):
-    ``attributes.a.i.``, ``interests.p.scores.i.``, ``interests.p.`` (a whole utility)."""
+    ``attributes.a.i.``, ``interests.p.scores.i.``, ``interests.p.`` (a whole utility),
+    ``quantities.n.`` (a quantity, which may be a plain number)."""
     out: set[str] = set()
     seen: set[str] = set()
     stack = [expr]
@@ -227,6 +232,7 @@ def unknowns_read(checked: CheckedInstance, expr: ast.Expr) -> set[str]:
                             stack.append(t.when)
                 case ast.QuantityRef(name=n) if n not in seen:
                     seen.add(n)
+                    out.add(f"quantities.{n}.")
                     stack.append(checked.quantities[n])
     return out
 
@@ -241,4 +247,5 @@ def conditions_read(checked: CheckedInstance, paths: Iterable[str]) -> list[str]
         for t in terms:
             if t.when is not None:
                 prefixes |= unknowns_read(checked, t.when)
-    return [p for p in paths if any(p.startswith(x) for x in prefixes)]
+    # A prefix ends in '.': ``quantities.n.`` names the path ``quantities.n`` and no other.
+    return [p for p in paths if any((p + ".").startswith(x) for x in prefixes)]

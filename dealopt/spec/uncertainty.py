@@ -2,7 +2,8 @@
 
 A path names one number of the document as it is written (``parties.us.no_deal``,
 ``interests.us.weights.sanctions``, ``interests.russia.scores.crimea.status_quo``,
-``attributes.visibility.iran_syria.forces_100km``, ``interests.us.terms.2.value``), a group of
+``attributes.visibility.iran_syria.forces_100km``, ``interests.us.terms.2.value``,
+``quantities.crimea_threshold`` for a quantity that is a plain number), a group of
 numbers for a relative spread (``interests.us.weights``), or a red line for the probability that
 it holds (``red_lines.russia.0``). This module knows no solver and no sampling: it checks the
 section against the instance (every problem with ``file:line:col`` and the nearest valid path)
@@ -103,7 +104,22 @@ def number_paths(instance: Instance) -> dict[str, Decimal | None]:
                 continue
             for value in instance.issues[issue].values:
                 out[f"attributes.{name}.{issue}.{value}"] = attribute.of(issue, value)
+    for name, quantity in instance.quantities.items():
+        # A quantity that is a plain number is a named constant: the way a rule's or red
+        # line's threshold becomes uncertain (decision 76).
+        constant = plain_number(quantity.expr.text)
+        if constant is not None:
+            out[f"quantities.{name}"] = constant
     return out
+
+
+def plain_number(text: str) -> Decimal | None:
+    """``text`` as a number when it is nothing else (``3``, ``-2.5``), else None."""
+    try:
+        value = Decimal(text.strip())
+    except ArithmeticError:
+        return None
+    return value if value.is_finite() else None
 
 
 def red_line_paths(instance: Instance) -> list[str]:
@@ -311,6 +327,7 @@ def apply(
     if known is None:
         known = number_paths(instance)
     parties = dict(instance.parties)
+    quantities = dict(instance.quantities)
     interests = {p: _InterestEdit(i) for p, i in instance.interests.items()}
     attributes = {a: {i: dict(t) if t != LINEAR else t for i, t in x.tables.items()}
                   for a, x in instance.attributes.items()}  # fmt: skip
@@ -325,6 +342,10 @@ def apply(
         parts = path.split(".")
         if parts[0] == "parties":
             parties[parts[1]] = replace(parties[parts[1]], no_deal=value)
+        elif parts[0] == "quantities":
+            q = quantities[parts[1]]
+            # Fixed-point text: the rule language has no exponent.
+            quantities[parts[1]] = replace(q, expr=replace(q.expr, text=format(value, "f")))
         elif parts[0] == "interests":
             edit = interests[parts[1]]
             if parts[2] == "weights":
@@ -353,6 +374,7 @@ def apply(
     return replace(
         instance,
         parties=frozen_map(parties),
+        quantities=frozen_map(quantities),
         interests=frozen_map({p: e.build() for p, e in interests.items()}),
         attributes=frozen_map(new_attributes),
         red_lines=frozen_map({p: tuple(v) for p, v in red_lines.items()}),
@@ -407,5 +429,6 @@ __all__ = [
     "group_members",
     "nearest_path",
     "number_paths",
+    "plain_number",
     "red_line_paths",
 ]

@@ -10,7 +10,9 @@ The numbers (docs/sweep.md explains each, with SMAA's names beside them):
 * the stability of the answer: the share of each Nash deal and each Nash alignment, with Monte
   Carlo standard errors ``sqrt(p (1 - p) / n)``;
 * sensitivity: the partial rank correlation (PRCC) of each uncertain number with the zone's
-  existence, each party's Nash utility and whether the Nash alignment is the most frequent one.
+  existence, each party's Nash utility and whether the Nash deal and the Nash alignment are
+  the most frequent ones; with Sobol' sampling, Sobol' indices of the same outcomes
+  (:mod:`dealopt.sweep.sensitivity`).
 
 Shares are over every scenario run: a ``partial`` scenario is counted (its proven deals count,
 what it could not prove does not), never dropped; ``partial`` is reported beside.
@@ -30,6 +32,7 @@ import numpy as np
 from dealopt.result import SOLUTION_NAMES
 from dealopt.sweep.engine import DealKey, Outcome
 from dealopt.sweep.scenarios import Scenarios
+from dealopt.sweep.sensitivity import SobolIndex
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -191,6 +194,12 @@ class SweepResult:
         out["nash_alignment_is_top"] = np.array(
             [o.nash_alignment == top for o in self.outcomes], dtype=float
         )
+        deal = next(iter(self.nash_deals), None)
+        key = None if deal is None else tuple(deal[0][i] for i in self.issues)
+        out["nash_deal_is_top"] = np.array(
+            [o.solutions["nash"] is not None and o.solutions["nash"].deal == key
+             for o in self.outcomes], dtype=float
+        )  # fmt: skip
         return out
 
     @cached_property
@@ -199,6 +208,32 @@ class SweepResult:
         x = self.parameter_array
         return {name: dict(zip(self.scenarios.paths, prcc(x, y), strict=True))
                 for name, y in self.outcome_arrays.items()}  # fmt: skip
+
+    @cached_property
+    def sobol(self) -> dict[str, dict[str, SobolIndex]] | None:
+        """Sobol' indices of each path for each outcome of :attr:`outcome_arrays`,
+        ``{outcome: {path: SobolIndex}}``, when the scenarios are a whole Saltelli design
+        (``method="sobol"``, not interrupted); None otherwise. The design needs every
+        scenario's outcome: where the zone is empty, a party's Nash utility is its no-deal
+        value (what it gets without a deal)."""
+        from dealopt.sweep.sensitivity import base_samples, sobol_table
+
+        paths = self.scenarios.paths
+        if self.method != "sobol" or self.interrupted or base_samples(self.n, len(paths)) is None:
+            return None
+        outcomes = dict(self.outcome_arrays)
+        for k, p in enumerate(self.parties):
+            y = outcomes[f"nash_utility_{p}"].copy()
+            empty = np.flatnonzero(np.isnan(y))
+            y[empty] = [float(self.outcomes[i].no_deal[k]) for i in empty]
+            outcomes[f"nash_utility_{p}"] = y
+        return sobol_table(outcomes, paths, self.seed)
+
+    @property
+    def sensitivity_method(self) -> str:
+        """The sensitivity measure the outputs show: ``"sobol"`` (Sobol' indices, when the
+        scenarios are a Saltelli design) or ``"prcc"`` (:attr:`sensitivity`)."""
+        return "prcc" if self.sobol is None else "sobol"
 
     # ------------------------------------------------------------------ outputs
 

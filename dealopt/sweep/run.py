@@ -103,9 +103,12 @@ def run(
         outcomes.extend(engine.run(scenarios.slice(0, 1)))
         timed = time.perf_counter()
         preparation = timed - started
-        pilot = scenarios.slice(1, min(1 + PILOT, total))
-        outcomes.extend(engine.run(pilot))
-        per = (time.perf_counter() - timed) / max(len(pilot), 1)
+        # One scenario first: when it alone is worth a batch (scenarios solved one by one),
+        # the rest of the pilot would run here, serially, while the workers wait.
+        outcomes.extend(engine.run(scenarios.slice(1, min(2, total))))
+        if time.perf_counter() - timed < BATCH_SECONDS:
+            outcomes.extend(engine.run(scenarios.slice(2, min(1 + PILOT, total))))
+        per = (time.perf_counter() - timed) / max(len(outcomes) - 1, 1)
         if progress:
             progress(len(outcomes), total)
         if batch_size is None:

@@ -3,7 +3,8 @@
 A scenario gives a value to every uncertain number and says which uncertain red lines hold.
 Values are exact decimals, held compactly as integers: column ``j`` of :attr:`Scenarios.values`
 is the number times ``10 ** decimals[j]``. Sampling draws points of the unit cube (Monte Carlo,
-Latin hypercube or scrambled Sobol, ``scipy.stats.qmc``), maps each coordinate through the
+Latin hypercube, ``scipy.stats.qmc``, or the Saltelli design of scrambled Sobol' points that
+Sobol' indices need, :mod:`dealopt.sweep.sensitivity`), maps each coordinate through the
 inverse distribution function, and rounds to the entry's decimal places: the same seed gives
 the same integers, bit for bit, on every machine with the same numpy and scipy.
 """
@@ -11,7 +12,6 @@ the same integers, bit for bit, on every machine with the same numpy and scipy.
 from __future__ import annotations
 
 import csv
-import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -92,24 +92,27 @@ class Scenarios:
 
 
 def unit_sample(d: int, n: int, method: str, seed: int | None) -> np.ndarray:
-    """``n`` points of the unit cube ``[0, 1)^d``: ``mc``, ``lhs`` or scrambled ``sobol``."""
+    """Points of the unit cube ``[0, 1)^d``: ``n`` for ``mc`` and ``lhs``; for ``sobol`` the
+    Saltelli design of ``n`` base points that Sobol' indices need, ``n (d + 2)`` points
+    (:func:`dealopt.sweep.sensitivity.saltelli`)."""
     if method not in METHODS:
         hint = did_you_mean(method, METHODS)
         raise UsageError(f"unknown sampling method '{method}'" + (f" ({hint})" if hint else ""))
     rng = np.random.default_rng(seed)
     if method == "mc":
         return rng.random((n, d))
+    if method == "sobol":
+        from dealopt.sweep.sensitivity import saltelli
+
+        return saltelli(d, n, seed)
     from scipy.stats import qmc
 
-    engine = qmc.LatinHypercube(d=d, rng=rng) if method == "lhs" else qmc.Sobol(d=d, rng=rng)
-    with warnings.catch_warnings():
-        # Sobol's balance is best at powers of two; other sizes are still valid samples.
-        warnings.simplefilter("ignore", UserWarning)
-        return engine.random(n)
+    return qmc.LatinHypercube(d=d, rng=rng).random(n)
 
 
 def sample(uncertainty: Uncertainty, n: int, method: str = "mc", seed: int | None = 0) -> Scenarios:
-    """``n`` scenarios drawn from ``uncertainty`` (see the module docstring)."""
+    """Scenarios drawn from ``uncertainty`` (see the module docstring): ``n``, or for
+    ``sobol`` the ``n (d + 2)`` of a Saltelli design (``d``: the uncertain paths)."""
     if n < 1:
         raise UsageError(f"the number of samples must be at least 1, got {n}")
     entries = uncertainty.entries
@@ -119,6 +122,7 @@ def sample(uncertainty: Uncertainty, n: int, method: str = "mc", seed: int | Non
     if d == 0:
         raise UsageError("the uncertainty section is empty: nothing to sample")
     u = unit_sample(d, n, method, seed)
+    n = len(u)
     values = np.zeros((n, len(numbers)), dtype=np.int64)
     holds = np.ones((n, len(red_lines)), dtype=bool)
     decimals: list[int] = []

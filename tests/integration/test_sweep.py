@@ -163,10 +163,8 @@ def dask_cluster(tmp_path_factory):
 
 def test_dask_gives_the_same_rows_as_a_local_run(dask_cluster, helsinki):
     client, _, _ = dask_cluster
-    local = dealopt.sweep(helsinki, samples=40, seed=5, method="sobol", workers=1, batch_size=6)
-    remote = dealopt.sweep(
-        helsinki, samples=40, seed=5, method="sobol", client=client, batch_size=6
-    )
+    local = dealopt.sweep(helsinki, samples=2, seed=5, method="sobol", workers=1, batch_size=6)
+    remote = dealopt.sweep(helsinki, samples=2, seed=5, method="sobol", client=client, batch_size=6)
     assert remote.outcomes == local.outcomes
     # the solve way too: every scenario through dealopt.solve on the workers
     slow_local = dealopt.sweep(helsinki, samples=4, seed=2, fast=False, batch_size=1)
