@@ -2,9 +2,6 @@
 
 * ``dealopt.sweep`` on :data:`SCENARIOS` Monte Carlo scenarios (seed 0), in this process
   (``workers=1``) and on two local worker processes, wall and CPU time;
-* the same in one process with the rules oracle recomputing a reported deal's utilities only in
-  the first 3 scenarios that report it (``VERIFY_POINTS = 3``, decision 61: an option measured,
-  not the default, which re-checks every scenario), side by side;
 * ``dealopt.solve`` on each of :data:`SOLVES` of the same scenarios' instances, in the same run,
   for the per-scenario ratio (the sweep's seconds per scenario against solve's);
 * peak memory (``ru_maxrss``) of a fresh process that sweeps :data:`MEMORY` scenarios in
@@ -64,23 +61,13 @@ def bench_sweep(quick: bool) -> list[Row]:
     instance = dealopt.load(HELSINKI)
     rows: list[Row] = []
     timings: dict[str, tuple[float, float, float, object]] = {}
-    import dealopt.sweep.engine as engine
-
-    # The default re-checks every reported deal in every scenario; the "option" row measures
-    # the probabilistic first-3-scenarios check (decision 61) in this process only.
-    cases = ((f"sweep, {n} scenarios, 1 process", 1, engine.VERIFY_POINTS),
-             (f"sweep, {n} scenarios, 2 workers", 2, engine.VERIFY_POINTS),
-             (f"sweep, {n} scenarios, 1 process, oracle in 3 (option)", 1, 3))  # fmt: skip
-    kept = engine.VERIFY_POINTS
+    cases = ((f"sweep, {n} scenarios, 1 process", 1),
+             (f"sweep, {n} scenarios, 2 workers", 2))  # fmt: skip
     reference = None
-    for case, workers, verify in cases:
-        engine.VERIFY_POINTS = verify
-        try:
-            load, cpu, wall = load1(), cpu_seconds(), time.perf_counter()
-            result = dealopt.sweep(instance, samples=n, seed=0, workers=workers)
-            timings[case] = (time.perf_counter() - wall, cpu_seconds() - cpu, load, result)
-        finally:
-            engine.VERIFY_POINTS = kept
+    for case, workers in cases:
+        load, cpu, wall = load1(), cpu_seconds(), time.perf_counter()
+        result = dealopt.sweep(instance, samples=n, seed=0, workers=workers)
+        timings[case] = (time.perf_counter() - wall, cpu_seconds() - cpu, load, result)
         outcomes = [(o.status, o.zone, o.solutions, o.nash_alignment) for o in result.outcomes]  # type: ignore[attr-defined]
         if reference is None:
             reference = outcomes
@@ -97,7 +84,7 @@ def bench_sweep(quick: bool) -> list[Row]:
         per = wall_s / n
         ratio = per_solve / per
         target, met = "", ""
-        if not quick and "option" not in case:
+        if not quick:
             target = f"< {TARGET:g} s; >= {RATIO:g}x per scenario"
             met = verdict(wall_s < TARGET and ratio >= RATIO, f"{wall_s:.1f} s, {ratio:.0f}x")
         rows.append(
