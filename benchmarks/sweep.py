@@ -68,7 +68,7 @@ def bench_sweep(quick: bool) -> list[Row]:
         load, cpu, wall = load1(), cpu_seconds(), time.perf_counter()
         result = dealopt.sweep(instance, samples=n, seed=0, workers=workers)
         timings[case] = (time.perf_counter() - wall, cpu_seconds() - cpu, load, result)
-        outcomes = [(o.status, o.zone, o.solutions, o.nash_alignment) for o in result.outcomes]  # type: ignore[attr-defined]
+        outcomes = list(result.records())  # type: ignore[attr-defined]
         if reference is None:
             reference = outcomes
         elif outcomes != reference:

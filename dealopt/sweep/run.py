@@ -18,6 +18,7 @@ from typing import Any
 
 from dealopt.spec.model import Instance
 from dealopt.sweep.engine import Engine, Outcome
+from dealopt.sweep.result import Tally
 from dealopt.sweep.scenarios import Scenarios
 
 BATCH_SECONDS = 1.0
@@ -76,10 +77,13 @@ def run(
     batch_size: int | None = None,
     progress: Progress | None = None,
     keep_frontiers: int = 0,
-) -> tuple[list[Outcome], bool, Engine | None]:
-    """Every scenario's outcome, in order; the flag says whether Ctrl-C stopped the run (then
-    the outcomes are those of the scenarios done, a prefix in scenario order); and the engine
-    of this process (None when Ctrl-C came before it was built)."""
+    keep_outcomes: int = 0,
+) -> tuple[Tally, bool, Engine | None]:
+    """Every scenario's outcome, counted in order as the batches come back (a
+    :class:`~dealopt.sweep.result.Tally`, which keeps the full outcomes of the first
+    ``keep_outcomes`` scenarios only); the flag says whether Ctrl-C stopped the run (then the
+    tally holds the scenarios done, a prefix in scenario order); and the engine of this
+    process (None when Ctrl-C came before it was built)."""
     options = {
         "backend": backend,
         "time_limit": time_limit,
@@ -88,7 +92,7 @@ def run(
     }
     token = f"{os.getpid()}-{time.time_ns()}"
     total = len(scenarios)
-    outcomes: list[Outcome] = []
+    tally = Tally(len(instance.parties), keep_outcomes)
     started = time.perf_counter()
     engine = None
     stream: Iterator[list[Outcome]] | None = None
@@ -100,19 +104,19 @@ def run(
         engine.prepare(scenarios)
         # The first scenario pays the engine's one-off preparation; the pilot after it
         # measures what one more scenario costs, to size the batches.
-        outcomes.extend(engine.run(scenarios.slice(0, 1)))
+        tally.add(engine.run(scenarios.slice(0, 1)))
         timed = time.perf_counter()
         preparation = timed - started
         pilot = scenarios.slice(1, min(1 + PILOT, total))
-        outcomes.extend(engine.run(pilot))
+        tally.add(engine.run(pilot))
         per = (time.perf_counter() - timed) / max(len(pilot), 1)
         if progress:
-            progress(len(outcomes), total)
+            progress(tally.n, total)
         if batch_size is None:
             batch_size = max(1, min(MAX_BATCH, int(BATCH_SECONDS / max(per, 1e-6))))
-        rest = list(scenarios.batches(batch_size, start=len(outcomes)))
+        rest = list(scenarios.batches(batch_size, start=tally.n))
         # A new worker process prepares its own engine: not worth it for less work than that.
-        worth = per * (total - len(outcomes)) > 2 * preparation
+        worth = per * (total - tally.n) > 2 * preparation
         # Workers get this engine, prepared (the instance checked, the feasible deals and the
         # utility polynomials built): a few megabytes pickled instead of seconds of work each.
         if client is not None:
@@ -122,14 +126,14 @@ def run(
         else:
             stream = (engine.run(b) for b in rest)
         for done in stream:
-            outcomes.extend(done)
+            tally.add(done)  # counted, then let go: memory stays flat in the scenarios
             if progress:
-                progress(len(outcomes), total)
+                progress(tally.n, total)
     except KeyboardInterrupt:
         if stream is not None:
             stream.close()  # stops the workers' batches in flight
-        return outcomes, True, engine
-    return outcomes, False, engine
+        return tally, True, engine
+    return tally, False, engine
 
 
 def _processes(
