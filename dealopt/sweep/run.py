@@ -24,6 +24,11 @@ from dealopt.sweep.scenarios import Scenarios
 BATCH_SECONDS = 1.0
 MAX_BATCH = 5000
 PILOT = 8
+PILOT_MORE = 120
+"""A second pilot when the first took under :data:`QUICK` seconds: a chunk of scenarios costs
+a fixed part (numpy calls) plus a little per scenario, and eight scenarios time mostly the
+fixed part (batches of 50 instead of thousands on the fast way)."""
+QUICK = 0.05
 Progress = Callable[[int, int], None]
 """``progress(done, total)``."""
 
@@ -110,6 +115,11 @@ def run(
         pilot = scenarios.slice(1, min(1 + PILOT, total))
         tally.add(engine.run(pilot))
         per = (time.perf_counter() - timed) / max(len(pilot), 1)
+        if per * len(pilot) < QUICK and tally.n < total:
+            more = scenarios.slice(tally.n, min(tally.n + PILOT_MORE, total))
+            again = time.perf_counter()
+            tally.add(engine.run(more))
+            per = (time.perf_counter() - again) / len(more)
         if progress:
             progress(tally.n, total)
         if batch_size is None:
