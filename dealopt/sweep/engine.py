@@ -99,6 +99,8 @@ class _Config:
     feasible: set[int] = field(default_factory=set)  # rows the oracle found feasible
     #: Reported rows' utilities as exact integer terms (-1: the status quo), see Engine._exact.
     exact: dict[int, list] = field(default_factory=dict)
+    #: Per party: the largest |coefficient × scale| of each monomial over the deals.
+    column_max: dict[int, np.ndarray] = field(default_factory=dict)
 
 
 class Engine:
@@ -401,10 +403,11 @@ class Engine:
                 return None
             # A cheap bound first (every deal's largest coefficient per monomial); the
             # per-scenario one only when that is not enough.
-            if (
-                bound.nnz
-                and float(bound.max(axis=0).toarray().ravel() @ largest) >= _SAFE
-                and ((bound @ magnitude.T).max(initial=0) >= _SAFE)
+            if k not in config.column_max:
+                column = bound.max(axis=0).toarray().ravel() if bound.nnz else largest * 0
+                config.column_max[k] = column
+            if float(config.column_max[k] @ largest) >= _SAFE and (
+                (bound @ magnitude.T).max(initial=0) >= _SAFE
             ):
                 return None
         no_deal = np.zeros((b, len(self.parties)), dtype=object)

@@ -108,9 +108,13 @@ class Tally:
     Memory is then a few hundred bytes per scenario, whatever the size of its zone.
     """
 
-    def __init__(self, parties: int, keep_outcomes: int = 0):
+    def __init__(self, parties: int, keep_outcomes: int = 0, capacity: int | None = None):
         self.parties = parties
         self.keep_outcomes = keep_outcomes
+        # With the number of scenarios known, the arrays are made once and filled in place:
+        # no copy of the whole table when it is read.
+        self.capacity = capacity
+        self._arrays: dict[str, np.ndarray] | None = None
         self.n = 0
         self.deal_keys: list[DealKey] = []
         self._deal_ids: dict[DealKey, int] = {}
@@ -168,7 +172,7 @@ class Tally:
         d_num, d_den = _exact_columns(no_deal)
         u_num, u_den = _exact_columns(utilities)
         shape = (len(outcomes), len(SOLUTION_NAMES), self.parties)
-        self._chunks.append(
+        self._store(
             {
                 "sizes": np.array(sizes, dtype=np.int64).reshape(len(outcomes), 4),
                 "status": np.array(statuses, dtype=np.int8),
@@ -184,9 +188,28 @@ class Tally:
         self._columns = None
         self.n += len(outcomes)
 
+    def _store(self, chunk: dict[str, np.ndarray]) -> None:
+        rows = len(chunk["status"])
+        if self.capacity is None or self.n + rows > self.capacity:
+            if self._arrays is not None:  # more than announced: back to joining chunks
+                self._chunks.append({k: a[: self.n] for k, a in self._arrays.items()})
+                self._arrays, self.capacity = None, None
+            self._chunks.append(chunk)
+            return
+        if self._arrays is None:
+            self._arrays = {
+                k: np.empty((self.capacity, *v.shape[1:]), dtype=v.dtype) for k, v in chunk.items()
+            }
+        for k, v in chunk.items():
+            if v.dtype == object and self._arrays[k].dtype != object:
+                self._arrays[k] = self._arrays[k].astype(object)  # a number beyond int64
+            self._arrays[k][self.n : self.n + rows] = v
+
     @property
     def columns(self) -> dict[str, np.ndarray]:
         """The per-scenario arrays, one row per scenario (see the class docstring)."""
+        if self._arrays is not None:
+            return {k: a[: self.n] for k, a in self._arrays.items()}
         if self._columns is None:
             if not self._chunks:
                 return {}
@@ -467,7 +490,8 @@ def prcc(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     from scipy.stats import rankdata
 
     keep = ~np.isnan(y)
-    x, y = x[keep], y[keep]
+    if not keep.all():  # a copy of the parameters only when rows are left out
+        x, y = x[keep], y[keep]
     m = x.shape[1]
     out = np.full(m, np.nan)
     if len(y) < 3 or np.ptp(y) == 0:
@@ -475,7 +499,11 @@ def prcc(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     varying = [j for j in range(m) if np.ptp(x[:, j]) > 0]
     if not varying:
         return out
-    ranks = np.column_stack([rankdata(x[:, j]) for j in varying] + [rankdata(y)])
+    # Filled column by column: one (scenarios × parameters) array at a time, not two.
+    ranks = np.empty((len(y), len(varying) + 1))
+    for k, j in enumerate(varying):
+        ranks[:, k] = rankdata(x[:, j])
+    ranks[:, -1] = rankdata(y)
     corr = np.corrcoef(ranks, rowvar=False)
     inv = np.linalg.pinv(corr)
     last = len(varying)
