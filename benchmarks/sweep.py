@@ -6,7 +6,7 @@
   for the per-scenario ratio (the sweep's seconds per scenario against solve's);
 * peak memory (``ru_maxrss``) of a fresh process that sweeps each of :data:`MEMORY` scenario
   counts in one process as the command line does (outcomes counted as they come back, none
-  kept whole) and writes the summary: flat in the number of scenarios when it is streamed.
+  kept whole) and writes the summary: what each more scenario costs.
 
 Targets (issue 13): 10,000 scenarios under :data:`TARGET` seconds of wall time on a 2-core
 machine; the sweep at least :data:`RATIO` times faster per scenario than calling

@@ -435,7 +435,7 @@ def sweep(
             time_limit=time_limit,
             progress=progress,
             keep_frontiers=PLOT_FRONTIERS if plot is not None else 0,
-            keep_outcomes=0,  # the outputs read the compact table: memory flat in scenarios
+            keep_outcomes=0,  # the outputs read the compact table: no deal lists kept
         )
     if client is not None:
         client.close()

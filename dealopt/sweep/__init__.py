@@ -65,8 +65,8 @@ def sweep(
     keep_outcomes
         Keep the full outcome (every frontier and zone deal) of the first that many scenarios
         as ``result.outcomes``. Every share, index and the experiments table cover every
-        scenario whatever this is: outcomes are counted as they come back, so memory stays
-        flat in the number of scenarios beyond these.
+        scenario whatever this is: outcomes are counted as they come back, so beyond these a
+        scenario costs only its compact row (docs/sweep.md).
     """
     from dealopt.sweep.result import SweepResult
     from dealopt.sweep.run import run

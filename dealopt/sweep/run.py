@@ -138,7 +138,7 @@ def run(
         else:
             stream = (engine.run(b) for b in rest)
         for done in stream:
-            tally.add(done)  # counted, then let go: memory stays flat in the scenarios
+            tally.add(done)  # counted, then let go: a compact row per scenario stays
             if progress:
                 progress(tally.n, total)
     except KeyboardInterrupt:
