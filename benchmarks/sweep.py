@@ -2,13 +2,11 @@
 
 * ``dealopt.sweep`` on :data:`SCENARIOS` Monte Carlo scenarios (seed 0), in this process
   (``workers=1``) and on two local worker processes, wall and CPU time;
-* the same in one process with the rules oracle recomputing a reported deal's utilities only in
-  the first 3 scenarios that report it (``VERIFY_POINTS = 3``, decision 61: an option measured,
-  not the default, which re-checks every scenario), side by side;
 * ``dealopt.solve`` on each of :data:`SOLVES` of the same scenarios' instances, in the same run,
   for the per-scenario ratio (the sweep's seconds per scenario against solve's);
-* peak memory (``ru_maxrss``) of a fresh process that sweeps :data:`MEMORY` scenarios in
-  one process (the full run's whole result held, as ``dealopt.sweep`` returns it).
+* peak memory (``ru_maxrss``) of a fresh process that sweeps each of :data:`MEMORY` scenario
+  counts in one process as the command line does (outcomes counted as they come back, none
+  kept whole) and writes the summary: what each more scenario costs.
 
 Targets (issue 13): 10,000 scenarios under :data:`TARGET` seconds of wall time on a 2-core
 machine; the sweep at least :data:`RATIO` times faster per scenario than calling
@@ -27,14 +25,14 @@ SCENARIOS = 10_000
 SOLVES = 200
 TARGET = 5.0
 RATIO = 100.0
-MEMORY = 100_000
-MEMORY_TARGET_GIB = 2.0  # for 10^6 scenarios (issue 13); 10^5 measured here
+MEMORY = (20_000, 100_000)
+MEMORY_TARGET_GIB = 2.0  # for 10^6 scenarios (issue 13); smaller sizes measured here
 
 _PEAK = """
 import resource, sys
 import dealopt
 instance = dealopt.load(sys.argv[1])
-dealopt.sweep(instance, samples=int(sys.argv[2]), seed=0, workers=1)
+dealopt.sweep(instance, samples=int(sys.argv[2]), seed=0, workers=1, keep_outcomes=0).text()
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
@@ -64,24 +62,14 @@ def bench_sweep(quick: bool) -> list[Row]:
     instance = dealopt.load(HELSINKI)
     rows: list[Row] = []
     timings: dict[str, tuple[float, float, float, object]] = {}
-    import dealopt.sweep.engine as engine
-
-    # The default re-checks every reported deal in every scenario; the "option" row measures
-    # the probabilistic first-3-scenarios check (decision 61) in this process only.
-    cases = ((f"sweep, {n} scenarios, 1 process", 1, engine.VERIFY_POINTS),
-             (f"sweep, {n} scenarios, 2 workers", 2, engine.VERIFY_POINTS),
-             (f"sweep, {n} scenarios, 1 process, oracle in 3 (option)", 1, 3))  # fmt: skip
-    kept = engine.VERIFY_POINTS
+    cases = ((f"sweep, {n} scenarios, 1 process", 1),
+             (f"sweep, {n} scenarios, 2 workers", 2))  # fmt: skip
     reference = None
-    for case, workers, verify in cases:
-        engine.VERIFY_POINTS = verify
-        try:
-            load, cpu, wall = load1(), cpu_seconds(), time.perf_counter()
-            result = dealopt.sweep(instance, samples=n, seed=0, workers=workers)
-            timings[case] = (time.perf_counter() - wall, cpu_seconds() - cpu, load, result)
-        finally:
-            engine.VERIFY_POINTS = kept
-        outcomes = [(o.status, o.zone, o.solutions, o.nash_alignment) for o in result.outcomes]  # type: ignore[attr-defined]
+    for case, workers in cases:
+        load, cpu, wall = load1(), cpu_seconds(), time.perf_counter()
+        result = dealopt.sweep(instance, samples=n, seed=0, workers=workers)
+        timings[case] = (time.perf_counter() - wall, cpu_seconds() - cpu, load, result)
+        outcomes = list(result.records())  # type: ignore[attr-defined]
         if reference is None:
             reference = outcomes
         elif outcomes != reference:
@@ -97,7 +85,7 @@ def bench_sweep(quick: bool) -> list[Row]:
         per = wall_s / n
         ratio = per_solve / per
         target, met = "", ""
-        if not quick and "option" not in case:
+        if not quick:
             target = f"< {TARGET:g} s; >= {RATIO:g}x per scenario"
             met = verdict(wall_s < TARGET and ratio >= RATIO, f"{wall_s:.1f} s, {ratio:.0f}x")
         rows.append(
@@ -130,13 +118,13 @@ def bench_sweep(quick: bool) -> list[Row]:
             note=f"{per_solve * 1000:.0f} ms per scenario",
         )
     )
-    if not quick:
+    for size in () if quick else MEMORY:
         load = load1()
-        gib, wall_s = peak_memory(MEMORY)
+        gib, wall_s = peak_memory(size)
         rows.append(
             Row(
                 "sweep",
-                f"peak memory, {MEMORY:,} scenarios, fresh process",
+                f"peak memory, {size:,} scenarios, fresh process",
                 backend="fast",
                 repeats=1,
                 median_s=wall_s,

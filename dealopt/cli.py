@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -432,7 +431,7 @@ def sweep(
     client = None
     if scheduler is not None:
         client = _dask_client(scheduler)
-    with _sweep_progress() as progress:
+    with _progress(None) as progress:  # --time-limit is per scenario: no command deadline
         result = run(
             instance,
             samples=samples,
@@ -445,6 +444,7 @@ def sweep(
             time_limit=time_limit,
             progress=progress,
             keep_frontiers=PLOT_FRONTIERS if plot is not None else 0,
+            keep_outcomes=0,  # the outputs read the compact table: no deal lists kept
         )
     if client is not None:
         client.close()
@@ -481,24 +481,6 @@ def _dask_client(address: str):
         return Client(address, timeout="10s")
     except (OSError, TimeoutError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-
-
-@contextmanager
-def _sweep_progress() -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on a terminal (scenarios done, time left); nothing in a pipe."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, transient=True) as bar:
-        task = bar.add_task("scenarios", total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -71,6 +71,8 @@ class Progress:
         self.deadline = deadline or Deadline()
         self.listener = listener
         self.current = ""
+        # The first count of the current phase (elapsed seconds, count): the rate's start.
+        self._counted: tuple[float, int] | None = None
 
     @classmethod
     def of(cls, progress: Progress | None, time_limit: float | None) -> Progress:
@@ -89,11 +91,26 @@ class Progress:
     def phase(self, name: str, detail: str = "") -> None:
         """Enter phase ``name`` ("searching the frontier", "explaining: backbone", ...)."""
         self.current = name
+        self._counted = None
         self._tell(detail)
 
     def note(self, detail: str) -> None:
         """Say how far the current phase is ("12 frontier points, 40 solver calls")."""
         self._tell(detail)
+
+    def count(self, done: int, total: int, unit: str = "scenarios") -> None:
+        """Say how many of ``total`` items the current phase has done, and about how long the
+        rest will take at the rate since its first count ("1,200 of 10,000 scenarios, about
+        4 s left")."""
+        now = self.deadline.elapsed()
+        if self._counted is None:
+            self._counted = (now, done)
+        since, first = self._counted
+        detail = f"{done:,} of {total:,} {unit}"
+        if done > first and now > since and done < total:
+            left = (total - done) * (now - since) / (done - first)
+            detail += f", about {left:.0f} s left"
+        self.note(detail)
 
     def frontier(self, points: int, calls: int, elapsed: float) -> None:
         """The frontier algorithms' callback (``progress(points, calls, elapsed)``)."""

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from fractions import Fraction
+from typing import Any
 
 Vector = Sequence[Fraction]
 
@@ -109,3 +110,59 @@ SOLUTIONS: dict[str, Callable[..., int | None]] = {
     "egalitarian": egalitarian,
     "utilitarian": utilitarian,
 }
+
+
+def two_party_solutions(u: Any, valid: Any, d: Any) -> dict[str, Any] | None:
+    """The four solutions of many two-party zones at once, in numpy: the same criteria and
+    tie-breaks as the functions above (no ``among``), in exact integer arithmetic.
+
+    ``u``: ``(zones, points, 2)`` int64 utility vectors, each zone's points in the given order
+    and padded; ``valid``: ``(zones, points)`` which are points; ``d``: ``(zones, 2)`` int64.
+    Returns each solution's index per zone (-1 for an empty zone), or None when a product
+    could leave int64 (the caller then uses the functions above)."""
+    import numpy as np
+
+    g = u - d[:, None, :]
+    if g.size and int(np.abs(np.where(valid[:, :, None], g, 0)).max()) ** 2 >= 2**62:
+        return None
+    g0, g1 = g[:, :, 0], g[:, :, 1]
+    total = u[:, :, 0] + u[:, :, 1]
+    low, high = np.minimum(g0, g1), np.maximum(g0, g1)
+    # Kalai-Smorodinsky's ratio min_i g_i / span_i as a fraction (numerator, denominator > 0):
+    # the party with the smaller ratio, 1 when no party's ideal exceeds its no-deal value.
+    ideal = np.where(valid[:, :, None], u, np.iinfo(np.int64).min).max(axis=1)
+    span = ideal - d
+    s0, s1 = span[:, 0:1], span[:, 1:2]
+    first = (s0 > 0) & ((s1 <= 0) | (g0 * s1 <= g1 * s0))
+    second = (s1 > 0) & ~first
+    num = np.where(first, g0, np.where(second, g1, 1))
+    den = np.where(first, s0, np.where(second, s1, 1))
+
+    def keep_top(tied, key):
+        top = np.where(tied, key, np.iinfo(np.int64).min).max(axis=1, keepdims=True)
+        return tied & (key == top)
+
+    def leximin(tied):
+        return keep_top(keep_top(tied, low), high)
+
+    def ratio_top(tied):
+        best_num = np.zeros(len(tied), dtype=np.int64)
+        best_den = np.ones(len(tied), dtype=np.int64)
+        found = np.zeros(len(tied), dtype=bool)
+        for z in range(tied.shape[1]):
+            at = tied[:, z]
+            better = at & (~found | (num[:, z] * best_den > best_num * den[:, z]))
+            best_num = np.where(better, num[:, z], best_num)
+            best_den = np.where(better, den[:, z], best_den)
+            found |= at
+        return tied & (num * best_den[:, None] == best_num[:, None] * den)
+
+    def index(tied):
+        return np.where(tied.any(axis=1), tied.argmax(axis=1), -1)
+
+    return {
+        "nash": index(leximin(keep_top(keep_top(valid, g0 * g1), total))),
+        "kalai_smorodinsky": index(leximin(keep_top(ratio_top(valid), total))),
+        "egalitarian": index(leximin(keep_top(keep_top(valid, low), total))),
+        "utilitarian": index(leximin(keep_top(keep_top(valid, total), low))),
+    }

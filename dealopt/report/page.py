@@ -53,7 +53,7 @@ def report_page(
         from dealopt.sweep import sweep as run_sweep
 
         progress.phase("sweeping the uncertain numbers")
-        robustness = run_sweep(instance, samples=sweep_samples, seed=0)
+        robustness = run_sweep(instance, samples=sweep_samples, seed=0, progress=progress)
     progress.phase("sampling feasible deals for the plot")
     sample = feasible_sample(instance, CLOUD_SIZE, deadline=progress.deadline)
     progress.phase("writing the page")

@@ -47,7 +47,7 @@ def sweep_to_dict(result: SweepResult) -> dict[str, Any]:
     p, lo, hi = result.zone_probability
     parties = list(result.parties)
     scenarios = []
-    for row, o in enumerate(result.outcomes):
+    for row, o in enumerate(result.records()):
         solutions: dict[str, Any] = {}
         for name in SOLUTION_NAMES:
             s = o.solutions[name]
@@ -67,7 +67,7 @@ def sweep_to_dict(result: SweepResult) -> dict[str, Any]:
                 "status": o.status,
                 "frontier_size": o.frontier_size,
                 "zone_size": o.zone_size,
-                "zone_deals": len(o.zone),
+                "zone_deals": o.zone_deals,
                 "no_deal": {q: json_number(d) for q, d in zip(parties, o.no_deal, strict=True)},
                 "nash_alignment": o.nash_alignment,
                 "solutions": solutions,
@@ -183,7 +183,7 @@ def experiments_frame(result: SweepResult) -> pd.DataFrame:
 
     parties = list(result.parties)
     rows = []
-    for row, o in enumerate(result.outcomes):
+    for row, o in enumerate(result.records()):
         r: dict[str, Any] = {"scenario": o.index, **_parameters(result, row)}
         r.update(status=o.status, frontier_size=o.frontier_size, zone_size=o.zone_size)
         for q, d in zip(parties, o.no_deal, strict=True):
@@ -285,7 +285,7 @@ def sweep_figure(result: SweepResult, top: int = 10) -> Figure:
     # A Figure directly, not pyplot (as report.plot): no GUI backend is touched.
     from matplotlib.figure import Figure
 
-    frontiers = [o.frontier_points for o in result.outcomes if o.frontier_points]
+    frontiers = [points for points in result.tally.frontiers if points]
     own = result.extra.get("frontier") if result.extra else None
     overlay = bool(frontiers or own) and len(result.parties) == 2
     fig = Figure(figsize=(19 if overlay else 13, 5.5), layout="constrained")

@@ -119,10 +119,12 @@ Number = Fraction | Poly
 
 
 class _Unknowns:
-    """Where the unknowns are: number path -> index."""
+    """Where the unknowns are: number path -> index; ``products`` remembers each
+    ``weight × score`` polynomial by (party, issue, value), for many deals of one instance."""
 
     def __init__(self, index: Mapping[str, int]):
         self.index = index
+        self.products: dict[tuple[str, str, object], Poly] = {}
 
     def get(self, path: str, written: object) -> Number:
         k = self.index.get(path)
@@ -173,19 +175,24 @@ class _Symbolic(_Evaluation):
         if key in self.cache:
             return self.cache[key]
         inst, u = self.env.instance, self.unknowns
-        total: Number = Fraction(0)
+        sums: dict[Monomial, Fraction] = {}
         interest = inst.interests.get(party)
         if interest is not None:
             for issue, weight in interest.weights.items():
-                w = u.get(f"interests.{party}.weights.{issue}", weight)
                 value = self.deal[issue]
-                if interest.scores.get(issue) == LINEAR:
-                    s: Number = Fraction(value)  # type: ignore[arg-type]
-                else:
-                    s = u.get(
-                        f"interests.{party}.scores.{issue}.{value}", interest.score(issue, value)
-                    )
-                total = total + w * s
+                product = u.products.get((party, issue, value))
+                if product is None:
+                    w = u.get(f"interests.{party}.weights.{issue}", weight)
+                    if interest.scores.get(issue) == LINEAR:
+                        s: Number = Fraction(value)  # type: ignore[arg-type]
+                    else:
+                        path = f"interests.{party}.scores.{issue}.{value}"
+                        s = u.get(path, interest.score(issue, value))
+                    product = u.products[(party, issue, value)] = Poly.of(w * s)
+                # Summed in place: one dictionary per utility, not one per addition.
+                for m, c in product.terms.items():
+                    sums[m] = sums[m] + c if m in sums else c
+        total: Number = Poly(sums)
         for k, term in enumerate(self.env.terms.get(party, ())):
             if term.when is None or self.cond(term.when):
                 if isinstance(term.value, ast.Number):
@@ -199,13 +206,21 @@ class _Symbolic(_Evaluation):
 
 
 def utility_polynomials(
-    checked: CheckedInstance, deal: Deal, unknowns: Mapping[str, int]
+    checked: CheckedInstance, deal: Deal, unknowns: Mapping[str, int] | _Unknowns
 ) -> dict[str, Poly]:
     """Every party's utility of ``deal`` as a polynomial in the unknowns (number path ->
-    index). Raises TypeError when a condition reads an unknown (check with
-    :func:`unknowns_read` first)."""
-    run = _Symbolic(checked, deal, _Unknowns(unknowns))
+    index; or :func:`unknowns`, shared by many deals of ``checked``, which remembers the
+    ``weight × score`` products). Raises TypeError when a condition reads an unknown (check
+    with :func:`unknowns_read` first)."""
+    table = unknowns if isinstance(unknowns, _Unknowns) else _Unknowns(unknowns)
+    run = _Symbolic(checked, deal, table)
     return {p: Poly.of(run.utility(p)) for p in checked.instance.parties}
+
+
+def unknowns(index: Mapping[str, int]) -> _Unknowns:
+    """Unknowns (number path -> index) to share between :func:`utility_polynomials` calls on
+    one checked instance (the numbers of its tables must not change in between)."""
+    return _Unknowns(index)
 
 
 def unknowns_read(checked: CheckedInstance, expr: ast.Expr) -> set[str]:

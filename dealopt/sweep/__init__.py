@@ -33,6 +33,7 @@ def sweep(
     batch_size: int | None = None,
     progress: Any = None,
     keep_frontiers: int = 0,
+    keep_outcomes: int = 10_000,
 ) -> Any:
     """Solve many scenarios of ``instance`` exactly and sum them up (a :class:`SweepResult`).
 
@@ -55,10 +56,17 @@ def sweep(
         For scenarios solved one by one (``time_limit`` per scenario; one that hits it is
         ``partial``). ``fast=False`` solves every scenario with ``dealopt.solve``.
     progress
-        Called as ``progress(done, total)``.
+        A :class:`dealopt.progress.Progress`: told the phase (preparing, then scenarios) and
+        the scenarios done with the time left (what the command line's bar shows); or any
+        callable, called as ``progress(done, total)``.
     keep_frontiers
         Keep the frontier points of the first that many scenarios, and compute the frontier
         of the file's own numbers, for the picture of the frontiers overlaid.
+    keep_outcomes
+        Keep the full outcome (every frontier and zone deal) of the first that many scenarios
+        as ``result.outcomes``. Every share, index and the experiments table cover every
+        scenario whatever this is: outcomes are counted as they come back, so beyond these a
+        scenario costs only its compact row (docs/sweep.md).
     """
     from dealopt.sweep.result import SweepResult
     from dealopt.sweep.run import run
@@ -82,7 +90,8 @@ def sweep(
             )
         table, source = sample(instance.uncertainty, samples, method, seed), "sampled"
     started = time.perf_counter()
-    outcomes, interrupted, engine = run(
+    told = _told(progress)
+    tally, interrupted, engine = run(
         instance,
         table,
         workers=workers,
@@ -91,8 +100,9 @@ def sweep(
         time_limit=time_limit,
         fast=fast,
         batch_size=batch_size,
-        progress=progress,
+        progress=told,
         keep_frontiers=keep_frontiers,
+        keep_outcomes=keep_outcomes,
     )
     # None without a status quo: the outputs then list every option of a deal
     sq = dict(instance.status_quo) if instance.has_status_quo else None
@@ -107,8 +117,8 @@ def sweep(
         instance_name=instance.name,
         parties={p: instance.parties[p].label for p in instance.parties},
         issues=tuple(instance.issues),
-        scenarios=table.slice(0, len(outcomes)),
-        outcomes=tuple(outcomes),
+        scenarios=table.slice(0, tally.n),
+        tally=tally,
         requested=len(table),
         interrupted=interrupted,
         method=method if source == "sampled" else None,
@@ -118,6 +128,25 @@ def sweep(
         seconds=time.perf_counter() - started,
         extra=extra,
     )
+
+
+def _told(progress: Any) -> Any:
+    """``progress(done, total)`` for the runner: a :class:`~dealopt.progress.Progress` is told
+    the phases and counts (the preparation first: the first count comes after it)."""
+    from dealopt.progress import Progress
+
+    if not isinstance(progress, Progress):
+        return progress
+    progress.phase("sweep: preparing", "feasible deals, utility polynomials")
+    started = [False]
+
+    def count(done: int, total: int) -> None:
+        if not started[0]:
+            started[0] = True
+            progress.phase("sweep")
+        progress.count(done, total)
+
+    return count
 
 
 class _Face(types.ModuleType):

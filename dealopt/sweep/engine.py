@@ -31,7 +31,7 @@ from dealopt.analysis.alignments import structure, words
 from dealopt.analysis.bargaining import SOLUTIONS
 from dealopt.errors import OracleRejectedError
 from dealopt.result import SOLUTION_NAMES
-from dealopt.rules.check import check, renumbered
+from dealopt.rules.check import check
 from dealopt.rules.oracle import Oracle, utility
 from dealopt.spec.model import Instance, Value
 from dealopt.spec.uncertainty import apply, number_paths
@@ -44,12 +44,9 @@ FAST_MAX_FEASIBLE = 200_000
 """The most feasible deals the fast way holds per red-line configuration."""
 _SAFE = 2.0**62
 DEFAULT_CAP = 1000
-VERIFY_POINTS = math.inf
-"""Scenarios in which the oracle recomputes a reported deal's utilities before its utility
-polynomials are trusted for that deal: every one. The project's rule is that every reported
-deal is re-checked by the rules oracle; a finite count (3 measured) is only a probabilistic
-confirmation (decision 61)."""
 """Deals listed per zone point on the solve way (``all_deals_cap``)."""
+CHUNK_CELLS = 1 << 20
+"""Scenarios × deals × parties per numpy chunk of the frontier filter (8 MB of int64)."""
 
 
 @dataclass(frozen=True)
@@ -100,8 +97,10 @@ class _Config:
     no_deal: list  # per party: ("param", j) | ("const", int) | ("poly", CSR row)
     scale: int
     feasible: set[int] = field(default_factory=set)  # rows the oracle found feasible
-    #: Rows whose utility polynomials the oracle confirmed in this many distinct scenarios.
-    verified: dict[int, int] = field(default_factory=dict)
+    #: Reported rows' utilities as exact integer terms (-1: the status quo), see Engine._exact.
+    exact: dict[int, list] = field(default_factory=dict)
+    #: Per party: the largest |coefficient × scale| of each monomial over the deals.
+    column_max: dict[int, np.ndarray] = field(default_factory=dict)
 
 
 class Engine:
@@ -137,7 +136,13 @@ class Engine:
         # A deal's utility polynomials do not depend on the red lines in force: built once,
         # shared by every configuration the deal is feasible in.
         self._polys: dict[DealKey, dict] = {}
-        self._known = frozenset(number_paths(instance))
+        written = number_paths(instance)
+        self._known = frozenset(written)
+        # The file's own numbers (a no-deal left out reads as 0: no utility reads it).
+        self._written = tuple(Fraction(written.get(p) or 0) for p in self.numbers)
+        # The Nash deal's exchange structure by the signs it compares (see _alignment_of).
+        self._signs: dict[DealKey, list] = {}
+        self._structures: dict[tuple, str] = {}
         reason = None
         if not fast:
             reason = "asked for"
@@ -173,9 +178,11 @@ class Engine:
                 for row in rows:
                     out[row] = self._solve(scenarios, row)
                 continue
-            utilities, no_deal = u
-            for k, row in enumerate(rows):
-                out[row] = self._fast(config, scenarios, row, utilities[:, k, :], no_deal[k])
+            monomials, no_deal = u
+            for row, outcome in zip(
+                rows, self._fast(config, scenarios, rows, monomials, no_deal), strict=True
+            ):
+                out[row] = outcome
         return out  # type: ignore[return-value]
 
     def prepare(self, scenarios: Scenarios) -> None:
@@ -279,14 +286,17 @@ class Engine:
         from scipy.sparse import csr_matrix
 
         from dealopt.rules.symbolic import Poly, utility_polynomials
+        from dealopt.rules.symbolic import unknowns as shared_unknowns
 
         unknowns = {p: j for j, p in enumerate(self.numbers)}
         checked = oracle.checked
+        # The tables' numbers are the file's in every configuration: products shared.
+        table = shared_unknowns(unknowns)
         polys = []
         for d in deals:
             key = self._key(d)
             if key not in self._polys:
-                self._polys[key] = utility_polynomials(checked, d, unknowns)
+                self._polys[key] = utility_polynomials(checked, d, table)
             polys.append(self._polys[key])
         no_deal_spec: list = []
         for p in self.parties:
@@ -307,8 +317,12 @@ class Engine:
         scale = 1
         every: list[Poly] = [q[p] for q in polys for p in self.parties]
         every += [x[1] for x in no_deal_spec if x[0] == "poly"]
+        seen: set[tuple[tuple[int, ...], Fraction]] = set()
         for poly in every:
             for m, c in poly.terms.items():
+                if (m, c) in seen:  # the same coefficients recur in many deals
+                    continue
+                seen.add((m, c))
                 monomials.setdefault(m, len(monomials))
                 scale = math.lcm(scale, (c / denominator(m)).denominator)
         for x in no_deal_spec:
@@ -321,14 +335,19 @@ class Engine:
             columns = [()]
             monomials[()] = 0
 
+        scaled: dict[tuple[tuple[int, ...], Fraction], int] = {}
+
         def matrix(rows: Sequence[Poly]):
             data, ri, ci, fl = [], [], [], []
             for r, poly in enumerate(rows):
                 for m, c in poly.terms.items():
-                    v = c * scale / denominator(m)
-                    assert v.denominator == 1
-                    data.append(int(v.numerator))
-                    fl.append(abs(float(v.numerator)))
+                    x = scaled.get((m, c))
+                    if x is None:
+                        v = c * scale / denominator(m)
+                        assert v.denominator == 1
+                        x = scaled[(m, c)] = int(v.numerator)
+                    data.append(x)
+                    fl.append(abs(float(x)))
                     ri.append(r)
                     ci.append(monomials[m])
             big = max((abs(x) for x in data), default=0) >= 2**62
@@ -364,24 +383,33 @@ class Engine:
     def _utilities(
         self, config: _Config, scenarios: Scenarios, rows: list[int]
     ) -> tuple[np.ndarray, np.ndarray] | None:
-        """Utilities × scale, ``(deals, scenarios, parties)``, and no-deal values × scale,
-        ``(scenarios, parties)``, as exact int64; None when int64 could overflow."""
+        """The monomials' values, ``(scenarios, monomials)``, and the no-deal values × scale,
+        ``(scenarios, parties)``, as exact int64; None when a utility × scale could leave
+        int64 (each deal's is then ``Σ |coefficient| × |monomial|`` at most: bounded here)."""
         values = scenarios.values[rows]
         b = len(rows)
-        monomial_values = np.ones((len(config.monomials), b), dtype=np.int64)
-        magnitude = np.ones((len(config.monomials), b), dtype=float)
+        monomial_values = np.ones((b, len(config.monomials)), dtype=np.int64)
+        magnitude = np.ones((b, len(config.monomials)), dtype=float)
         for k, m in enumerate(config.monomials):
             for j in m:
-                monomial_values[k] *= values[:, j]
-                magnitude[k] *= np.abs(values[:, j].astype(float))
+                monomial_values[:, k] *= values[:, j]
+                magnitude[:, k] *= np.abs(values[:, j].astype(float))
         if magnitude.size and magnitude.max() >= _SAFE:
             return None
-        out = np.zeros((len(config.deals), b, len(self.parties)), dtype=np.int64)
+        largest = magnitude.max(axis=0, initial=0)
         for k in range(len(self.parties)):
-            exact = config.matrices[k]
-            if exact is None or (config.bounds[k] @ magnitude).max(initial=0) >= _SAFE:
+            exact, bound = config.matrices[k], config.bounds[k]
+            if exact is None:
                 return None
-            out[:, :, k] = exact @ monomial_values
+            # A cheap bound first (every deal's largest coefficient per monomial); the
+            # per-scenario one only when that is not enough.
+            if k not in config.column_max:
+                column = bound.max(axis=0).toarray().ravel() if bound.nnz else largest * 0
+                config.column_max[k] = column
+            if float(config.column_max[k] @ largest) >= _SAFE and (
+                (bound @ magnitude.T).max(initial=0) >= _SAFE
+            ):
+                return None
         no_deal = np.zeros((b, len(self.parties)), dtype=object)
         for k, spec in enumerate(config.no_deal):
             if spec[0] == "const":
@@ -392,85 +420,305 @@ class Engine:
                 no_deal[:, k] = [int(v) * factor for v in values[:, j]]
             else:
                 exact, bound = spec[1], spec[2]
-                if exact is None or (bound @ magnitude).max(initial=0) >= _SAFE:
+                if exact is None or (bound @ magnitude.T).max(initial=0) >= _SAFE:
                     return None
-                no_deal[:, k] = [int(v) for v in (exact @ monomial_values)[0]]
+                no_deal[:, k] = [int(v) for v in (exact @ monomial_values.T)[0]]
         if b and max(abs(int(x)) for x in no_deal.ravel()) >= _SAFE:
             return None
-        return out, no_deal
+        return monomial_values, np.array(no_deal.tolist(), dtype=np.int64).reshape(b, -1)
 
     def _fast(
         self,
         config: _Config,
         scenarios: Scenarios,
-        row: int,
-        u: np.ndarray,
-        d: Sequence[int],
-    ) -> Outcome:
-        index = scenarios.first + row
-        scale = config.scale
-        d = [int(x) for x in d]
+        rows: list[int],
+        monomials: np.ndarray,
+        d64: np.ndarray,
+    ) -> list[Outcome]:
+        """The outcomes of scenarios ``rows`` of one red-line configuration from their
+        monomials' values and no-deal values × scale (exact int64, see :meth:`_utilities`):
+        per chunk of scenarios, the utilities as one integer matrix product per party and
+        the frontier, zone and solutions at once in numpy, then each scenario's outcome."""
+        out: list[Outcome] = []
         if len(config.deals) == 0:
-            return self._empty(index, "no-feasible-deal", d, scale)
-        mask = nondominated_rows(u)
-        rows = np.flatnonzero(mask)
-        frontier_points = _points(u, rows)
-        acceptable = np.all(u[rows] >= np.array(d, dtype=object).astype(np.int64), axis=1)
-        zone_rows = rows[acceptable]
-        zone_points = _points(u, zone_rows)
-        frontier = tuple(config.keys[i] for i in rows)
-        zone = tuple(config.keys[i] for i in zone_rows)
-        if not zone_points:
-            status = "no-acceptable-deal"
-            solutions: dict[str, Solution | None] = dict.fromkeys(SOLUTION_NAMES)
-            instance = None
-        else:
-            status = "complete"
-            vectors = [[int(x) for x in u[first]] for first in zone_points]
-            instance = self.scenario_instance(scenarios, row)
-            oracle: Oracle | None = None
-            solutions = {}
-            seen: dict[int, Solution] = {}
-            for name in SOLUTION_NAMES:
-                k = SOLUTIONS[name](vectors, d)
-                first = zone_points[k]  # type: ignore[index]
-                if first not in seen:
-                    if config.verified.get(first, 0) < VERIFY_POINTS and oracle is None:
-                        oracle = Oracle(renumbered(config.oracle.checked, instance))
-                    seen[first] = self._checked(config, oracle, first, vectors[k], scale)  # type: ignore[index]
-                solutions[name] = seen[first]
-            if oracle is not None:
-                for p, x in zip(self.parties, d, strict=True):
-                    if oracle.no_deal(p) != Fraction(x, scale):
-                        raise OracleRejectedError(f"the sweep's no-deal value of {p} is wrong")
-        nash = solutions["nash"]
-        return Outcome(
-            index=index,
-            status=status,
-            frontier_size=len(frontier_points),
-            frontier_points=tuple(
-                tuple(Fraction(int(x), scale) for x in u[k]) for k in frontier_points
+            return [
+                self._empty(scenarios.first + r, "no-feasible-deal", d64[k].tolist(), config.scale)
+                for k, r in enumerate(rows)
+            ]
+        values = scenarios.values[rows].tolist()
+        # A chunk's arrays are scenarios x deals x parties int64: bounded to a few megabytes.
+        chunk = max(1, CHUNK_CELLS // max(1, len(config.deals) * len(self.parties)))
+        for start in range(0, len(rows), chunk):
+            stop = min(start + chunk, len(rows))
+            u = np.empty((stop - start, len(config.deals), len(self.parties)), dtype=np.int64)
+            for k, matrix in enumerate(config.matrices):
+                u[:, :, k] = (matrix @ monomials[start:stop].T).T
+            d = d64[start:stop]
+            done = None
+            if len(self.parties) == 2:
+                done = self._two(config, scenarios, rows[start:stop], values[start:stop], u, d)
+            if done is None:
+                done = [
+                    self._one(config, scenarios, rows[start + c], values[start + c], u[c], d[c])
+                    for c in range(stop - start)
+                ]
+            out.extend(done)
+        return out
+
+    def _two(
+        self,
+        config: _Config,
+        scenarios: Scenarios,
+        rows: list[int],
+        values: list[list[int]],
+        u: np.ndarray,
+        d: np.ndarray,
+    ) -> list[Outcome] | None:
+        """Two parties, a chunk of scenarios at once: frontier, zone and the four bargaining
+        solutions in numpy (:func:`dealopt.analysis.bargaining.two_party_solutions`); None
+        when an integer product could leave int64."""
+        from dealopt.analysis.bargaining import two_party_solutions
+
+        c_n = u.shape[0]
+        columns = np.flatnonzero(_candidates(u))
+        v = u[:, columns, :]
+        order, on, same, first, s0, s1 = _sorted_frontier(v)
+        point = on & ~same  # each frontier point once, where its run of equal deals starts
+        ok = (s0 >= d[:, 0:1]) & (s1 >= d[:, 1:2])
+        zone_point = point & ok
+        width = max(1, int(zone_point.sum(axis=1).max(initial=0)))
+        at, place = np.nonzero(zone_point)
+        slot = (np.cumsum(zone_point, axis=1) - 1)[at, place]
+        spot = np.zeros((c_n, width), dtype=np.intp)
+        valid = np.zeros((c_n, width), dtype=bool)
+        spot[at, slot] = place
+        valid[at, slot] = True
+        zu = np.stack(
+            [np.take_along_axis(s0, spot, axis=1), np.take_along_axis(s1, spot, axis=1)], axis=2
+        )
+        chosen = two_party_solutions(zu, valid, d)
+        if chosen is None:
+            return None
+        # Every deal attaining a frontier (zone) point, in enumeration order per scenario.
+        deal_of = columns[order]
+        frontier_mask = np.zeros(u.shape[:2], dtype=bool)
+        zone_mask = np.zeros(u.shape[:2], dtype=bool)
+        fa, fp = np.nonzero(on)
+        frontier_mask[fa, deal_of[fa, fp]] = True
+        zone_mask[fa, deal_of[fa, fp]] = ok[fa, fp]
+        fa, fr = np.nonzero(frontier_mask)
+        f_cut = np.searchsorted(fa, np.arange(c_n + 1)).tolist()
+        in_zone = zone_mask[fa, fr].tolist()
+        fr_list = fr.tolist()
+        sizes = point.sum(axis=1).tolist()
+        zone_sizes = zone_point.sum(axis=1).tolist()
+        # Each solution's sorted place, deal (the first in enumeration order) and utilities.
+        take = np.arange(c_n)
+        picked = {}
+        for name in SOLUTION_NAMES:
+            j = spot[take, np.maximum(chosen[name], 0)]
+            picked[name] = list(
+                zip(
+                    columns[first[take, j]].tolist(),
+                    s0[take, j].tolist(),
+                    s1[take, j].tolist(),
+                    strict=True,
+                )
             )
-            if index < self.keep_frontiers
-            else None,
-            zone_size=len(zone_points),
+        d_list = d.tolist()
+        keys = config.keys
+        out = []
+        for c in range(c_n):
+            lo, hi = f_cut[c], f_cut[c + 1]
+            deal_rows = fr_list[lo:hi]
+            flags = in_zone[lo:hi]
+            solutions: dict[str, Solution | None] = {}
+            seen: dict[int, Solution] = {}
+            if zone_sizes[c] == 0:
+                solutions = dict.fromkeys(SOLUTION_NAMES)
+            else:
+                self._check_no_deal(config, values[c], d_list[c])
+                for name in SOLUTION_NAMES:
+                    deal_row, x0, x1 = picked[name][c]
+                    if deal_row not in seen:
+                        seen[deal_row] = self._checked(config, deal_row, (x0, x1), values[c])
+                    solutions[name] = seen[deal_row]
+            index = scenarios.first + rows[c]
+            points = None
+            if index < self.keep_frontiers:
+                scale = config.scale
+                points = tuple(
+                    (Fraction(int(s0[c, j]), scale), Fraction(int(s1[c, j]), scale))
+                    for j in np.flatnonzero(point[c]).tolist()
+                )
+            out.append(
+                self._outcome(
+                    config,
+                    scenarios,
+                    rows[c],
+                    values[c],
+                    sizes[c],
+                    zone_sizes[c],
+                    tuple(keys[r] for r in deal_rows),
+                    tuple(keys[r] for r, z in zip(deal_rows, flags, strict=True) if z),
+                    solutions,
+                    d_list[c],
+                    points,
+                )
+            )
+        return out
+
+    def _outcome(
+        self,
+        config: _Config,
+        scenarios: Scenarios,
+        row: int,
+        values: list[int],
+        frontier_size: int,
+        zone_size: int,
+        frontier: tuple[DealKey, ...],
+        zone: tuple[DealKey, ...],
+        solutions: dict[str, Solution | None],
+        d: list[int],
+        points: tuple | None,
+    ) -> Outcome:
+        return Outcome(
+            index=scenarios.first + row,
+            status="complete" if zone_size else "no-acceptable-deal",
+            frontier_size=frontier_size,
+            frontier_points=points,
+            zone_size=zone_size,
             frontier=frontier,
             zone=zone,
             solutions=solutions,
-            nash_alignment=None
-            if nash is None or instance is None
-            else self._alignment(instance, nash.deal),
-            no_deal=tuple(Fraction(x, scale) for x in d),
+            nash_alignment=self._alignment_of(scenarios, row, values, solutions["nash"]),
+            no_deal=tuple(Fraction(x, config.scale) for x in d),
             way="fast",
         )
 
+    def _one(
+        self,
+        config: _Config,
+        scenarios: Scenarios,
+        row: int,
+        values: list[int],
+        u: np.ndarray,
+        d_row: np.ndarray,
+    ) -> Outcome:
+        """One scenario in Python integers (any number of parties)."""
+        frontier_rows = np.flatnonzero(nondominated_rows(u)).tolist()
+        vectors = u[frontier_rows].tolist()
+        d = d_row.tolist()
+        first: dict[tuple[int, ...], int] = {}
+        for r, vec in zip(frontier_rows, vectors, strict=True):
+            first.setdefault(tuple(vec), r)  # rows ascend: the first deal in enumeration order
+        points = sorted(first, reverse=True)  # lexicographically descending, as the frontier
+
+        def acceptable(vec: Sequence[int]) -> bool:
+            return all(x >= y for x, y in zip(vec, d, strict=True))
+
+        zone_points = [vec for vec in points if acceptable(vec)]
+        keys = config.keys
+        solutions: dict[str, Solution | None] = dict.fromkeys(SOLUTION_NAMES)
+        if zone_points:
+            self._check_no_deal(config, values, d)
+            seen: dict[int, Solution] = {}
+            for name in SOLUTION_NAMES:
+                k = SOLUTIONS[name](zone_points, d)
+                deal_row = first[zone_points[k]]  # type: ignore[index]
+                if deal_row not in seen:
+                    seen[deal_row] = self._checked(config, deal_row, zone_points[k], values)  # type: ignore[index]
+                solutions[name] = seen[deal_row]
+        index = scenarios.first + row
+        scale = config.scale
+        zone = tuple(
+            keys[r] for r, vec in zip(frontier_rows, vectors, strict=True) if acceptable(vec)
+        )
+        return self._outcome(
+            config,
+            scenarios,
+            row,
+            values,
+            len(points),
+            len(zone_points),
+            tuple(keys[r] for r in frontier_rows),
+            zone,
+            solutions,
+            d,
+            tuple(tuple(Fraction(x, scale) for x in vec) for vec in points)
+            if index < self.keep_frontiers
+            else None,
+        )
+
+    def _exact(self, config: _Config, row: int | None) -> list:
+        """Each party's utility of deal ``row`` (None: the status quo, for the parties whose
+        no-deal value is its utility; None for the others) as integer terms
+        ``(coefficient × scale / 10^places, unknowns)``, from polynomials built afresh by the
+        oracle's own evaluator and confirmed equal to the oracle's utility at the file's own
+        numbers (once per deal and configuration in this process)."""
+        key = -1 if row is None else row
+        cached = config.exact.get(key)
+        if cached is not None:
+            return cached
+        from dealopt.rules.symbolic import utility_polynomials
+
+        unknowns = {p: j for j, p in enumerate(self.numbers)}
+        checked = config.oracle.checked
+        deal = self.instance.status_quo if row is None else config.deals[row]
+        polys = utility_polynomials(checked, deal, unknowns)
+        written = [self._written[j] for j in range(len(self.numbers))]
+        terms: list = []
+        for k, p in enumerate(self.parties):
+            if row is None and config.no_deal[k][0] != "poly":
+                terms.append(None)  # a written (or sampled) no-deal value: no polynomial
+                continue
+            poly = polys[p]
+            at_file = Fraction(0)
+            party_terms = []
+            for m, c in poly.terms.items():
+                x = c
+                for j in m:
+                    x *= written[j]
+                at_file += x
+                v = c * config.scale / 10 ** sum(self.decimals[j] for j in m)
+                if v.denominator != 1:
+                    raise OracleRejectedError("the sweep's utility scale does not fit the oracle's")
+                party_terms.append((int(v), m))
+            oracle = utility(p, deal, checked)
+            if at_file != oracle:
+                raise OracleRejectedError(
+                    f"the sweep's utility polynomial of {p} gives {at_file} at the file's own "
+                    f"numbers, the oracle {oracle}"
+                )
+            terms.append(party_terms)
+        config.exact[key] = terms
+        return terms
+
+    def _check_no_deal(self, config: _Config, values: list[int], d: list[int]) -> None:
+        """The no-deal values the scenario's zone was cut at, recomputed exactly: a written
+        (or sampled) value as written, else the status quo's utility (see :meth:`_exact`)."""
+        sq = None
+        for k, spec in enumerate(config.no_deal):
+            if spec[0] == "param":
+                want = values[spec[1]] * (config.scale // 10 ** self.decimals[spec[1]])
+            elif spec[0] == "const":
+                want = spec[1]
+            else:
+                sq = sq or self._exact(config, None)
+                want = _evaluate(sq[k], values)
+            if want != d[k]:
+                raise OracleRejectedError(
+                    f"the sweep's no-deal value of {self.parties[k]} is wrong"
+                )
+
     def _checked(
-        self, config: _Config, oracle: Oracle | None, row: int, vector: Sequence[int], scale: int
+        self, config: _Config, row: int, vector: Sequence[int], values: list[int]
     ) -> Solution:
         """The deal of ``row`` re-checked by the rules oracle: no rule or red line in force
         broken (once per deal and configuration: feasibility does not depend on the scenario
-        here), and, in the first :data:`VERIFY_POINTS` scenarios that report it (every one by
-        default), the utilities the scenario's oracle computes equal to the sweep's."""
+        here), and its utilities in this scenario recomputed exactly, in Python integers, from
+        its utility polynomials (:meth:`_exact`), independently of the batch's int64 matrix
+        product."""
         deal = config.deals[row]
         if row not in config.feasible:
             # No condition reads an uncertain number (the fast way's premise), so feasibility
@@ -481,13 +729,13 @@ class Engine:
                     f"the sweep reported a deal that breaks {broken[0].label!r}"
                 )
             config.feasible.add(row)
-        mine = tuple(Fraction(x, scale) for x in vector)
-        if config.verified.get(row, 0) < VERIFY_POINTS:
-            assert oracle is not None
-            if tuple(utility(p, deal, oracle.checked) for p in self.parties) != mine:
-                raise OracleRejectedError(f"the sweep's utilities {mine} differ from the oracle's")
-            config.verified[row] = config.verified.get(row, 0) + 1
-        return Solution(config.keys[row], mine)
+        exact = self._exact(config, row)
+        for k, x in enumerate(vector):
+            if _evaluate(exact[k], values) != x:
+                raise OracleRejectedError(
+                    f"the sweep's utility of {self.parties[k]} differs from the oracle's"
+                )
+        return Solution(config.keys[row], tuple(Fraction(x, config.scale) for x in vector))
 
     def _empty(self, index: int, status: str, d: Sequence[int], scale: int) -> Outcome:
         return Outcome(
@@ -502,6 +750,64 @@ class Engine:
             no_deal=tuple(Fraction(x, scale) for x in d),
             way="fast",
         )
+
+    def _alignment_of(
+        self, scenarios: Scenarios, row: int, values: list[int], nash: Solution | None
+    ) -> str | None:
+        """The Nash deal's alignment in words. :func:`structure` compares, for every issue the
+        deal moves and every party weighing it, ``weight × score(deal)`` with ``weight ×
+        score(status quo)``: its answer is a function of the signs of ``weight`` and of
+        ``score(deal) - score(status quo)``. Those signs are computed exactly from the
+        scenario's numbers, and the words are cached by deal and signs; a new pair is computed
+        by :func:`structure` on the scenario's own instance."""
+        if nash is None:
+            return None
+        plan = self._signs.get(nash.deal)
+        if plan is None:
+            plan = self._signs[nash.deal] = self._sign_plan(nash.deal)
+        signs = tuple(
+            _sign(_at(w, values)) * _sign_difference(_at(now, values), _at(before, values))
+            for w, now, before in plan
+        )
+        key = (nash.deal, signs)
+        said = self._structures.get(key)
+        if said is None:
+            instance = self.scenario_instance(scenarios, row)
+            said = self._structures[key] = self._alignment(instance, nash.deal)
+        return said
+
+    def _sign_plan(self, key: DealKey) -> list:
+        """Per (moved issue, party weighing it), in :func:`structure`'s order: where its
+        weight, its score of the deal's option and of the status quo's come from (a column of
+        the scenario's numbers, or a constant of the file)."""
+        column = {p: j for j, p in enumerate(self.numbers)}
+
+        def source(path: str, written: object) -> tuple:
+            j = column.get(path)
+            if j is None:
+                x = Fraction(written)  # type: ignore[arg-type]
+                return (None, x.numerator, x.denominator)
+            return (j, 0, 10 ** self.decimals[j])
+
+        plan = []
+        for name, value in zip(self.issues, key, strict=True):
+            issue = self.instance.issues[name]
+            sq = issue.status_quo
+            if value == sq:
+                continue
+            for party in self.parties:
+                interest = self.instance.interests.get(party)
+                if interest is None or name not in interest.weights:
+                    continue
+                scores = f"interests.{party}.scores.{name}"
+                plan.append(
+                    (
+                        source(f"interests.{party}.weights.{name}", interest.weights[name]),
+                        source(f"{scores}.{value}", interest.score(name, value)),
+                        source(f"{scores}.{sq}", interest.score(name, sq)),
+                    )
+                )
+        return plan
 
     # ------------------------------------------------------------------ shared
 
@@ -548,15 +854,78 @@ def nondominated_rows(u: np.ndarray) -> np.ndarray:
     return out
 
 
-def _points(u: np.ndarray, rows: np.ndarray) -> list[int]:
-    """The distinct utility vectors among ``rows``, lexicographically descending, each as the
-    first row (in enumeration order) that attains it."""
-    if len(rows) == 0:
-        return []
-    k = u.shape[1]
-    sub = u[rows]
-    order = np.lexsort((rows, *(-sub[:, j] for j in range(k - 1, -1, -1))))
-    s = sub[order]
-    first = np.ones(len(rows), dtype=bool)
-    first[1:] = np.any(s[1:] != s[:-1], axis=1)
-    return [int(rows[order[i]]) for i in np.flatnonzero(first)]
+def _candidates(u: np.ndarray) -> np.ndarray:
+    """The deals (columns of ``u``: scenarios × deals × 2, exact integers) that no anchor
+    dominates in at least one scenario. A dominated deal is on no frontier, so the rest can be
+    dropped. Any deal is a sound anchor; good ones are each scenario's best deals for either
+    party and for the sum (found in floats: only the choice of anchor is
+    approximate, the dominance test is exact)."""
+    take = np.arange(len(u))
+    f0, f1 = u[:, :, 0].astype(float), u[:, :, 1].astype(float)
+    # More weighted sums (1:2, 2:1, ...) were measured: no faster on Helsinki.
+    best = [f0.argmax(axis=1), f1.argmax(axis=1), (f0 + f1).argmax(axis=1)]
+    dominated = np.zeros(u.shape[:2], dtype=bool)
+    for k in best:
+        a = u[take, k]
+        x, y = a[:, 0:1], a[:, 1:2]
+        dominated |= (x >= u[:, :, 0]) & (y >= u[:, :, 1]) & ((x > u[:, :, 0]) | (y > u[:, :, 1]))
+    return ~dominated.all(axis=0)
+
+
+def _sorted_frontier(u: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Two parties, per scenario of ``u`` (scenarios × deals × 2, exact integers): the order
+    sorting the deals by the first utility, then the second, descending; in that order, which
+    deals attain a frontier point and which repeat the previous deal's vector; and at the start
+    of each run of equal vectors, its first deal in enumeration order (the column). As
+    :func:`nondominated_rows`: a deal is on the frontier when its second utility beats every
+    earlier deal's, and equal deals share the first one's verdict. Also the two utilities in
+    that order."""
+    c, n, _ = u.shape
+    low, high = int(u[:, :, 1].min(initial=0)), int(u[:, :, 1].max(initial=0))
+    span = high - low + 1
+    top = int(np.abs(u[:, :, 0]).max(initial=0))
+    if (top + 1) * span < 2**62:
+        # One exact int64 key instead of two: half the sorting.
+        order = np.argsort(-(u[:, :, 0] * span + (u[:, :, 1] - low)), axis=1)
+    else:
+        order = np.lexsort((-u[:, :, 1], -u[:, :, 0]), axis=-1)
+    s0 = np.take_along_axis(u[:, :, 0], order, axis=1)
+    s1 = np.take_along_axis(u[:, :, 1], order, axis=1)
+    best = np.maximum.accumulate(s1, axis=1)
+    new = np.ones((c, n), dtype=bool)
+    new[:, 1:] = s1[:, 1:] > best[:, :-1]
+    same = np.zeros((c, n), dtype=bool)
+    same[:, 1:] = (s0[:, 1:] == s0[:, :-1]) & (s1[:, 1:] == s1[:, :-1])
+    start = np.maximum.accumulate(np.where(same, 0, np.arange(n)), axis=1)
+    # The sort need not be stable: each run's first deal is the smallest column in the run.
+    first = np.zeros((c, n), dtype=np.intp)
+    if n:
+        starts = np.flatnonzero(~same.ravel())
+        first.ravel()[starts] = np.minimum.reduceat(order.ravel(), starts)
+    return order, np.take_along_axis(new, start, axis=1), same, first, s0, s1
+
+
+def _evaluate(terms: list[tuple[int, tuple[int, ...]]], values: list[int]) -> int:
+    """``Σ coefficient × Π values[j]`` in Python integers (exact, no overflow)."""
+    total = 0
+    for c, m in terms:
+        for j in m:
+            c *= values[j]
+        total += c
+    return total
+
+
+def _at(source: tuple, values: list[int]) -> tuple[int, int]:
+    """A number of a sign plan as ``(numerator, denominator)`` in this scenario."""
+    j, numerator, denominator = source
+    return (numerator if j is None else values[j], denominator)
+
+
+def _sign(x: tuple[int, int]) -> int:
+    return (x[0] > 0) - (x[0] < 0)
+
+
+def _sign_difference(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """The sign of ``a - b`` for fractions with positive denominators."""
+    diff = a[0] * b[1] - b[0] * a[1]
+    return (diff > 0) - (diff < 0)

@@ -18,11 +18,17 @@ from typing import Any
 
 from dealopt.spec.model import Instance
 from dealopt.sweep.engine import Engine, Outcome
+from dealopt.sweep.result import Tally
 from dealopt.sweep.scenarios import Scenarios
 
 BATCH_SECONDS = 1.0
 MAX_BATCH = 5000
 PILOT = 8
+PILOT_MORE = 120
+"""A second pilot when the first took under :data:`QUICK` seconds: a chunk of scenarios costs
+a fixed part (numpy calls) plus a little per scenario, and eight scenarios time mostly the
+fixed part (batches of 50 instead of thousands on the fast way)."""
+QUICK = 0.05
 Progress = Callable[[int, int], None]
 """``progress(done, total)``."""
 
@@ -76,10 +82,13 @@ def run(
     batch_size: int | None = None,
     progress: Progress | None = None,
     keep_frontiers: int = 0,
-) -> tuple[list[Outcome], bool, Engine | None]:
-    """Every scenario's outcome, in order; the flag says whether Ctrl-C stopped the run (then
-    the outcomes are those of the scenarios done, a prefix in scenario order); and the engine
-    of this process (None when Ctrl-C came before it was built)."""
+    keep_outcomes: int = 0,
+) -> tuple[Tally, bool, Engine | None]:
+    """Every scenario's outcome, counted in order as the batches come back (a
+    :class:`~dealopt.sweep.result.Tally`, which keeps the full outcomes of the first
+    ``keep_outcomes`` scenarios only); the flag says whether Ctrl-C stopped the run (then the
+    tally holds the scenarios done, a prefix in scenario order); and the engine of this
+    process (None when Ctrl-C came before it was built)."""
     options = {
         "backend": backend,
         "time_limit": time_limit,
@@ -88,8 +97,10 @@ def run(
     }
     token = f"{os.getpid()}-{time.time_ns()}"
     total = len(scenarios)
-    outcomes: list[Outcome] = []
-    started = time.perf_counter()
+    tally = Tally(len(instance.parties), keep_outcomes, capacity=total)
+    # Work is timed in this process's CPU seconds: on a loaded machine wall time would make
+    # the batches small for nothing (each costs a fixed part too).
+    started = time.process_time()
     engine = None
     stream: Iterator[list[Outcome]] | None = None
     try:
@@ -100,22 +111,29 @@ def run(
         engine.prepare(scenarios)
         # The first scenario pays the engine's one-off preparation; the pilot after it
         # measures what one more scenario costs, to size the batches.
-        outcomes.extend(engine.run(scenarios.slice(0, 1)))
-        timed = time.perf_counter()
+        tally.add(engine.run(scenarios.slice(0, 1)))
+        timed = time.process_time()
         preparation = timed - started
         # One scenario first: when it alone is worth a batch (scenarios solved one by one),
         # the rest of the pilot would run here, serially, while the workers wait.
-        outcomes.extend(engine.run(scenarios.slice(1, min(2, total))))
-        if time.perf_counter() - timed < BATCH_SECONDS:
-            outcomes.extend(engine.run(scenarios.slice(2, min(1 + PILOT, total))))
-        per = (time.perf_counter() - timed) / max(len(outcomes) - 1, 1)
+        tally.add(engine.run(scenarios.slice(1, min(2, total))))
+        quick = time.process_time() - timed < BATCH_SECONDS
+        if quick:
+            tally.add(engine.run(scenarios.slice(2, min(1 + PILOT, total))))
+        piloted = max(tally.n - 1, 1)
+        per = (time.process_time() - timed) / piloted
+        if quick and per * piloted < QUICK and tally.n < total:
+            more = scenarios.slice(tally.n, min(tally.n + PILOT_MORE, total))
+            again = time.process_time()
+            tally.add(engine.run(more))
+            per = (time.process_time() - again) / len(more)
         if progress:
-            progress(len(outcomes), total)
+            progress(tally.n, total)
         if batch_size is None:
             batch_size = max(1, min(MAX_BATCH, int(BATCH_SECONDS / max(per, 1e-6))))
-        rest = list(scenarios.batches(batch_size, start=len(outcomes)))
+        rest = list(scenarios.batches(batch_size, start=tally.n))
         # A new worker process prepares its own engine: not worth it for less work than that.
-        worth = per * (total - len(outcomes)) > 2 * preparation
+        worth = per * (total - tally.n) > 2 * preparation
         # Workers get this engine, prepared (the instance checked, the feasible deals and the
         # utility polynomials built): a few megabytes pickled instead of seconds of work each.
         if client is not None:
@@ -125,14 +143,14 @@ def run(
         else:
             stream = (engine.run(b) for b in rest)
         for done in stream:
-            outcomes.extend(done)
+            tally.add(done)  # counted, then let go: a compact row per scenario stays
             if progress:
-                progress(len(outcomes), total)
+                progress(tally.n, total)
     except KeyboardInterrupt:
         if stream is not None:
             stream.close()  # stops the workers' batches in flight
-        return outcomes, True, engine
-    return outcomes, False, engine
+        return tally, True, engine
+    return tally, False, engine
 
 
 def _processes(

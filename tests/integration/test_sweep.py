@@ -47,6 +47,47 @@ def test_helsinki_scenarios_equal_solve(helsinki):
             assert outcome.solutions[name].deal in {key(d) for d in point.all_deals}
 
 
+def test_helsinki_utility_matrices_equal_the_oracle(helsinki):
+    """Every feasible deal's utilities as the fast way computes them (polynomials from the
+    oracle's evaluator, an integer matrix product) against the rules oracle of the scenario's
+    own instance, in random scenarios and at the file's own numbers."""
+    from fractions import Fraction
+
+    import numpy as np
+
+    from dealopt.rules.oracle import Oracle, utility
+    from dealopt.spec.uncertainty import number_paths
+
+    scenarios = sample(helsinki.uncertainty, 3, "mc", seed=23)
+    written = number_paths(helsinki)
+    own = np.array(
+        [
+            [
+                int(written[p].scaleb(d))
+                for p, d in zip(scenarios.numbers, scenarios.decimals, strict=True)
+            ]
+        ]
+    )
+    scenarios = type(scenarios)(
+        scenarios.numbers,
+        scenarios.decimals,
+        np.vstack([scenarios.values, own]),
+        scenarios.red_lines,
+        np.vstack([scenarios.holds, np.ones((1, len(scenarios.red_lines)), dtype=bool)]),
+    )
+    engine = Engine(helsinki, scenarios.numbers, scenarios.decimals, scenarios.red_lines)
+    engine.prepare(scenarios)
+    for row in range(len(scenarios)):
+        dropped = scenarios.dropped(row)
+        config = engine._config(dropped)
+        monomials, _ = engine._utilities(config, scenarios, [row])
+        checked = Oracle(apply(helsinki, scenarios.numbers_of(row), dropped)).checked
+        for k, party in enumerate(helsinki.parties):
+            mine = config.matrices[k] @ monomials[0]
+            for i, deal in enumerate(config.deals):
+                assert Fraction(int(mine[i]), config.scale) == utility(party, deal, checked)
+
+
 def test_the_file_numbers_alone_give_solves_answer(helsinki, tmp_path):
     # One scenario with every number as written and every red line in force is the file.
     table = tmp_path / "t.csv"

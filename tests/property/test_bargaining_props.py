@@ -33,3 +33,44 @@ def test_criterion_by_criterion_equals_one_key_over_all_points(case):
     assert nash(points, d) == _reference(points, d, lambda u: math.prod(gains(u)), sum)
     assert egalitarian(points, d) == _reference(points, d, lambda u: min(gains(u)), sum)
     assert utilitarian(points, d) == _reference(points, d, sum, lambda u: min(gains(u)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.tuples(st.integers(-4, 4), st.integers(-4, 4)), max_size=8),
+            st.tuples(st.integers(-4, 2), st.integers(-4, 2)),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(-50, 50),
+)
+def test_two_party_solutions_at_once_equal_the_definitions(zones, padding):
+    """The sweep's numpy form of the four solutions, zone by zone, against the functions
+    (small integers: many ties; zones padded with an arbitrary number that must not count)."""
+    import numpy as np
+
+    from dealopt.analysis.bargaining import SOLUTIONS, two_party_solutions
+
+    # The zone: points at or above d (as the sweep passes them), each point once, in the
+    # frontier's order (lexicographically descending).
+    cases = []
+    for points, d in zones:
+        kept = sorted({p for p in points if p[0] >= d[0] and p[1] >= d[1]}, reverse=True)
+        cases.append((kept, d))
+    width = max(1, max(len(p) for p, _ in cases))
+    u = np.full((len(cases), width, 2), padding, dtype=np.int64)
+    valid = np.zeros((len(cases), width), dtype=bool)
+    for c, (points, _) in enumerate(cases):
+        for z, p in enumerate(points):
+            u[c, z] = p
+            valid[c, z] = True
+    d = np.array([d for _, d in cases], dtype=np.int64)
+    chosen = two_party_solutions(u, valid, d)
+    assert chosen is not None
+    for name, function in SOLUTIONS.items():
+        for c, (points, dd) in enumerate(cases):
+            want = function(points, list(dd))
+            assert chosen[name][c] == (-1 if want is None else want), (name, points, dd)

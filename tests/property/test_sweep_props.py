@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from strategies_instances import instance_data
 
 import dealopt
+from dealopt.analysis.alignments import structure, words
 from dealopt.spec.uncertainty import apply, number_paths, red_line_paths
 from dealopt.sweep.engine import Engine
 from dealopt.sweep.scenarios import Scenarios
@@ -81,3 +82,10 @@ def test_each_scenario_equals_solve(case):
             assert mine.utilities == tuple(point.utilities[p] for p in inst.parties)
             assert mine.deal in {key(d) for d in point.all_deals}
         assert outcome.no_deal == tuple(result.no_deal[p] for p in inst.parties)
+        nash = outcome.solutions["nash"]
+        # The fast way caches the Nash deal's words by the signs structure() compares.
+        said = None
+        if nash is not None:
+            deal = dict(zip(inst.issues, nash.deal, strict=True))
+            said = words(structure(one, deal), {p: p for p in inst.parties}, unmoved=False)
+        assert outcome.nash_alignment == said

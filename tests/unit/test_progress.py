@@ -99,3 +99,40 @@ def test_without_the_deadline_the_report_is_whole():
 
     page = report_page(dealopt.instance(TOY), progress=Progress(Deadline(clock=Clock())))
     assert "time limit" not in page.split("<main>")[1]
+
+
+def test_a_count_says_how_many_and_the_time_left():
+    clock = Clock()
+    said: list[str] = []
+    progress = Progress(Deadline(clock=clock), lambda phase, detail, elapsed: said.append(detail))
+    progress.phase("sweep")
+    progress.count(100, 1000)  # the rate starts here
+    clock.now += 3
+    progress.count(400, 1000)  # 300 in 3 s: 600 more take about 6 s
+    progress.count(1000, 1000)
+    assert said == ["", "100 of 1,000 scenarios", "400 of 1,000 scenarios, about 6 s left",
+                    "1,000 of 1,000 scenarios"]  # fmt: skip
+
+
+def test_the_sweep_tells_its_phases_and_counts(tmp_path):
+    # The sweep's progress goes through the same Progress as the other commands (the bar on a
+    # terminal is drawn from these phases and notes).
+    toy = {
+        "dealopt": 1,
+        "name": "toy",
+        "parties": {"a": {"no_deal": 0}, "b": {"no_deal": 2}},
+        "issues": {"x": {"options": ["p", "q", "r"]}},
+        "interests": {
+            "a": {"scores": {"x": {"p": 0, "q": 5, "r": 10}}},
+            "b": {"scores": {"x": {"p": 10, "q": 6, "r": 0}}},
+        },
+    }
+    table = tmp_path / "scenarios.csv"
+    table.write_text("parties.a.no_deal\n-1\n3\n4\n8\n", encoding="utf-8")
+    told: list[tuple[str, str]] = []
+    progress = Progress(listener=lambda phase, detail, elapsed: told.append((phase, detail)))
+    dealopt.sweep(dealopt.instance(toy), scenarios=table, progress=progress, batch_size=1)
+    assert told[0] == ("sweep: preparing", "feasible deals, utility polynomials")
+    counts = [detail for phase, detail in told if phase == "sweep" and detail]
+    assert counts[-1] == "4 of 4 scenarios"
+    assert all(re.fullmatch(r"\d of 4 scenarios(, about \d+ s left)?", c) for c in counts)

@@ -190,8 +190,8 @@ def test_kept_frontiers_for_the_picture(tmp_path):
 
 
 def test_a_wrong_utility_polynomial_is_caught_by_the_oracle(tmp_path, monkeypatch):
-    # The fast way trusts a deal's utility polynomials only once the oracle has confirmed them
-    # in the deal's first scenarios: a polynomial off by one must stop the run.
+    # A reported deal's utility polynomials are checked against the oracle's utility at the
+    # file's own numbers: a polynomial off by one must stop the run.
     import dealopt.rules.symbolic as symbolic
     from dealopt.errors import OracleRejectedError
 
@@ -207,3 +207,49 @@ def test_a_wrong_utility_polynomial_is_caught_by_the_oracle(tmp_path, monkeypatc
     table.write_text("parties.a.no_deal\n-1\n3\n", encoding="utf-8")
     with pytest.raises(OracleRejectedError):
         dealopt.sweep(dealopt.instance(TOY), scenarios=table, workers=1)
+
+
+def test_a_wrong_matrix_product_is_caught_in_the_scenario(tmp_path):
+    # Each reported deal's utilities are recomputed in every scenario, in Python integers,
+    # from polynomials built afresh: a wrong entry of the batch's integer matrix must stop
+    # the run even though the polynomials themselves are right.
+    from dealopt.errors import OracleRejectedError
+    from dealopt.sweep.engine import Engine
+
+    table = tmp_path / "scenarios.csv"
+    table.write_text("interests.a.scores.x.q\n5\n7\n", encoding="utf-8")
+    scenarios = read_table(table, dealopt.instance(TOY))
+    engine = Engine(dealopt.instance(TOY), scenarios.numbers, scenarios.decimals)
+    engine.prepare(scenarios)
+    [config] = engine._configs.values()
+    q = config.keys.index(("q",))
+    matrix = config.matrices[0].tolil()
+    matrix[q, 0] = matrix[q, 0] + 1  # a's utility of q: its coefficient of the score, off by one
+    config.matrices[0] = matrix.tocsr()
+    with pytest.raises(OracleRejectedError, match="utility of a"):
+        engine.run(scenarios)
+
+
+def test_the_nash_alignment_follows_the_signs_in_each_scenario(tmp_path):
+    # The fast way caches the Nash deal's words by the signs structure() compares (weight,
+    # and score of the deal minus score of the status quo): scenarios that flip a sign, keep
+    # it, or zero it must each get structure()'s words on their own instance.
+    from dealopt.analysis.alignments import structure, words
+    from dealopt.spec.uncertainty import apply
+
+    table = tmp_path / "scenarios.csv"
+    table.write_text(
+        "interests.a.weights.x,interests.b.scores.x.q\n"
+        "1,6\n1,12\n0.5,10\n0,6\n1,10\n2,11\n0.25,6\n",
+        encoding="utf-8",
+    )
+    toy = dealopt.instance(TOY)
+    r = dealopt.sweep(toy, scenarios=table, workers=1)
+    assert r.solve_reason is None
+    said = []
+    for row, o in enumerate(r.outcomes):
+        one = apply(toy, r.scenarios.numbers_of(row), ())
+        deal = dict(zip(toy.issues, o.solutions["nash"].deal, strict=True))
+        assert o.nash_alignment == words(structure(one, deal), {"a": "a", "b": "b"}, unmoved=False)
+        said.append(o.nash_alignment)
+    assert len(set(said)) >= 3  # the signs do change the words here
