@@ -386,6 +386,10 @@ TIGHTER = 2
 """Attempts per solve: a rounded solution that breaks the model is solved again with tighter
 feasibility tolerances (attempt 1); if it still breaks the model the session raises."""
 
+START_STEPS = 20
+"""Most rounds of one-issue changes when a start is repaired (each a batch of every neighbour);
+each round must improve the start, so this only bounds the time."""
+
 Outcome = tuple[str, Sequence[float] | None]
 """A native run: ``"optimal"``, ``"infeasible"`` or ``"limit"``, and every column's value
 (None when the run found no solution)."""
@@ -408,6 +412,7 @@ class MilpSession:
         self._options = options
         check_exact_range(model, self.name)
         self.form = linear_form(model)
+        self._evaluator: Any = None
 
     # Hooks ----------------------------------------------------------------------------------
 
@@ -471,6 +476,83 @@ class MilpSession:
             f"even at the tightest tolerances: {problem} (a dealopt bug, please report)"
         )
 
+    def _inside(
+        self, values: Sequence[int], box: Sequence[tuple[int, int]], fixed: Mapping[int, int]
+    ) -> bool:
+        """Whether the deal ``values`` meets the objective box and the assumptions (the hint
+        is a solution of an earlier solve, so the model itself is not checked here)."""
+        return all(
+            lo <= e.value(values) <= hi
+            for e, (lo, hi) in zip(self.model.objectives, box, strict=True)
+        ) and all(values[v] == x for v, x in fixed.items())
+
+    def _start(
+        self,
+        hint: Sequence[int],
+        weights: Mapping[int, int],
+        box: Sequence[tuple[int, int]],
+        fixed: Mapping[int, int],
+    ) -> tuple[int, ...] | None:
+        """A feasible start inside ``box`` near a hint outside it, or None (no start).
+
+        The previous point, the usual hint, lies outside the region the next solve asks about,
+        and HiGHS then starts without an incumbent; with presolve off that first stage was the
+        cost of exactness (decision 65). So: the best of the hint's neighbours (one issue
+        changed) that is feasible and inside the box, then hill climbing by one change at a
+        time while ``Σ weights × objectives`` improves. Deals are evaluated exactly in batches;
+        a start is only a candidate for the solver, never an answer, so this changes no result.
+        """
+        batch = self._batch()
+        if batch is None:
+            return None
+        import numpy as np
+
+        model = self.model
+        digits = deal_key(model, hint)
+        if any(d >= len(g) for d, g in zip(digits, model.choices, strict=True)):
+            return None  # not a deal: no option chosen in some group
+        base = np.asarray(digits, dtype=np.int64)
+        sizes = [len(g) for g in model.choices]
+        ks = [k for k, w in sorted(weights.items()) if w]
+        current: tuple[int, tuple[int, ...]] | None = None  # (score, values)
+        for _ in range(START_STEPS):
+            cand = np.repeat(base[None, :], sum(sizes), axis=0)
+            row = 0
+            for g, size in enumerate(sizes):
+                cand[row : row + size, g] = np.arange(size)
+                row += size
+            vals = batch.values(cand)
+            ok = batch.feasible(vals, cand)
+            objs = np.stack([e.value(cand, vals) for e in batch.objectives], axis=1)
+            for k, (lo, hi) in enumerate(box):
+                ok &= (objs[:, k] >= lo) & (objs[:, k] <= hi)
+            for v, x in fixed.items():
+                ok &= vals[:, v] == bool(x)
+            rows = np.flatnonzero(ok)
+            if not len(rows):
+                break
+            # Exact Python integers: the weights of a lexicographic solve can be large.
+            scores = [sum(weights[k] * int(o[k]) for k in ks) for o in objs[rows].tolist()]
+            i = max(range(len(rows)), key=lambda j: (scores[j], -j))
+            if current is not None and scores[i] <= current[0]:
+                break
+            best = int(rows[i])
+            current = scores[i], tuple(int(x) for x in vals[best])
+            base = cand[best]
+        return None if current is None else current[1]
+
+    def _batch(self) -> Any:
+        """The model's batch evaluator, made on first use; None when the model's variables
+        are not all functions of the deal (then no start is repaired)."""
+        if self._evaluator is None:
+            from dealopt.backends.batch import BatchEvaluator
+
+            try:
+                self._evaluator = BatchEvaluator(self.model)
+            except (UsageError, ArithmeticError):
+                self._evaluator = False
+        return self._evaluator or None
+
     def _problem(
         self,
         values: tuple[int, ...],
@@ -512,6 +594,8 @@ class MilpSession:
         if not self.form.num_cols:  # no issue and no objective: the one empty deal
             return BackendSolution(SolveStatus.OPTIMAL, (), ())
         deadline = None if time_limit is None else time.perf_counter() + time_limit
+        if hint is not None and weights and not self._inside(hint, box, fixed):
+            hint = self._start(hint, weights, box, fixed)
         stages = lexicographic_stages(weights, box, EXACT_OBJECTIVE)
         status, best = SolveStatus.OPTIMAL, None
         self._apply(box, fixed)

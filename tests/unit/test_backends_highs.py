@@ -10,7 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from test_backends_sessions import MODEL_A, build_model, lin
+from test_backends_sessions import MODEL_A, build_model, lin, values_of
 
 from dealopt.backends import Feature, SolveOptions, SolveStatus, get_backend
 from dealopt.backends.highs import _STATUS, HighsSession
@@ -284,6 +284,52 @@ def test_staged_solves_keep_the_weighted_optimum(monkeypatch):
     found = s.solve({0: big + 4, 1: 1})
     assert found.status is SolveStatus.OPTIMAL and found.objectives == (big + 1, 0)
     assert runs == [{0: 1}, {1: 1}]
+
+
+# Warm starts -------------------------------------------------------------------------------------
+
+
+def _starts(monkeypatch):
+    """Record the 0/1 values of the start each native run receives (None: no start)."""
+    native = HighsSession._run
+    starts = []
+
+    def run(self, weights, attempt, start, time_limit):
+        starts.append(None if start is None else tuple(round(x) for x in start[:10]))
+        return native(self, weights, attempt, start, time_limit)
+
+    monkeypatch.setattr(HighsSession, "_run", run)
+    return starts
+
+
+@pytest.mark.parametrize(
+    ("hint", "weights", "f1_min", "start", "best"),
+    [
+        # (0,1,1) = (15, 5) is outside f1 >= 6; of its one-issue changes only (1,1,1) =
+        # (11, 14) is feasible and inside, and no change of it does better on f0.
+        ((0, 1, 1), {0: 1}, 6, (1, 1, 1), (11, 14)),
+        # (0,0,0) is not even feasible; its one feasible change inside f1 >= 13 is (2,0,0) =
+        # (7, 13), then one change more gives (2,1,0) = (3, 16): the climb takes two steps.
+        ((0, 0, 0), {1: 1}, 13, (2, 1, 0), (3, 16)),
+        # (0,0,1) = (14, 2): the only deal with f1 >= 16 is (2,1,0), two changes away, so
+        # there is no start (a start outside the region would only cost the solver time).
+        ((0, 0, 1), {0: 1}, 16, None, (3, 16)),
+    ],
+)
+def test_a_hint_outside_the_bounds_is_repaired_into_a_feasible_start(
+    monkeypatch, hint, weights, f1_min, start, best
+):
+    # Model A's deals are tabulated by hand in test_backends_sessions.
+    starts = _starts(monkeypatch)
+    found = highs().solve(weights, bounds={1: (f1_min, None)}, hint=values_of(*hint))
+    assert found.status is SolveStatus.OPTIMAL and found.objectives == best
+    assert starts[0] == (None if start is None else values_of(*start))
+
+
+def test_a_hint_inside_the_bounds_is_the_start(monkeypatch):
+    starts = _starts(monkeypatch)
+    highs().solve({0: 1}, bounds={1: (6, None)}, hint=values_of(2, 0, 1))  # (4, 15)
+    assert starts[0] == values_of(2, 0, 1)
 
 
 # Output and imports ------------------------------------------------------------------------------
