@@ -11,6 +11,11 @@ there is one linearisation to get right:
   column choosing the side (fixed to 0 when ``b`` holds, so every deal has one column vector);
 * ``b <-> and(l)`` and ``b <-> or(l)`` as the standard rows ``b <= l_i``, ``b >= Σ l - (n-1)``
   and ``b >= l_i``, ``b <= Σ l``;
+* for products of options (an ``and`` of options of different issues, as interaction terms
+  compile), one more row per option ``a`` and issue ``B``: ``Σ_b y_ab <= x_a`` over one product
+  ``y_ab`` per option ``b`` of ``B`` (``= x_a`` when every option of ``B`` has one). Each
+  product implies ``x_a`` and its own ``x_b``, and ``B`` has one option, so the row holds for
+  every deal: it cuts no deal, only fractional points of the relaxation (decision 66);
 * one integer column per objective tied to its expression by an equality row, so per-solve
   objective bounds are column bounds and the objective is a cost vector on those columns.
 
@@ -206,6 +211,31 @@ class _FormBuilder:
             self.row(e_plus((b, m2), (z, m2)), hi + 1 - c, None, origin)
             self.row({b: 1, z: 1}, None, 1, origin)
 
+    def products(self) -> None:
+        """``Σ_b y_ab <= x_a`` (``=`` when complete) for each option ``a`` and issue ``B``
+        over ``and`` definitions of options of different issues (see the module docstring)."""
+        model = self.model
+        group_of = {v: g for g, group in enumerate(model.choices) for v in group}
+        # (a, B) -> {b: (y, definition index)}: one product per option b, the first.
+        buckets: dict[tuple[int, int], dict[int, tuple[int, int]]] = {}
+        for i, d in enumerate(model.definitions):
+            if not isinstance(d, BoolAnd) or len(d.literals) < 2:
+                continue
+            if not all(positive and v in group_of for v, positive in d.literals):
+                continue
+            for a, _ in d.literals:
+                for b, _ in d.literals:
+                    if group_of[a] != group_of[b]:
+                        buckets.setdefault((a, group_of[b]), {}).setdefault(b, (d.var, i))
+        for (a, g), products in buckets.items():
+            if len(products) < 2:  # one product: its own row y <= x_a says as much
+                continue
+            terms = dict.fromkeys((y for y, _ in products.values()), 1)
+            terms[a] = -1
+            complete = len(products) == len(model.choices[g])
+            first = min(i for _, i in products.values())
+            self.row(terms, 0 if complete else None, 0, ("definition", first))
+
     def constraint(self, i: int, c: Any) -> None:
         origin = ("constraint", i)
         if isinstance(c, Require):
@@ -232,6 +262,7 @@ def linear_form(model: CompiledModel, *, objective_columns: bool = True) -> Line
         f.row(dict.fromkeys(group, 1), 1, 1, ("choice", g))
     for i, d in enumerate(model.definitions):
         f.definition(i, d)
+    f.products()
     for i, c in enumerate(model.constraints):
         f.constraint(i, c)
     objective_cols = []

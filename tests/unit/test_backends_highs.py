@@ -99,6 +99,39 @@ def test_a_tighter_compiler_bound_tightens_the_big_m():
     assert [v[:4] for v in deals] == [(0, 1, 1, 0), (0, 1, 0, 1)]
 
 
+def test_products_of_options_get_one_row_per_option_and_issue():
+    # a in {0,1} (vars 0-1), b in {0,1,2} (vars 2-4); products v5 = a1 b0, v6 = a1 b1,
+    # v7 = a1 b2, v8 = a0 b0; v9 = a0 and not b1 is no product of options.
+    products = [(5, 1, 2), (6, 1, 3), (7, 1, 4), (8, 0, 2)]
+    model = build_model(
+        [2, 3],
+        definitions=[
+            *(BoolAnd(y, ((a, True), (b, True))) for y, a, b in products),
+            BoolAnd(9, ((0, True), (3, False))),
+        ],
+        objectives=[lin((5, 3), (6, -2), (8, 1), (9, 1))],
+    )
+    form = linear_form(model)
+    rows = [(r.terms, r.lo, r.hi) for r in form.rows if r.origin[0] == "definition"]
+    # a1 with every option of b: v5 + v6 + v7 = x_a1; b0 with every option of a: v5 + v8 =
+    # x_b0. a0, b1 and b2 have one product each: nothing to add to the three rows per "and".
+    assert (((1, -1), (5, 1), (6, 1), (7, 1)), 0, 0) in rows
+    assert (((2, -1), (5, 1), (8, 1)), 0, 0) in rows
+    assert len(rows) == 5 * 3 + 2
+    # Every row holds on every deal (values by hand): the rows cut no deal.
+    for a in range(2):
+        for b in range(3):
+            x = [0] * 10
+            x[a], x[2 + b] = 1, 1
+            for y, i, j in products:
+                x[y] = x[i] * x[j]
+            x[9] = int(a == 0 and b != 1)
+            cols = form.columns(x)
+            for r in form.rows:
+                total = sum(c * cols[v] for v, c in r.terms)
+                assert (r.lo is None or total >= r.lo) and (r.hi is None or total <= r.hi)
+
+
 def test_not_equal_is_an_exact_disjunction_with_one_side_column():
     form = linear_form(REIFIED)
     assert list(form.side_cols) == [1]  # only v5 has both sides open
