@@ -421,6 +421,9 @@ START_STEPS = 20
 """Most rounds of one-issue changes when a start is repaired (each a batch of every neighbour);
 each round must improve the start, so this only bounds the time."""
 
+START_CELLS = 1 << 24
+"""No start is repaired when one batch of neighbours (options x variables) has more cells."""
+
 Outcome = tuple[str, Sequence[float] | None]
 """A native run: ``"optimal"``, ``"infeasible"`` or ``"limit"``, and every column's value
 (None when the run found no solution)."""
@@ -544,6 +547,8 @@ class MilpSession:
             return None  # not a deal: no option chosen in some group
         base = np.asarray(digits, dtype=np.int64)
         sizes = [len(g) for g in model.choices]
+        if sum(sizes) * model.num_vars > START_CELLS:
+            return None  # a batch of every neighbour would not be cheap
         ks = [k for k, w in sorted(weights.items()) if w]
         current: tuple[int, tuple[int, ...]] | None = None  # (score, values)
         for _ in range(START_STEPS):
