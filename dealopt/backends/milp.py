@@ -13,7 +13,8 @@ there is one linearisation to get right:
   and ``b >= l_i``, ``b <= Σ l``;
 * for products of options (an ``and`` of options of different issues, as interaction terms
   compile), one more row per option ``a`` and issue ``B``: ``Σ_b y_ab <= x_a`` over one product
-  ``y_ab`` per option ``b`` of ``B`` (``= x_a`` when every option of ``B`` has one). Each
+  ``y_ab`` per option ``b`` of ``B`` (``= x_a`` when every option of ``B`` has one and each is
+  ``x_a and x_b`` alone). Each
   product implies ``x_a`` and its own ``x_b``, and ``B`` has one option, so the row holds for
   every deal: it cuts no deal, only fractional points of the relaxation (decision 66);
 * one integer column per objective tied to its expression by an equality row, so per-solve
@@ -232,7 +233,11 @@ class _FormBuilder:
                 continue
             terms = dict.fromkeys((y for y, _ in products.values()), 1)
             terms[a] = -1
-            complete = len(products) == len(model.choices[g])
+            # "=" only when each product is x_a and x_b alone: a product of three options
+            # can be 0 while x_a and x_b are 1.
+            complete = len(products) == len(model.choices[g]) and all(
+                len(model.definitions[i].literals) == 2 for _, i in products.values()
+            )
             first = min(i for _, i in products.values())
             self.row(terms, 0 if complete else None, 0, ("definition", first))
 

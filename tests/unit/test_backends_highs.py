@@ -132,6 +132,24 @@ def test_products_of_options_get_one_row_per_option_and_issue():
                 assert (r.lo is None or total >= r.lo) and (r.hi is None or total <= r.hi)
 
 
+def test_a_product_of_three_options_makes_no_equality():
+    # a, b, c in {0,1} (vars 0-1, 2-3, 4-5); v6 = a1 b0, v7 = a1 b1 c0. Every option of b has
+    # a product with a1, but on the deal (a1, b1, c1) both are 0: only v6 + v7 <= x_a1 holds.
+    model = build_model(
+        [2, 2, 2],
+        definitions=[
+            BoolAnd(6, ((1, True), (2, True))),
+            BoolAnd(7, ((1, True), (3, True), (4, True))),
+        ],
+        objectives=[lin((6, 1), (7, 1))],
+    )
+    rows = [(r.terms, r.lo, r.hi) for r in linear_form(model).rows]
+    assert (((1, -1), (6, 1), (7, 1)), None, 0) in rows
+    assert (((1, -1), (6, 1), (7, 1)), 0, 0) not in rows
+    deals, complete = highs(model).solutions(assumptions=[(1, True), (3, True)], limit=9)
+    assert complete and sorted(v[:6] for v in deals) == [(0, 1, 0, 1, 0, 1), (0, 1, 0, 1, 1, 0)]
+
+
 def test_not_equal_is_an_exact_disjunction_with_one_side_column():
     form = linear_form(REIFIED)
     assert list(form.side_cols) == [1]  # only v5 has both sides open
