@@ -79,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--anchors", type=Path, default=None, help="folder of MOIP JSON anchors")
     args = parser.parse_args(argv)
+    # Absolute: each case runs in a fresh process inside a temporary directory.
+    args.before, args.after = args.before.resolve(), args.after.resolve()
+    if args.anchors is not None:
+        args.anchors = args.anchors.resolve()
     worst = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         cases = _cases(Path(tmp), args.before, args.anchors)

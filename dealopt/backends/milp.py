@@ -11,6 +11,12 @@ there is one linearisation to get right:
   column choosing the side (fixed to 0 when ``b`` holds, so every deal has one column vector);
 * ``b <-> and(l)`` and ``b <-> or(l)`` as the standard rows ``b <= l_i``, ``b >= Σ l - (n-1)``
   and ``b >= l_i``, ``b <= Σ l``;
+* for products of options (an ``and`` of options of different issues, as interaction terms
+  compile), one more row per option ``a`` and issue ``B``: ``Σ_b y_ab <= x_a`` over one product
+  ``y_ab`` per option ``b`` of ``B`` (``= x_a`` when every option of ``B`` has one and each is
+  ``x_a and x_b`` alone). Each
+  product implies ``x_a`` and its own ``x_b``, and ``B`` has one option, so the row holds for
+  every deal: it cuts no deal, only fractional points of the relaxation (decision 66);
 * one integer column per objective tied to its expression by an equality row, so per-solve
   objective bounds are column bounds and the objective is a cost vector on those columns.
 
@@ -206,6 +212,35 @@ class _FormBuilder:
             self.row(e_plus((b, m2), (z, m2)), hi + 1 - c, None, origin)
             self.row({b: 1, z: 1}, None, 1, origin)
 
+    def products(self) -> None:
+        """``Σ_b y_ab <= x_a`` (``=`` when complete) for each option ``a`` and issue ``B``
+        over ``and`` definitions of options of different issues (see the module docstring)."""
+        model = self.model
+        group_of = {v: g for g, group in enumerate(model.choices) for v in group}
+        # (a, B) -> {b: (y, definition index)}: one product per option b, the first.
+        buckets: dict[tuple[int, int], dict[int, tuple[int, int]]] = {}
+        for i, d in enumerate(model.definitions):
+            if not isinstance(d, BoolAnd) or len(d.literals) < 2:
+                continue
+            if not all(positive and v in group_of for v, positive in d.literals):
+                continue
+            for a, _ in d.literals:
+                for b, _ in d.literals:
+                    if group_of[a] != group_of[b]:
+                        buckets.setdefault((a, group_of[b]), {}).setdefault(b, (d.var, i))
+        for (a, g), products in buckets.items():
+            if len(products) < 2:  # one product: its own row y <= x_a says as much
+                continue
+            terms = dict.fromkeys((y for y, _ in products.values()), 1)
+            terms[a] = -1
+            # "=" only when each product is x_a and x_b alone: a product of three options
+            # can be 0 while x_a and x_b are 1.
+            complete = len(products) == len(model.choices[g]) and all(
+                len(model.definitions[i].literals) == 2 for _, i in products.values()
+            )
+            first = min(i for _, i in products.values())
+            self.row(terms, 0 if complete else None, 0, ("definition", first))
+
     def constraint(self, i: int, c: Any) -> None:
         origin = ("constraint", i)
         if isinstance(c, Require):
@@ -232,6 +267,7 @@ def linear_form(model: CompiledModel, *, objective_columns: bool = True) -> Line
         f.row(dict.fromkeys(group, 1), 1, 1, ("choice", g))
     for i, d in enumerate(model.definitions):
         f.definition(i, d)
+    f.products()
     for i, c in enumerate(model.constraints):
         f.constraint(i, c)
     objective_cols = []
@@ -386,6 +422,13 @@ TIGHTER = 2
 """Attempts per solve: a rounded solution that breaks the model is solved again with tighter
 feasibility tolerances (attempt 1); if it still breaks the model the session raises."""
 
+START_STEPS = 20
+"""Most rounds of one-issue changes when a start is repaired (each a batch of every neighbour);
+each round must improve the start, so this only bounds the time."""
+
+START_CELLS = 1 << 24
+"""No start is repaired when one batch of neighbours (options x variables) has more cells."""
+
 Outcome = tuple[str, Sequence[float] | None]
 """A native run: ``"optimal"``, ``"infeasible"`` or ``"limit"``, and every column's value
 (None when the run found no solution)."""
@@ -408,6 +451,7 @@ class MilpSession:
         self._options = options
         check_exact_range(model, self.name)
         self.form = linear_form(model)
+        self._evaluator: Any = None
 
     # Hooks ----------------------------------------------------------------------------------
 
@@ -471,6 +515,85 @@ class MilpSession:
             f"even at the tightest tolerances: {problem} (a dealopt bug, please report)"
         )
 
+    def _inside(
+        self, values: Sequence[int], box: Sequence[tuple[int, int]], fixed: Mapping[int, int]
+    ) -> bool:
+        """Whether the deal ``values`` meets the objective box and the assumptions (the hint
+        is a solution of an earlier solve, so the model itself is not checked here)."""
+        return all(
+            lo <= e.value(values) <= hi
+            for e, (lo, hi) in zip(self.model.objectives, box, strict=True)
+        ) and all(values[v] == x for v, x in fixed.items())
+
+    def _start(
+        self,
+        hint: Sequence[int],
+        weights: Mapping[int, int],
+        box: Sequence[tuple[int, int]],
+        fixed: Mapping[int, int],
+    ) -> tuple[int, ...] | None:
+        """A feasible start inside ``box`` near a hint outside it, or None (no start).
+
+        The previous point, the usual hint, lies outside the region the next solve asks about,
+        and HiGHS then starts without an incumbent; with presolve off that first stage was the
+        cost of exactness (decision 65). So: the best of the hint's neighbours (one issue
+        changed) that is feasible and inside the box, then hill climbing by one change at a
+        time while ``Σ weights × objectives`` improves. Deals are evaluated exactly in batches;
+        a start is only a candidate for the solver, never an answer, so this changes no result.
+        """
+        batch = self._batch()
+        if batch is None:
+            return None
+        import numpy as np
+
+        model = self.model
+        digits = deal_key(model, hint)
+        if any(d >= len(g) for d, g in zip(digits, model.choices, strict=True)):
+            return None  # not a deal: no option chosen in some group
+        base = np.asarray(digits, dtype=np.int64)
+        sizes = [len(g) for g in model.choices]
+        if sum(sizes) * model.num_vars > START_CELLS:
+            return None  # a batch of every neighbour would not be cheap
+        ks = [k for k, w in sorted(weights.items()) if w]
+        current: tuple[int, tuple[int, ...]] | None = None  # (score, values)
+        for _ in range(START_STEPS):
+            cand = np.repeat(base[None, :], sum(sizes), axis=0)
+            row = 0
+            for g, size in enumerate(sizes):
+                cand[row : row + size, g] = np.arange(size)
+                row += size
+            vals = batch.values(cand)
+            ok = batch.feasible(vals, cand)
+            objs = np.stack([e.value(cand, vals) for e in batch.objectives], axis=1)
+            for k, (lo, hi) in enumerate(box):
+                ok &= (objs[:, k] >= lo) & (objs[:, k] <= hi)
+            for v, x in fixed.items():
+                ok &= vals[:, v] == bool(x)
+            rows = np.flatnonzero(ok)
+            if not len(rows):
+                break
+            # Exact Python integers: the weights of a lexicographic solve can be large.
+            scores = [sum(weights[k] * int(o[k]) for k in ks) for o in objs[rows].tolist()]
+            i = max(range(len(rows)), key=lambda j: (scores[j], -j))
+            if current is not None and scores[i] <= current[0]:
+                break
+            best = int(rows[i])
+            current = scores[i], tuple(int(x) for x in vals[best])
+            base = cand[best]
+        return None if current is None else current[1]
+
+    def _batch(self) -> Any:
+        """The model's batch evaluator, made on first use; None when the model's variables
+        are not all functions of the deal (then no start is repaired)."""
+        if self._evaluator is None:
+            from dealopt.backends.batch import BatchEvaluator
+
+            try:
+                self._evaluator = BatchEvaluator(self.model)
+            except (UsageError, ArithmeticError):
+                self._evaluator = False
+        return self._evaluator or None
+
     def _problem(
         self,
         values: tuple[int, ...],
@@ -512,6 +635,8 @@ class MilpSession:
         if not self.form.num_cols:  # no issue and no objective: the one empty deal
             return BackendSolution(SolveStatus.OPTIMAL, (), ())
         deadline = None if time_limit is None else time.perf_counter() + time_limit
+        if hint is not None and weights and not self._inside(hint, box, fixed):
+            hint = self._start(hint, weights, box, fixed)
         stages = lexicographic_stages(weights, box, EXACT_OBJECTIVE)
         status, best = SolveStatus.OPTIMAL, None
         self._apply(box, fixed)

@@ -12,6 +12,8 @@ listings); the four-backend frontier comparison, which includes the slower pyomo
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies_instances import instance_data
@@ -21,7 +23,7 @@ from test_solve_props import brute_force, check_result
 import dealopt
 from dealopt.backends import SolveOptions, SolveStatus, get_backend
 from dealopt.backends.milp import linear_form, violation
-from dealopt.compile.model import CompiledModel
+from dealopt.compile.model import BoolAnd, CompiledModel, LinExpr
 from dealopt.frontier import pareto_frontier
 from dealopt.rules.oracle import Oracle
 
@@ -73,6 +75,49 @@ def test_rows_hold_exactly_on_the_feasible_deals(model):
         )
         assert (inside and rows) == ok
         assert (violation(model, values) is None) == ok
+
+
+@st.composite
+def models_with_products(draw: st.DrawFn) -> CompiledModel:
+    """Two to four issues and many ``and`` definitions of their options (pairs and triples,
+    repeats too, a negated literal now and then): the shapes the product rows are built from."""
+    sizes = draw(st.lists(st.integers(1, 4), min_size=2, max_size=4))
+    choices, n = [], 0
+    for size in sizes:
+        choices.append(tuple(range(n, n + size)))
+        n += size
+    definitions = []
+    for _ in range(draw(st.integers(1, 10))):
+        groups = draw(st.lists(st.sampled_from(range(len(sizes))), min_size=2, max_size=3))
+        lits = tuple(
+            (draw(st.sampled_from(choices[g])), draw(st.sampled_from([True] * 5 + [False])))
+            for g in groups
+        )
+        definitions.append(BoolAnd(n, lits))
+        n += 1
+    objective = LinExpr(tuple((v, 1) for v in range(n)), 0)
+    return CompiledModel(
+        num_vars=n,
+        choices=tuple(choices),
+        definitions=tuple(definitions),
+        constraints=(),
+        objectives=(objective,),
+        scales=(Fraction(1),),
+        objective_bounds=((0, n),),
+    )
+
+
+@settings(QUICK, max_examples=HIGHS_EXAMPLES)
+@given(models_with_products())
+def test_product_rows_cut_no_deal(model):
+    # Every deal is feasible here (no constraints); every row must hold on every one.
+    form = linear_form(model)
+    for values, ok in all_deals(model):
+        assert ok
+        cols = form.columns(values)
+        for r in form.rows:
+            total = sum(c * cols[v] for v, c in r.terms)
+            assert (r.lo is None or total >= r.lo) and (r.hi is None or total <= r.hi), r
 
 
 # Sessions against enumerate and brute force ------------------------------------------------------

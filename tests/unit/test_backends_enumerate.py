@@ -98,7 +98,7 @@ def test_no_good_rows_and_their_look_alikes_match_a_brute_force():
     import itertools
     import random
 
-    from dealopt.backends.enumerate import _no_good_tables
+    from dealopt.backends.batch import no_good_tables as _no_good_tables
     from dealopt.compile.model import LinearConstraint
 
     rng = random.Random(7)

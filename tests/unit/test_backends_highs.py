@@ -10,7 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from test_backends_sessions import MODEL_A, build_model, lin
+from test_backends_sessions import MODEL_A, build_model, lin, values_of
 
 from dealopt.backends import Feature, SolveOptions, SolveStatus, get_backend
 from dealopt.backends.highs import _STATUS, HighsSession
@@ -97,6 +97,57 @@ def test_a_tighter_compiler_bound_tightens_the_big_m():
     ]
     deals, _ = highs(model).solutions(assumptions=[(6, True)], limit=9)
     assert [v[:4] for v in deals] == [(0, 1, 1, 0), (0, 1, 0, 1)]
+
+
+def test_products_of_options_get_one_row_per_option_and_issue():
+    # a in {0,1} (vars 0-1), b in {0,1,2} (vars 2-4); products v5 = a1 b0, v6 = a1 b1,
+    # v7 = a1 b2, v8 = a0 b0; v9 = a0 and not b1 is no product of options.
+    products = [(5, 1, 2), (6, 1, 3), (7, 1, 4), (8, 0, 2)]
+    model = build_model(
+        [2, 3],
+        definitions=[
+            *(BoolAnd(y, ((a, True), (b, True))) for y, a, b in products),
+            BoolAnd(9, ((0, True), (3, False))),
+        ],
+        objectives=[lin((5, 3), (6, -2), (8, 1), (9, 1))],
+    )
+    form = linear_form(model)
+    rows = [(r.terms, r.lo, r.hi) for r in form.rows if r.origin[0] == "definition"]
+    # a1 with every option of b: v5 + v6 + v7 = x_a1; b0 with every option of a: v5 + v8 =
+    # x_b0. a0, b1 and b2 have one product each: nothing to add to the three rows per "and".
+    assert (((1, -1), (5, 1), (6, 1), (7, 1)), 0, 0) in rows
+    assert (((2, -1), (5, 1), (8, 1)), 0, 0) in rows
+    assert len(rows) == 5 * 3 + 2
+    # Every row holds on every deal (values by hand): the rows cut no deal.
+    for a in range(2):
+        for b in range(3):
+            x = [0] * 10
+            x[a], x[2 + b] = 1, 1
+            for y, i, j in products:
+                x[y] = x[i] * x[j]
+            x[9] = int(a == 0 and b != 1)
+            cols = form.columns(x)
+            for r in form.rows:
+                total = sum(c * cols[v] for v, c in r.terms)
+                assert (r.lo is None or total >= r.lo) and (r.hi is None or total <= r.hi)
+
+
+def test_a_product_of_three_options_makes_no_equality():
+    # a, b, c in {0,1} (vars 0-1, 2-3, 4-5); v6 = a1 b0, v7 = a1 b1 c0. Every option of b has
+    # a product with a1, but on the deal (a1, b1, c1) both are 0: only v6 + v7 <= x_a1 holds.
+    model = build_model(
+        [2, 2, 2],
+        definitions=[
+            BoolAnd(6, ((1, True), (2, True))),
+            BoolAnd(7, ((1, True), (3, True), (4, True))),
+        ],
+        objectives=[lin((6, 1), (7, 1))],
+    )
+    rows = [(r.terms, r.lo, r.hi) for r in linear_form(model).rows]
+    assert (((1, -1), (6, 1), (7, 1)), None, 0) in rows
+    assert (((1, -1), (6, 1), (7, 1)), 0, 0) not in rows
+    deals, complete = highs(model).solutions(assumptions=[(1, True), (3, True)], limit=9)
+    assert complete and sorted(v[:6] for v in deals) == [(0, 1, 0, 1, 0, 1), (0, 1, 0, 1, 1, 0)]
 
 
 def test_not_equal_is_an_exact_disjunction_with_one_side_column():
@@ -284,6 +335,52 @@ def test_staged_solves_keep_the_weighted_optimum(monkeypatch):
     found = s.solve({0: big + 4, 1: 1})
     assert found.status is SolveStatus.OPTIMAL and found.objectives == (big + 1, 0)
     assert runs == [{0: 1}, {1: 1}]
+
+
+# Warm starts -------------------------------------------------------------------------------------
+
+
+def _starts(monkeypatch):
+    """Record the 0/1 values of the start each native run receives (None: no start)."""
+    native = HighsSession._run
+    starts = []
+
+    def run(self, weights, attempt, start, time_limit):
+        starts.append(None if start is None else tuple(round(x) for x in start[:10]))
+        return native(self, weights, attempt, start, time_limit)
+
+    monkeypatch.setattr(HighsSession, "_run", run)
+    return starts
+
+
+@pytest.mark.parametrize(
+    ("hint", "weights", "f1_min", "start", "best"),
+    [
+        # (0,1,1) = (15, 5) is outside f1 >= 6; of its one-issue changes only (1,1,1) =
+        # (11, 14) is feasible and inside, and no change of it does better on f0.
+        ((0, 1, 1), {0: 1}, 6, (1, 1, 1), (11, 14)),
+        # (0,0,0) is not even feasible; its one feasible change inside f1 >= 13 is (2,0,0) =
+        # (7, 13), then one change more gives (2,1,0) = (3, 16): the climb takes two steps.
+        ((0, 0, 0), {1: 1}, 13, (2, 1, 0), (3, 16)),
+        # (0,0,1) = (14, 2): the only deal with f1 >= 16 is (2,1,0), two changes away, so
+        # there is no start (a start outside the region would only cost the solver time).
+        ((0, 0, 1), {0: 1}, 16, None, (3, 16)),
+    ],
+)
+def test_a_hint_outside_the_bounds_is_repaired_into_a_feasible_start(
+    monkeypatch, hint, weights, f1_min, start, best
+):
+    # Model A's deals are tabulated by hand in test_backends_sessions.
+    starts = _starts(monkeypatch)
+    found = highs().solve(weights, bounds={1: (f1_min, None)}, hint=values_of(*hint))
+    assert found.status is SolveStatus.OPTIMAL and found.objectives == best
+    assert starts[0] == (None if start is None else values_of(*start))
+
+
+def test_a_hint_inside_the_bounds_is_the_start(monkeypatch):
+    starts = _starts(monkeypatch)
+    highs().solve({0: 1}, bounds={1: (6, None)}, hint=values_of(2, 0, 1))  # (4, 15)
+    assert starts[0] == values_of(2, 0, 1)
 
 
 # Output and imports ------------------------------------------------------------------------------
