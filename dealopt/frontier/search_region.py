@@ -30,6 +30,10 @@ calls per point).
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import numpy as np
 
 from dealopt.backends.base import Bounds
@@ -38,10 +42,32 @@ from dealopt.frontier.runner import Run
 
 def search_region(run: Run, bounds: Bounds) -> None:
     """Three or more objectives: every nondominated point within ``bounds``."""
+    state = start(run, bounds)
+    if state is not None:
+        resume(run, state)
+
+
+@dataclass
+class Search:
+    """A search region search in progress: the box's upper bounds, the zones left, the
+    certificates and the last point's deal (the next solve's hint). It can stop and go on
+    elsewhere: :mod:`dealopt.frontier.regions` sends it between processes."""
+
+    hi: list[int]
+    zones: np.ndarray
+    certs: np.ndarray
+    hint: tuple[int, ...] | None = None
+
+
+def start(run: Run, bounds: Bounds, above: Sequence[Sequence[int]] = ()) -> Search | None:
+    """The search of the box ``bounds`` before its first solve; None when the box is empty.
+
+    ``above`` as in :func:`drop_dominated`.
+    """
     p = len(run.model.objectives)
     box = run.box(bounds)
     if box is None:
-        return  # the bounds exclude every deal
+        return None  # the bounds exclude every deal
     hi = [h for _, h in box]
     # int64 unless some bound is huge; object arrays keep exact Python integers then.
     huge = any(max(abs(lo), abs(h)) >= 2**62 for lo, h in box)
@@ -49,15 +75,57 @@ def search_region(run: Run, bounds: Bounds) -> None:
     zones = np.array([[lo - 1 for lo, _ in box]], dtype=dtype)
     # Row (c, v_2..v_p): max f1 over the deals in the box with f_k > v_k (k >= 2) is <= c.
     certs = np.zeros((0, p), dtype=dtype)
-    hint = None
-    while len(zones):
+    search = Search(hi, zones, certs)
+    drop_dominated(search, above)
+    return search
+
+
+def drop_dominated(search: Search, above: Sequence[Sequence[int]]) -> None:
+    """Take out of the search the deals that points above the box dominate.
+
+    ``above`` holds the objectives ``f_2..f_p`` of points known to lie above the box in ``f1``
+    (``f1`` > its upper bound): a deal of the box at or below one of them on ``f_2..f_p`` is
+    dominated by it. Each point, moved down to ``f1`` = the box's top, still dominates all
+    of those, so the zones are updated as if it had been found; the certificate
+    ``(hi_1, -inf, ...)`` (the box's own top) drops the zones above the box this opens.
+    """
+    if not len(above):
+        return
+    if search.zones.dtype != object and any(abs(x) >= 2**62 for q in above for x in q):
+        search.zones, search.certs = search.zones.astype(object), search.certs.astype(object)
+    dtype = search.zones.dtype
+    p = search.zones.shape[1]
+    floor = search.zones.min(axis=0) if len(search.zones) else None
+    if floor is None:
+        return
+    top = np.array([[search.hi[0], *floor[1:]]], dtype=dtype)
+    if not _covered(top, search.certs)[0]:
+        search.certs = np.vstack((search.certs, top))
+    for q in above:
+        if len(q) != p - 1:
+            raise ValueError(f"a point above has {len(q) + 1} objectives, the model {p}")
+        z = np.array([search.hi[0], *q], dtype=dtype)
+        search.zones = update_zones(search.zones, z, search.certs)
+
+
+def resume(run: Run, search: Search, until: float | None = None) -> bool:
+    """Go on with ``search`` until no zone is left (True) or the ``time.perf_counter()`` time
+    ``until`` has passed (False; the search can resume later)."""
+    p = len(run.model.objectives)
+    hi = search.hi
+    dtype = search.zones.dtype
+    solved = False
+    while len(search.zones):
+        if solved and until is not None and time.perf_counter() >= until:
+            return False  # at least one solve per call: every call makes progress
+        solved = True
         # Deterministic: the zone with the largest bound on f1 (ties: the smallest bounds on
         # the others, in order). Its certificates cover more later zones: 10-20% fewer solves
         # than widest-in-f1 first on the benchmark families and anchors.
-        i = _next_zone(zones)
-        u = zones[i]
+        i = _next_zone(search.zones)
+        u = search.zones[i]
         zone_bounds = {k: (int(u[k]) + 1, hi[k]) for k in range(p)}
-        found = run.lexmax(0, list(range(1, p)), zone_bounds, hint)
+        found = run.lexmax(0, list(range(1, p)), zone_bounds, search.hint)
         if found is None:
             cert = u.copy()
         else:
@@ -68,10 +136,35 @@ def search_region(run: Run, bounds: Bounds) -> None:
                 raise RuntimeError(f"the backend returned {z}, outside zone > {list(u)}")
             cert = np.array([z[0], *u[1:]], dtype=dtype)
             run.add(z, found.values)
-            hint = found.values
-            zones = update_zones(zones, np.array(z, dtype=dtype), certs)
-        certs = np.vstack((certs, cert[None, :]))
-        zones = zones[~_covered(zones, cert[None, :])]
+            search.hint = tuple(found.values)
+            search.zones = update_zones(search.zones, np.array(z, dtype=dtype), search.certs)
+        search.certs = np.vstack((search.certs, cert[None, :]))
+        search.zones = search.zones[~_covered(search.zones, cert[None, :])]
+    return True
+
+
+def split(search: Search, c: int) -> tuple[Search, Search]:
+    """The search cut at ``f1 = c``: the part with ``f1 > c`` and the part with ``f1 <= c``.
+
+    A zone ``{y > u}`` of the box is the union of its parts in the two boxes: ``u1`` raised
+    to ``c`` above, the box's top lowered to ``c`` below (where the certificate
+    ``(c, -inf, ...)`` drops the zones that start at or above it). Certificates bound ``f1``
+    over the box's deals, so they hold for every part of it.
+    """
+    zones, certs = search.zones, search.certs
+    upper = zones.copy()
+    upper[:, 0] = (
+        np.maximum(upper[:, 0], c)
+        if upper.dtype != object
+        else [max(int(v), c) for v in upper[:, 0]]
+    )
+    upper = np.unique(upper, axis=0) if upper.dtype != object else _unique_rows(upper)
+    high = Search(list(search.hi), upper, certs.copy(), search.hint)
+    lower = zones[zones[:, 0] < c]
+    floor = zones.min(axis=0)
+    top = np.array([[c, *floor[1:]]], dtype=zones.dtype)
+    low = Search([c, *search.hi[1:]], lower, np.vstack((certs, top)), search.hint)
+    return high, low
 
 
 def update_zones(zones: np.ndarray, z: np.ndarray, certs: np.ndarray) -> np.ndarray:

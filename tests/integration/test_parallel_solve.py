@@ -1,0 +1,79 @@
+"""dealopt.solve and `dealopt solve` with the frontier searched in slices on two local worker
+processes and on a real Dask cluster (a scheduler and two workers on 127.0.0.1): the same
+frontier as the serial run and as a brute force over every deal, for 2 and 3 parties."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from random_deals import brute_force, random_instance
+
+import dealopt
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def vectors(result: dealopt.Result) -> list[tuple]:
+    return [tuple(p.utilities.values()) for p in result.frontier]
+
+
+@pytest.mark.parametrize(("parties", "seed"), [(2, 21), (3, 22)])
+def test_two_local_workers_give_the_serial_and_brute_force_frontier(parties, seed):
+    issues, options = 5, 4
+    data, scores, weights = random_instance(parties, issues, options, seed)
+    instance = dealopt.instance(data)
+    serial = dealopt.solve(instance, backend="cpsat")
+    pooled = dealopt.solve(instance, backend="cpsat", workers=2)
+    assert pooled.status == serial.status == "complete"
+    assert vectors(pooled) == vectors(serial)
+    expected = brute_force(parties, issues, options, scores, weights)
+    assert set(vectors(pooled)) == expected
+    assert pooled.stats.regions >= 2 and serial.stats.regions == 0
+    assert pooled.stats.solver_calls > 0
+    # the zone and the bargaining solutions follow from the same points
+    assert pooled.zone == serial.zone
+    assert {n: vectors(pooled)[i] for n, i in pooled.solutions.items() if i is not None} == {
+        n: vectors(serial)[i] for n, i in serial.solutions.items() if i is not None
+    }
+
+
+def test_dask_cluster_gives_the_serial_frontier(dask_cluster):
+    client, _, _ = dask_cluster
+    for parties, seed in ((2, 31), (3, 32)):
+        data, scores, weights = random_instance(parties, 5, 4, seed)
+        instance = dealopt.instance(data)
+        serial = dealopt.solve(instance, backend="cpsat")
+        remote = dealopt.solve(instance, backend="cpsat", client=client)
+        assert remote.status == serial.status
+        assert vectors(remote) == vectors(serial)
+        assert set(vectors(remote)) == brute_force(parties, 5, 4, scores, weights)
+        assert remote.stats.regions >= 2
+
+
+def run_cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "dealopt.cli", *args], cwd=ROOT, capture_output=True, text=True
+    )
+
+
+def test_cli_workers_and_scheduler(dask_cluster, tmp_path):
+    _, address, _ = dask_cluster
+    data, _, _ = random_instance(3, 5, 4, 41)
+    file = tmp_path / "random.yaml"
+    file.write_text(yaml.safe_dump(data), encoding="utf-8")
+    args = ["solve", str(file), "--backend", "cpsat", "-f", "json"]
+    runs = [run_cli(*args), run_cli(*args, "-w", "2"), run_cli(*args, "--scheduler", address)]
+    for done in runs:
+        assert done.returncode == 0, done.stderr
+    documents = [json.loads(done.stdout) for done in runs]
+    points = [[p["utilities"] for p in d["frontier"]] for d in documents]
+    assert points[0] == points[1] == points[2]
+    assert documents[0]["stats"]["regions"] == 0 and documents[1]["stats"]["regions"] >= 2
+    unreachable = run_cli(*args, "--scheduler", "tcp://127.0.0.1:9")
+    assert unreachable.returncode == 1 and "cannot reach the Dask scheduler" in unreachable.stderr
+    assert "Traceback" not in unreachable.stderr
+    bad = run_cli(*args, "--workers", "0")
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr
