@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from dealopt.backends.base import Bounds, Session, SolveOptions, objective_range
+from dealopt.backends.base import Bounds, Session, SolveOptions
 from dealopt.compile.model import CompiledModel
 from dealopt.frontier import search_region
 from dealopt.frontier.bicriteria import epsilon_constraint
@@ -117,21 +117,13 @@ def search_slice(problem: Problem, task: Task) -> Searched:
     try:
         if left is not None and left <= 0:
             raise Stop("time limit")
-        if len(session.model.objectives) == 2:
-            bounds, hint = (task.bounds, None) if state is None else state
-            if task.above:  # a point above dominates the slice's deals below it on f2
-                lo2, hi2 = bounds.get(1, (None, None))
-                floor = max(q[0] for q in task.above) + 1
-                bounds = {**bounds, 1: (floor if lo2 is None else max(lo2, floor), hi2)}
-            state = (bounds, hint)
-            state = epsilon_constraint(run, bounds, hint, until)
-        else:
-            if state is None:
-                state = search_region.start(run, task.bounds)
-            if state is not None:
-                search_region.drop_dominated(state, task.above)
-                if search_region.resume(run, state, until):
-                    state = None
+        bounds, hint = (task.bounds, None) if state is None else state
+        if task.above:  # a point above dominates the slice's deals below it on f2
+            lo2, hi2 = bounds.get(1, (None, None))
+            floor = max(q[0] for q in task.above) + 1
+            bounds = {**bounds, 1: (floor if lo2 is None else max(lo2, floor), hi2)}
+        state = (bounds, hint)
+        state = epsilon_constraint(run, bounds, hint, until)
     except Stop as stop:
         stopped = stop.reason
     return Searched(task.key, tuple(run.points), state, stopped, run.calls)
@@ -196,7 +188,12 @@ def frontier_in_regions(
     :data:`SLICES_PER_WORKER` per worker; ``budget`` is a task's seconds of searching (None:
     a slice to its end in one task)."""
     p = len(session.model.objectives)
-    algorithm = "epsilon-constraint" if p == 2 else "search-region"
+    if p >= 3:
+        return _zones(
+            session, problem, bounds, _pool(problem, workers, client, inline), time_limit,
+            progress, budget,
+        )  # fmt: skip
+    algorithm = "epsilon-constraint"
     run = Run(session, time_limit, progress)
     deadline = None if time_limit is None else time.time() + time_limit
     ends: list[FrontierPoint] = []
@@ -209,17 +206,7 @@ def frontier_in_regions(
     if cuts is None:  # at most the ends: nothing left between them
         return _result(run, algorithm, ends, [], None, 0)
     lo, hi = cuts
-    pool: Any
-    if client is not None:
-        from dealopt.pool import Pool, new_token
-
-        pool = Pool(new_token(), problem, client=client)
-    elif workers > 1 and not inline:
-        from dealopt.pool import Pool, new_token
-
-        pool = Pool(new_token(), problem, workers=workers)
-    else:
-        pool = _Inline(problem, workers)
+    pool = _pool(problem, workers, client, inline)
     count = max(1, min(hi - lo + 1, slices or SLICES_PER_WORKER * pool.workers))
     # Slice i covers f1 in [tops[i + 1] + 1, tops[i]], from the top down.
     tops = [hi - (hi - lo + 1) * i // count for i in range(count + 1)]
@@ -262,12 +249,175 @@ def frontier_in_regions(
                 break
             if progress is not None:
                 progress(len(found), run.calls + calls, run.elapsed)
-            regions += _split(parts, pool.workers - len(running), p)
+            regions += _split(parts, pool.workers - len(running))
     except KeyboardInterrupt:
         stopped = "interrupted"
     finally:
         pool.close(cancel=stopped is not None)
     return _result(run, algorithm, ends, parts, stopped, calls, regions)
+
+
+def _pool(problem: Problem, workers: int, client: Any, inline: bool) -> Any:
+    """Where the tasks run: a Dask cluster, local processes, or this process."""
+    if client is not None or (workers > 1 and not inline):
+        from dealopt.pool import Pool, new_token
+
+        return Pool(new_token(), problem, workers=workers, client=client)
+    return _Inline(problem, workers)
+
+
+@dataclass(frozen=True)
+class ZoneTask:
+    """Some zones of the search region to search for a while: the box's upper bounds, the
+    zones, every certificate known, a hint, the wall-clock deadline, the seconds to search."""
+
+    hi: list[int]
+    zones: np.ndarray
+    certs: np.ndarray
+    hint: tuple[int, ...] | None
+    deadline: float | None
+    budget: float | None
+
+
+@dataclass(frozen=True)
+class ZoneAnswer:
+    """What a zone task found: its points (each nondominated in the whole space), the zones
+    it has left, the certificates it made, why it stopped early, its solver calls."""
+
+    points: tuple[FrontierPoint, ...]
+    zones: np.ndarray
+    certs: np.ndarray
+    stopped: str | None
+    calls: int
+
+
+def search_zones(problem: Problem, task: ZoneTask) -> ZoneAnswer:
+    """Go on with the search region restricted to the task's zones (what a worker runs)."""
+    session = problem.session()
+    left = None if task.deadline is None else task.deadline - time.time()
+    run = Run(session, left, None)
+    until = None if task.budget is None else time.perf_counter() + task.budget
+    known = len(task.certs)
+    search = search_region.Search(task.hi, task.zones, task.certs, task.hint)
+    stopped = None
+    try:
+        if left is not None and left <= 0:
+            raise Stop("time limit")
+        search_region.resume(run, search, until)
+    except Stop as stop:
+        stopped = stop.reason
+    return ZoneAnswer(tuple(run.points), search.zones, search.certs[known:], stopped, run.calls)
+
+
+def _zones(
+    session: Session,
+    problem: Problem,
+    bounds: Bounds,
+    pool: Any,
+    time_limit: float | None,
+    progress: Progress | None,
+    budget: float | None,
+) -> FrontierResult:
+    """Three or more objectives: the zones of one search region shared out among the workers.
+
+    The lexicographic optimum of any zone is nondominated in the whole space, and every
+    certificate holds for the whole box (:mod:`dealopt.frontier.search_region`), whichever
+    worker made it. So each worker searches some of the zones as the serial search would;
+    when it comes back, the points found elsewhere meanwhile split the zones it has left,
+    its points split the zones nobody holds, every certificate filters them all, and the
+    zones are shared out again. The search ends when no zone is left anywhere.
+    """
+    run = Run(session, time_limit, progress)
+    deadline = None if time_limit is None else time.time() + time_limit
+    found: list[FrontierPoint] = []
+    stopped = None
+    calls = 0
+    tasks = 0
+    try:
+        search = search_region.start(run, bounds)
+    except KeyboardInterrupt:
+        search, stopped = None, "interrupted"
+    if search is None:
+        pool.close()
+        return _points(run, found, stopped, 0, 0)
+    free, certs, hi = search.zones, search.certs, search.hi
+    hint: tuple[int, ...] | None = None
+    running: dict[Any, int] = {}  # task -> how many points were known when it started
+    try:
+        while True:
+            idle = pool.workers - len(running)
+            while idle > 0 and len(free):
+                # The zones the serial search would take next, shared among the idle workers.
+                order = _zone_order(free)
+                take = -(-len(free) // idle)
+                chunk, free = free[order[:take]], free[order[take:]]
+                task = ZoneTask(hi, chunk, certs, hint, deadline, budget)
+                running[pool.submit(search_zones, task)] = len(found)
+                tasks += 1
+                idle -= 1
+            if not running:
+                break
+            left = None if deadline is None else deadline - time.time()
+            # The tasks stop themselves at the deadline; the wait's own limit is a safety net.
+            finished, _ = pool.wait(running, None if left is None else max(left, 0) + 5.0)
+            if not finished:
+                stopped = "time limit"
+                break
+            for future in finished:
+                known = running.pop(future)
+                answer = pool.result(future)
+                calls += answer.calls
+                stopped = stopped or answer.stopped
+                certs = np.vstack((certs, answer.certs.astype(certs.dtype)))
+                back = answer.zones.astype(free.dtype)
+                for pt in found[known:]:  # found by others while this task ran
+                    back = search_region.update_zones(back, _row(pt, back), certs)
+                for pt in answer.points:
+                    free = search_region.update_zones(free, _row(pt, free), certs)
+                    hint = pt.values
+                found.extend(answer.points)
+                free = np.vstack((free, back)) if len(back) else free
+                if len(free):
+                    free = free[~search_region.covered(free, certs)]
+                    free = search_region.unique_rows(free)
+            if stopped is not None:
+                break
+            if progress is not None:
+                progress(len(found), run.calls + calls, run.elapsed)
+    except KeyboardInterrupt:
+        stopped = "interrupted"
+    finally:
+        pool.close(cancel=stopped is not None)
+    if stopped is None and (len(free) or running):
+        stopped = "interrupted"  # cannot happen: the loop ends with no zone left
+    return _points(run, found, stopped, calls, tasks)
+
+
+def _row(point: FrontierPoint, like: np.ndarray) -> np.ndarray:
+    return np.array(point.objectives, dtype=like.dtype)
+
+
+def _zone_order(zones: np.ndarray) -> list[int]:
+    """The zones in the order the serial search takes them: largest ``u1`` first."""
+    if zones.dtype != object:
+        return [int(i) for i in np.lexsort((*zones.T[:0:-1], -zones[:, 0]))]
+    return sorted(range(len(zones)), key=lambda r: (-zones[r][0], *zones[r][1:]))
+
+
+def _points(
+    run: Run, found: list[FrontierPoint], stopped: str | None, calls: int, tasks: int
+) -> FrontierResult:
+    """Every point found (each proven nondominated, whether the run finished or not)."""
+    unique = {pt.objectives: pt for pt in found}
+    return FrontierResult(
+        points=tuple(sorted(unique.values(), key=lambda pt: pt.objectives, reverse=True)),
+        complete=stopped is None,
+        solver_calls=run.calls + calls,
+        seconds=run.elapsed,
+        algorithm="search-region",
+        stopped=stopped,
+        regions=tasks,
+    )
 
 
 def _task(
@@ -292,7 +442,7 @@ def _task(
     return Task(id(part), box, part.state, above, deadline, budget)
 
 
-def _split(parts: list[_Part], idle: int, p: int) -> int:
+def _split(parts: list[_Part], idle: int) -> int:
     """Cut waiting slices in two while a worker would otherwise be idle: the widest first
     (by what is left of it in ``f1``). Returns the number of new slices."""
     made = 0
@@ -301,21 +451,16 @@ def _split(parts: list[_Part], idle: int, p: int) -> int:
         for i, part in enumerate(parts):
             if part.done or part.running or not part.started or part.state is None:
                 continue
-            cut = _cut(part, p)
+            cut = _cut(part)
             if cut is not None and (best is None or cut[1] > best[2]):
                 best = (i, cut[0], cut[1])
         if best is None:
             return made
         i, c, _ = best
         part = parts[i]
-        if p == 2:
-            (box, hint), lo1 = part.state, part.bottom
-            high = _Part(part.top, c + 1, ({**box, 0: (c + 1, part.top)}, hint))
-            low = _Part(c, lo1, ({**box, 0: (lo1, c)}, hint))
-        else:
-            upper, lower = search_region.split(part.state, c)
-            high = _Part(part.top, c + 1, upper)
-            low = _Part(c, part.bottom, lower)
+        (box, hint), lo1 = part.state, part.bottom
+        high = _Part(part.top, c + 1, ({**box, 0: (c + 1, part.top)}, hint))
+        low = _Part(c, lo1, ({**box, 0: (lo1, c)}, hint))
         for new in (high, low):
             new.seen, new.started = part.seen, True
         high.points = [pt for pt in part.points if pt.objectives[0] > c]
@@ -325,48 +470,34 @@ def _split(parts: list[_Part], idle: int, p: int) -> int:
     return made
 
 
-def _cut(part: _Part, p: int) -> tuple[int, int] | None:
-    """Where to cut a started slice in two, and how wide in ``f1`` what is left of it is."""
-    if p == 2:
-        # The points so far have the largest f1 of the slice; what is left lies below them.
-        top = min([part.top, *(pt.objectives[0] - 1 for pt in part.points)])
-        if top - part.bottom < 1:
-            return None
-        return (part.bottom + top) // 2, top - part.bottom
-    zones = part.state.zones
-    if not len(zones):
+def _cut(part: _Part) -> tuple[int, int] | None:
+    """Where to cut a started slice in two, and how wide in ``f1`` what is left of it is:
+    the points so far have the largest ``f1`` of the slice, so what is left lies below them."""
+    top = min([part.top, *(pt.objectives[0] - 1 for pt in part.points)])
+    if top - part.bottom < 1:
         return None
-    starts = sorted({max(int(u), part.bottom - 1) for u in zones[:, 0]})
-    c = starts[len(starts) // 2]  # about half the zones start above c
-    if not part.bottom <= c < part.top:
-        return None
-    return c, part.top - starts[0]
+    return (part.bottom + top) // 2, top - part.bottom
 
 
 def _cuts(run: Run, bounds: Bounds, ends: list[FrontierPoint]) -> tuple[int, int] | None:
-    """The range of ``f1`` left to slice, ``(lo, hi)``, after the ends of ``f1`` found here
-    (added to ``ends``: each is nondominated); None when nothing is left."""
-    p = len(run.model.objectives)
-    top = run.lexmax(0, list(range(1, p)), bounds, None)
+    """The range of ``f1`` left to slice, ``(lo, hi)``, after the two ends of the frontier
+    found here (added to ``ends``); None when nothing is left between them.
+
+    The lexicographic maximum of ``(f1, f2)`` is the only frontier point with the largest
+    ``f1``; that of ``(f2, f1)`` has the smallest ``f1`` of the frontier and is its only point
+    there (anything with a smaller ``f1`` has no larger ``f2``).
+    """
+    top = run.lexmax(0, [1], bounds, None)
     if top is None:
         return None
     assert top.objectives is not None and top.values is not None
     ends.append(FrontierPoint(top.objectives, top.values))
-    hi = top.objectives[0]
-    if p == 2:
-        # Two objectives: `top` is the only nondominated point with f1 = max f1, and the point
-        # of largest f2 has the smallest f1 of the frontier and is its only point there
-        # (anything with a smaller f1 has no larger f2).
-        hi -= 1
-        bottom = run.lexmax(1, [0], bounds, top.values)
-        assert bottom is not None and bottom.objectives is not None and bottom.values is not None
-        if bottom.objectives == top.objectives:
-            return None
-        ends.append(FrontierPoint(bottom.objectives, bottom.values))
-        lo = bottom.objectives[0] + 1
-    else:
-        blo = bounds.get(0, (None, None))[0]
-        lo = objective_range(run.model, 0)[0] if blo is None else blo
+    bottom = run.lexmax(1, [0], bounds, top.values)
+    assert bottom is not None and bottom.objectives is not None and bottom.values is not None
+    if bottom.objectives == top.objectives:
+        return None
+    ends.append(FrontierPoint(bottom.objectives, bottom.values))
+    lo, hi = bottom.objectives[0] + 1, top.objectives[0] - 1
     return (lo, hi) if lo <= hi else None
 
 

@@ -31,7 +31,6 @@ calls per point).
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,11 +58,8 @@ class Search:
     hint: tuple[int, ...] | None = None
 
 
-def start(run: Run, bounds: Bounds, above: Sequence[Sequence[int]] = ()) -> Search | None:
-    """The search of the box ``bounds`` before its first solve; None when the box is empty.
-
-    ``above`` as in :func:`drop_dominated`.
-    """
+def start(run: Run, bounds: Bounds) -> Search | None:
+    """The search of the box ``bounds`` before its first solve; None when the box is empty."""
     p = len(run.model.objectives)
     box = run.box(bounds)
     if box is None:
@@ -75,37 +71,7 @@ def start(run: Run, bounds: Bounds, above: Sequence[Sequence[int]] = ()) -> Sear
     zones = np.array([[lo - 1 for lo, _ in box]], dtype=dtype)
     # Row (c, v_2..v_p): max f1 over the deals in the box with f_k > v_k (k >= 2) is <= c.
     certs = np.zeros((0, p), dtype=dtype)
-    search = Search(hi, zones, certs)
-    drop_dominated(search, above)
-    return search
-
-
-def drop_dominated(search: Search, above: Sequence[Sequence[int]]) -> None:
-    """Take out of the search the deals that points above the box dominate.
-
-    ``above`` holds the objectives ``f_2..f_p`` of points known to lie above the box in ``f1``
-    (``f1`` > its upper bound): a deal of the box at or below one of them on ``f_2..f_p`` is
-    dominated by it. Each point, moved down to ``f1`` = the box's top, still dominates all
-    of those, so the zones are updated as if it had been found; the certificate
-    ``(hi_1, -inf, ...)`` (the box's own top) drops the zones above the box this opens.
-    """
-    if not len(above):
-        return
-    if search.zones.dtype != object and any(abs(x) >= 2**62 for q in above for x in q):
-        search.zones, search.certs = search.zones.astype(object), search.certs.astype(object)
-    dtype = search.zones.dtype
-    p = search.zones.shape[1]
-    floor = search.zones.min(axis=0) if len(search.zones) else None
-    if floor is None:
-        return
-    top = np.array([[search.hi[0], *floor[1:]]], dtype=dtype)
-    if not _covered(top, search.certs)[0]:
-        search.certs = np.vstack((search.certs, top))
-    for q in above:
-        if len(q) != p - 1:
-            raise ValueError(f"a point above has {len(q) + 1} objectives, the model {p}")
-        z = np.array([search.hi[0], *q], dtype=dtype)
-        search.zones = update_zones(search.zones, z, search.certs)
+    return Search(hi, zones, certs)
 
 
 def resume(run: Run, search: Search, until: float | None = None) -> bool:
@@ -139,32 +105,8 @@ def resume(run: Run, search: Search, until: float | None = None) -> bool:
             search.hint = tuple(found.values)
             search.zones = update_zones(search.zones, np.array(z, dtype=dtype), search.certs)
         search.certs = np.vstack((search.certs, cert[None, :]))
-        search.zones = search.zones[~_covered(search.zones, cert[None, :])]
+        search.zones = search.zones[~covered(search.zones, cert[None, :])]
     return True
-
-
-def split(search: Search, c: int) -> tuple[Search, Search]:
-    """The search cut at ``f1 = c``: the part with ``f1 > c`` and the part with ``f1 <= c``.
-
-    A zone ``{y > u}`` of the box is the union of its parts in the two boxes: ``u1`` raised
-    to ``c`` above, the box's top lowered to ``c`` below (where the certificate
-    ``(c, -inf, ...)`` drops the zones that start at or above it). Certificates bound ``f1``
-    over the box's deals, so they hold for every part of it.
-    """
-    zones, certs = search.zones, search.certs
-    upper = zones.copy()
-    upper[:, 0] = (
-        np.maximum(upper[:, 0], c)
-        if upper.dtype != object
-        else [max(int(v), c) for v in upper[:, 0]]
-    )
-    upper = np.unique(upper, axis=0) if upper.dtype != object else _unique_rows(upper)
-    high = Search(list(search.hi), upper, certs.copy(), search.hint)
-    lower = zones[zones[:, 0] < c]
-    floor = zones.min(axis=0)
-    top = np.array([[c, *floor[1:]]], dtype=zones.dtype)
-    low = Search([c, *search.hi[1:]], lower, np.vstack((certs, top)), search.hint)
-    return high, low
 
 
 def update_zones(zones: np.ndarray, z: np.ndarray, certs: np.ndarray) -> np.ndarray:
@@ -182,8 +124,8 @@ def update_zones(zones: np.ndarray, z: np.ndarray, certs: np.ndarray) -> np.ndar
     cand = np.repeat(hit, p, axis=0)
     cols = np.tile(np.arange(p), len(hit))
     cand[np.arange(len(cand)), cols] = z[cols]
-    cand = np.unique(cand, axis=0) if cand.dtype != object else _unique_rows(cand)
-    cand = cand[~_covered(cand, certs)]
+    cand = np.unique(cand, axis=0) if cand.dtype != object else unique_rows(cand)
+    cand = cand[~covered(cand, certs)]
     # A candidate is redundant when another bound is <= it everywhere (its zone is inside).
     others = np.vstack((rest, cand))
     keep = np.ones(len(cand), dtype=bool)
@@ -195,7 +137,7 @@ def update_zones(zones: np.ndarray, z: np.ndarray, certs: np.ndarray) -> np.ndar
     return np.vstack((rest, cand[keep]))
 
 
-def _covered(zones: np.ndarray, certs: np.ndarray) -> np.ndarray:
+def covered(zones: np.ndarray, certs: np.ndarray) -> np.ndarray:
     """Which zones some certificate proves empty: ``c1 <= u1`` and ``c_k <= u_k`` for k >= 2."""
     out = np.zeros(len(zones), dtype=bool)
     if not len(zones) or not len(certs):
@@ -214,5 +156,8 @@ def _next_zone(zones: np.ndarray) -> int:
     return min(range(len(zones)), key=lambda r: (-zones[r][0], *zones[r][1:]))
 
 
-def _unique_rows(rows: np.ndarray) -> np.ndarray:
+def unique_rows(rows: np.ndarray) -> np.ndarray:
+    """The distinct rows (sorted)."""
+    if rows.dtype != object:
+        return np.unique(rows, axis=0)
     return np.array(sorted({tuple(r) for r in rows}), dtype=object)
