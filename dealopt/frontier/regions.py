@@ -1,26 +1,29 @@
-"""Frontiers searched in independent regions at once: slices of ``f1`` on worker processes or
-a Dask cluster (:mod:`dealopt.pool`).
+"""Frontiers searched in independent regions at once, on local worker processes or a Dask
+cluster (:mod:`dealopt.pool`). Tasks are worth :data:`TASK_SECONDS` of searching each: a task
+comes back with its state, what the others found meanwhile is applied to it, and it goes out
+again (to any worker).
 
-The objective space is cut into slices ``a <= f1 <= b`` (more slices than workers, so the load
-balances), each searched by the serial method restricted to it: the epsilon-constraint method
-for two objectives, the search region for three or more. A slice's search returns the points
-nondominated *within the slice*, each proven.
+**Two objectives: slices of** ``f1``. After the two ends of the frontier, ``f1`` is cut into
+slices ``a <= f1 <= b`` (:data:`SLICES_PER_WORKER` per worker), each searched by the
+epsilon-constraint method restricted to it; a slice left alone while a worker would wait is
+cut in two below its last point. Exact: a point nondominated in the whole space is
+nondominated in its slice (the slice holds fewer deals), so the union of the slices' answers
+holds the frontier; a dominated point of the union is dominated by a frontier point, also in
+the union, so the exact nondominated filter of the union is the frontier. Shared: the slices
+run from the top of ``f1`` down, and a slice is given the points found above it (``f1 > b``)
+each time it goes out; ``z`` above dominates every deal of the slice with ``f2 <= z2``, so the
+slice goes on from ``f2 > max z2``. A stopped run reports the points of the slices below no
+unfinished slice: nothing unsearched above them can dominate them.
 
-Exact: a point nondominated in the whole space is nondominated in its own slice (the slice
-holds fewer deals), so it is in the union of the slices' answers; a point of the union that is
-dominated is dominated by a feasible deal, hence by a nondominated point, which is in the
-union too. So the exact nondominated filter of the union is the frontier, and the frontier is
-proven complete only when every slice's search is.
-
-Shared as slices finish: the slices start from the top of ``f1`` down, and each is given the
-points already found above it. A point ``z`` with ``z1 > b`` dominates every deal of the slice
-at or below it on ``f_2..f_p``: for two objectives the slice starts at ``f2 > max z2``, for
-three or more the search region starts without those parts. The certificates of the search
-region do not carry over: each bounds the largest ``f1`` inside its own slice, and every
-other slice lies wholly above or below it in ``f1``.
-
-A stopped run (time limit, Ctrl-C) reports the points of the slices every higher slice of
-which finished: nothing unsearched above them can dominate them, so they are proven.
+**Three or more: the zones of one search region.** The lexicographic optimum of any zone
+``{y > u}`` of the search region is nondominated in the whole space, and every certificate
+holds for the whole box (:mod:`dealopt.frontier.search_region`), whichever worker found it.
+So the zones are shared out: each worker searches its zones as the serial search would; when
+it comes back, the points found elsewhere meanwhile split the zones it has left, its points
+split the zones nobody holds, every certificate filters them all, and the zones are shared out
+again, those the serial search would take first going out first. No filter is needed, there
+are no slice edges to prove empty, and a stopped run's points are all proven. The cost of
+running at once is a zone searched before a point found elsewhere split or covered it.
 """
 
 from __future__ import annotations
