@@ -118,7 +118,7 @@ def bench_parallel(quick: bool) -> list[Row]:
              out["regions"], f"{ratio:.2f}x", f"{loads:.1f}", met]
         )  # fmt: skip
     print_table(
-        "Frontier in slices: 1 process against 2 workers (median wall seconds)",
+        "Frontier searched at once: 1 process against 2 workers (median wall seconds)",
         ["case", "rounds", "seconds", "points", "solver calls", "regions", "speed-up", "load",
          "target met"],
         lines,
