@@ -3,8 +3,8 @@
 Two kinds of benchmark run in turn:
 
 * dealopt on its own (``cli``, ``family``, ``negmas``, ``profile``, ``knobs``, ``evaluate``,
-  ``language``, ``sweep``; ``suite.py``, ``knobs.py``, ``evaluate.py``, ``language.py``,
-  ``sweep.py``): markdown tables, one CSV row per case in
+  ``language``, ``sweep``, ``parallel``; ``suite.py``, ``knobs.py``, ``evaluate.py``,
+  ``language.py``, ``sweep.py``, ``parallel.py``): markdown tables, one CSV row per case in
   ``benchmarks/results/<date>-<machine>.csv`` (``...-quick.csv`` with ``--quick``);
 * dealopt side by side with its peers (``additive``, ``families``, ``anchors``, ``genius``;
   ``compare.py``): every method of an instance in a fresh process, interleaved round by round,
@@ -38,6 +38,7 @@ BENCHMARKS = {
     "sweep": "benchmarks.sweep:bench_sweep",
     "sweep-warm": "benchmarks.sweep:bench_warm_start",
     "sweep-workers": "benchmarks.sweep:bench_sweep_workers",
+    "parallel": "benchmarks.parallel:bench_parallel",
 }
 PEER_GROUPS = ("additive", "families", "anchors", "genius")  # benchmarks.compare.GROUPS
 NAMES = (*BENCHMARKS, *PEER_GROUPS)

@@ -95,6 +95,10 @@ OutputOption = Annotated[
 ]
 ThreadsOption = Annotated[int | None, typer.Option("--threads", help="Solver threads.")]
 SeedOption = Annotated[int | None, typer.Option("--seed", help="Solver random seed.")]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="A Dask scheduler, tcp://HOST:PORT: run the work there."),
+]
 TopOption = Annotated[
     int,
     typer.Option(
@@ -160,11 +164,22 @@ def solve(
         typer.Option("--plot", help="Also draw the frontier to this file (.png, .svg or .pdf)."),
     ] = None,
     top: TopOption = 20,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            "-w",
+            min=1,
+            help="Search the frontier in slices on this many local processes (default 1).",
+        ),
+    ] = 1,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Find the exact frontier, the zone of agreement and the bargaining solutions."""
     from dealopt.api import load
     from dealopt.pipeline import solve as run
 
+    client = _dask_client(scheduler) if scheduler is not None else None
     with _progress(time_limit) as progress:
         progress.phase("reading the instance")
         instance = load(file)
@@ -176,6 +191,8 @@ def solve(
             all_deals=all_deals,
             all_deals_cap=all_deals_cap,
             progress=progress,
+            workers=workers,
+            client=client,
         )
         if plot is not None:
             from dealopt.analysis.evaluate import named_points
@@ -187,6 +204,8 @@ def solve(
             sample = feasible_sample(instance, CLOUD_SIZE, deadline=progress.deadline)
             progress.phase("drawing the plot")
             save_plot(result, plot, sample, deals=named_points(instance))
+    if client is not None:
+        client.close()
     if fmt is Format.json:
         text = result.to_json() + "\n"
     elif fmt is Format.csv:
@@ -401,12 +420,7 @@ def sweep(
     workers: Annotated[
         int | None, typer.Option("--workers", "-w", help="Local worker processes (default: cores).")
     ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            "--scheduler", help="A Dask scheduler, tcp://HOST:PORT: run the batches there."
-        ),
-    ] = None,
+    scheduler: SchedulerOption = None,
     backend: BackendOption = "auto",
     time_limit: Annotated[
         float | None,

@@ -7,15 +7,17 @@ by the rules oracle → zone and bargaining solutions → immutable result.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from dealopt.analysis import acceptance as acc
 from dealopt.analysis.bargaining import SOLUTIONS
 from dealopt.analysis.setup import nondominated, setup
 from dealopt.backends.base import BuildStopped
 from dealopt.compile.compiler import Decoder
-from dealopt.errors import OracleRejectedError
+from dealopt.errors import OracleRejectedError, UsageError
 from dealopt.progress import Progress
 from dealopt.result import FrontierDeal, Result, Stats, Status
 from dealopt.rules.oracle import Oracle
@@ -32,6 +34,8 @@ def solve(
     all_deals: bool = False,
     all_deals_cap: int = 100,
     progress: Progress | None = None,
+    workers: int = 1,
+    client: Any = None,
 ) -> Result:
     """Find the exact Pareto frontier, the zone and the bargaining solutions of an instance.
 
@@ -52,6 +56,10 @@ def solve(
         point it reports is still proven nondominated. Ctrl-C behaves the same way.
     threads, seed
         Solver worker threads and random seed (backends that have them).
+    workers, client
+        Search the frontier in slices at once on ``workers`` local processes, or on the
+        workers of a Dask ``distributed.Client`` (``docs/parallel.md``): the same frontier,
+        proven the same way. The default, one worker, searches in this process (decision 86).
     all_deals
         Also list every deal attaining each frontier point, up to ``all_deals_cap`` per point.
     progress
@@ -64,12 +72,15 @@ def solve(
     :class:`~dealopt.errors.OracleRejectedError` (a bug).
     """
     from dealopt.frontier import deals_at, pareto_frontier
+    from dealopt.frontier.regions import Parallel, Problem
     from dealopt.frontier.settle import settle
 
     if isinstance(instance, str | Path):
         from dealopt.api import load
 
         instance = load(instance)
+    if workers < 1:
+        raise UsageError(f"workers must be at least 1, got {workers}")
     progress = Progress.of(progress, time_limit)
     deadline = progress.deadline
     progress.phase("compiling the model")
@@ -91,7 +102,16 @@ def solve(
     remaining = deadline.remaining()
     # A passed deadline still makes one (immediately stopped) search: the result is partial.
     remaining = None if remaining is None else max(remaining, 1e-6)
-    found = pareto_frontier(session, time_limit=remaining, progress=progress.frontier)
+    parallel = None
+    if workers > 1 or client is not None:
+        # Each worker builds its own session of the backend that runs here ("auto" resolved);
+        # the build deadline is this process's clock, so it does not travel.
+        name = ready.backend_name if backend == "auto" else backend
+        problem = Problem(name, model, replace(ready.options, deadline=None))
+        parallel = Parallel(problem, workers=workers, client=client)
+    found = pareto_frontier(
+        session, time_limit=remaining, progress=progress.frontier, parallel=parallel
+    )
     progress.phase("checking every deal with the rules oracle")
     parties = tuple(instance.parties)
     no_deal = {p: oracle.no_deal(p) for p in parties}
@@ -161,6 +181,7 @@ def solve(
         bundle_space_size=instance.bundle_space_size,
         stopped=found.stopped,
         resolution={p: r for p, r in zip(parties, resolution, strict=True)},
+        regions=found.regions,
     )
     return Result(
         instance_name=instance.name,

@@ -98,6 +98,8 @@ class Stats:
     stopped: str | None = None
     #: Largest utility error per party from rounding (all zero when the run is exact).
     resolution: Mapping[str, Fraction] = field(default_factory=dict)
+    #: Regions the frontier search was split into and searched at once (0: one search).
+    regions: int = 0
 
 
 @dataclass(frozen=True)

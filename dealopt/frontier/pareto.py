@@ -14,6 +14,7 @@ from dealopt.backends.base import (
 from dealopt.errors import UsageError
 from dealopt.frontier.bicriteria import epsilon_constraint, single
 from dealopt.frontier.merge import merge
+from dealopt.frontier.regions import Parallel, frontier_in_regions
 from dealopt.frontier.result import FrontierPoint, FrontierResult
 from dealopt.frontier.runner import Progress, Run, Stop
 from dealopt.frontier.search_region import search_region
@@ -26,6 +27,7 @@ def pareto_frontier(
     time_limit: float | None = None,
     progress: Progress | None = None,
     fast_path: bool = True,
+    parallel: Parallel | None = None,
 ) -> FrontierResult:
     """Every nondominated objective vector of the session's model (all objectives maximised).
 
@@ -45,6 +47,10 @@ def pareto_frontier(
     fast_path:
         Use the session's ``nondominated()`` when it has :attr:`Feature.ENUMERATE`, and merge
         its components' frontiers when it has :attr:`Feature.COMPONENTS` (no upper bound).
+    parallel:
+        Search two or more objectives in slices of ``f1`` at once, on local worker processes
+        or a Dask cluster (:mod:`dealopt.frontier.regions`): the same frontier, proven the
+        same way. Ignored by the enumerate and merge fast paths and for one objective.
 
     The algorithm depends on the number of objectives: one solve for 0 or 1; the
     epsilon-constraint method for 2 (``N + 1`` solves for ``N`` points); the search-region
@@ -79,6 +85,17 @@ def pareto_frontier(
             run.report()
         elif algorithm == "merge":
             merge(run, bounds)
+        elif parallel is not None and algorithm != "single":
+            return frontier_in_regions(
+                session,
+                parallel.problem,
+                bounds,
+                workers=parallel.workers,
+                client=parallel.client,
+                slices=parallel.slices,
+                time_limit=time_limit,
+                progress=progress,
+            )
         elif algorithm == "single":
             single(run, bounds)
         elif algorithm == "epsilon-constraint":

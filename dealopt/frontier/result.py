@@ -24,7 +24,8 @@ class FrontierResult:
     ``points`` are sorted lexicographically descending by objectives, and every one of them
     is proven nondominated. ``complete`` says whether every nondominated point was found and
     proven; when it is False, ``stopped`` says why (``"time limit"`` or ``"interrupted"``).
-    An infeasible model gives ``points=()`` and ``complete=True``.
+    An infeasible model gives ``points=()`` and ``complete=True``. ``regions`` is the number
+    of slices the search was split into (:mod:`dealopt.frontier.regions`; 0: one search).
     """
 
     points: tuple[FrontierPoint, ...]
@@ -33,6 +34,7 @@ class FrontierResult:
     seconds: float
     algorithm: str
     stopped: str | None = None
+    regions: int = 0
 
     def __len__(self) -> int:
         return len(self.points)

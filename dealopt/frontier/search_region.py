@@ -30,6 +30,9 @@ calls per point).
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
 import numpy as np
 
 from dealopt.backends.base import Bounds
@@ -38,10 +41,29 @@ from dealopt.frontier.runner import Run
 
 def search_region(run: Run, bounds: Bounds) -> None:
     """Three or more objectives: every nondominated point within ``bounds``."""
+    state = start(run, bounds)
+    if state is not None:
+        resume(run, state)
+
+
+@dataclass
+class Search:
+    """A search region search in progress: the box's upper bounds, the zones left, the
+    certificates and the last point's deal (the next solve's hint). It can stop and go on
+    elsewhere: :mod:`dealopt.frontier.regions` sends it between processes."""
+
+    hi: list[int]
+    zones: np.ndarray
+    certs: np.ndarray
+    hint: tuple[int, ...] | None = None
+
+
+def start(run: Run, bounds: Bounds) -> Search | None:
+    """The search of the box ``bounds`` before its first solve; None when the box is empty."""
     p = len(run.model.objectives)
     box = run.box(bounds)
     if box is None:
-        return  # the bounds exclude every deal
+        return None  # the bounds exclude every deal
     hi = [h for _, h in box]
     # int64 unless some bound is huge; object arrays keep exact Python integers then.
     huge = any(max(abs(lo), abs(h)) >= 2**62 for lo, h in box)
@@ -49,15 +71,27 @@ def search_region(run: Run, bounds: Bounds) -> None:
     zones = np.array([[lo - 1 for lo, _ in box]], dtype=dtype)
     # Row (c, v_2..v_p): max f1 over the deals in the box with f_k > v_k (k >= 2) is <= c.
     certs = np.zeros((0, p), dtype=dtype)
-    hint = None
-    while len(zones):
+    return Search(hi, zones, certs)
+
+
+def resume(run: Run, search: Search, until: float | None = None) -> bool:
+    """Go on with ``search`` until no zone is left (True) or the ``time.perf_counter()`` time
+    ``until`` has passed (False; the search can resume later)."""
+    p = len(run.model.objectives)
+    hi = search.hi
+    dtype = search.zones.dtype
+    solved = False
+    while len(search.zones):
+        if solved and until is not None and time.perf_counter() >= until:
+            return False  # at least one solve per call: every call makes progress
+        solved = True
         # Deterministic: the zone with the largest bound on f1 (ties: the smallest bounds on
         # the others, in order). Its certificates cover more later zones: 10-20% fewer solves
         # than widest-in-f1 first on the benchmark families and anchors.
-        i = _next_zone(zones)
-        u = zones[i]
+        i = _next_zone(search.zones)
+        u = search.zones[i]
         zone_bounds = {k: (int(u[k]) + 1, hi[k]) for k in range(p)}
-        found = run.lexmax(0, list(range(1, p)), zone_bounds, hint)
+        found = run.lexmax(0, list(range(1, p)), zone_bounds, search.hint)
         if found is None:
             cert = u.copy()
         else:
@@ -68,10 +102,11 @@ def search_region(run: Run, bounds: Bounds) -> None:
                 raise RuntimeError(f"the backend returned {z}, outside zone > {list(u)}")
             cert = np.array([z[0], *u[1:]], dtype=dtype)
             run.add(z, found.values)
-            hint = found.values
-            zones = update_zones(zones, np.array(z, dtype=dtype), certs)
-        certs = np.vstack((certs, cert[None, :]))
-        zones = zones[~_covered(zones, cert[None, :])]
+            search.hint = tuple(found.values)
+            search.zones = update_zones(search.zones, np.array(z, dtype=dtype), search.certs)
+        search.certs = np.vstack((search.certs, cert[None, :]))
+        search.zones = search.zones[~covered(search.zones, cert[None, :])]
+    return True
 
 
 def update_zones(zones: np.ndarray, z: np.ndarray, certs: np.ndarray) -> np.ndarray:
@@ -89,8 +124,8 @@ def update_zones(zones: np.ndarray, z: np.ndarray, certs: np.ndarray) -> np.ndar
     cand = np.repeat(hit, p, axis=0)
     cols = np.tile(np.arange(p), len(hit))
     cand[np.arange(len(cand)), cols] = z[cols]
-    cand = np.unique(cand, axis=0) if cand.dtype != object else _unique_rows(cand)
-    cand = cand[~_covered(cand, certs)]
+    cand = np.unique(cand, axis=0) if cand.dtype != object else unique_rows(cand)
+    cand = cand[~covered(cand, certs)]
     # A candidate is redundant when another bound is <= it everywhere (its zone is inside).
     others = np.vstack((rest, cand))
     keep = np.ones(len(cand), dtype=bool)
@@ -102,7 +137,7 @@ def update_zones(zones: np.ndarray, z: np.ndarray, certs: np.ndarray) -> np.ndar
     return np.vstack((rest, cand[keep]))
 
 
-def _covered(zones: np.ndarray, certs: np.ndarray) -> np.ndarray:
+def covered(zones: np.ndarray, certs: np.ndarray) -> np.ndarray:
     """Which zones some certificate proves empty: ``c1 <= u1`` and ``c_k <= u_k`` for k >= 2."""
     out = np.zeros(len(zones), dtype=bool)
     if not len(zones) or not len(certs):
@@ -121,5 +156,8 @@ def _next_zone(zones: np.ndarray) -> int:
     return min(range(len(zones)), key=lambda r: (-zones[r][0], *zones[r][1:]))
 
 
-def _unique_rows(rows: np.ndarray) -> np.ndarray:
+def unique_rows(rows: np.ndarray) -> np.ndarray:
+    """The distinct rows (sorted)."""
+    if rows.dtype != object:
+        return np.unique(rows, axis=0)
     return np.array(sorted({tuple(r) for r in rows}), dtype=object)

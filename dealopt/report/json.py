@@ -73,6 +73,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "points": len(result.frontier),
             "stopped": stats.stopped,
             "resolution": {p: json_number(r) for p, r in stats.resolution.items()},
+            "regions": stats.regions,
         },
     }
     if result.staged:

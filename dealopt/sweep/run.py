@@ -11,11 +11,11 @@ a batch ran.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from dealopt.pool import Pool, new_token
 from dealopt.spec.model import Instance
 from dealopt.sweep.engine import Engine, Outcome
 from dealopt.sweep.result import Tally
@@ -32,42 +32,10 @@ QUICK = 0.05
 Progress = Callable[[int, int], None]
 """``progress(done, total)``."""
 
-# One engine per process and sweep: built on a worker's first batch, reused for the next.
-_ENGINES: dict[str, Engine] = {}
 
-
-def _engine(token: str, instance: Instance, scenarios: Scenarios, options: dict) -> Engine:
-    engine = _ENGINES.get(token)
-    if engine is None:
-        _ENGINES.clear()  # one sweep at a time per process: bounded memory
-        engine = Engine(
-            instance, scenarios.numbers, scenarios.decimals, scenarios.red_lines, **options
-        )
-        _ENGINES[token] = engine
-    return engine
-
-
-def run_batch(token: str, engine: Engine | None, batch: Scenarios) -> list[Outcome]:
-    """One batch's outcomes (the task a worker runs). ``engine`` is the prepared engine the
-    caller sent (a worker keeps the first it gets for the sweep ``token``), or None when the
-    worker was given it at start-up."""
-    cached = _ENGINES.get(token)
-    if cached is None:
-        if engine is None:
-            raise RuntimeError("a sweep batch reached a worker without its engine")
-        _ENGINES.clear()  # one sweep at a time per process: bounded memory
-        _ENGINES[token] = cached = engine
-    return cached.run(batch)
-
-
-def _install(token: str, engine: Engine) -> None:
-    """A local worker's start: the prepared engine, and Ctrl-C left to the parent, which stops
-    the workers itself (no traceback per worker)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _ENGINES.clear()
-    _ENGINES[token] = engine
+def run_batch(engine: Engine, batch: Scenarios) -> list[Outcome]:
+    """One batch's outcomes (the task a worker runs on its prepared engine)."""
+    return engine.run(batch)
 
 
 def run(
@@ -95,7 +63,7 @@ def run(
         "fast": fast,
         "keep_frontiers": keep_frontiers,
     }
-    token = f"{os.getpid()}-{time.time_ns()}"
+    token = new_token()
     total = len(scenarios)
     tally = Tally(len(instance.parties), keep_outcomes, capacity=total)
     # Work is timed in this process's CPU seconds: on a loaded machine wall time would make
@@ -104,7 +72,9 @@ def run(
     engine = None
     stream: Iterator[list[Outcome]] | None = None
     try:
-        engine = _engine(token, instance, scenarios, options)
+        engine = Engine(
+            instance, scenarios.numbers, scenarios.decimals, scenarios.red_lines, **options
+        )
         # Every red-line configuration up front: the pilot then times scenarios only (a
         # configuration met first in the pilot made the batches one scenario long), and the
         # workers receive them built.
@@ -136,10 +106,9 @@ def run(
         worth = per * (total - tally.n) > 2 * preparation
         # Workers get this engine, prepared (the instance checked, the feasible deals and the
         # utility polynomials built): a few megabytes pickled instead of seconds of work each.
-        if client is not None:
-            stream = _dask(client, token, engine, rest)
-        elif (workers or 1) > 1 and len(rest) > 1 and worth:
-            stream = _processes(workers, token, engine, rest)  # type: ignore[arg-type]
+        if client is not None or ((workers or 1) > 1 and len(rest) > 1 and worth):
+            pool = Pool(token, engine, workers=workers or 1, client=client)
+            stream = _pooled(pool, rest)
         else:
             stream = (engine.run(b) for b in rest)
         for done in stream:
@@ -153,56 +122,19 @@ def run(
     return tally, False, engine
 
 
-def _processes(
-    workers: int, token: str, engine: Engine, batches: list[Scenarios]
-) -> Iterator[list[Outcome]]:
-    """Batches on local worker processes, results in batch order, a bounded number in flight."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("spawn")  # no fork of a threaded solver
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_install, initargs=(token, engine)
-    )
+def _pooled(pool: Pool, batches: list[Scenarios]) -> Iterator[list[Outcome]]:
+    """Batches on the pool's workers, results in batch order, a bounded number in flight.
+    Dask re-runs the batch of a worker lost mid-run."""
     pending: list = []
     finished = False
     try:
         for batch in batches:
-            pending.append(pool.submit(run_batch, token, None, batch))
-            if len(pending) >= 2 * workers:
-                yield pending.pop(0).result()
+            pending.append(pool.submit(run_batch, batch))
+            if len(pending) >= 2 * pool.workers:
+                yield pool.result(pending.pop(0))
         while pending:
-            yield pending.pop(0).result()
+            yield pool.result(pending.pop(0))
         finished = True
     finally:
-        if finished:
-            pool.shutdown(wait=True)
-        else:
-            # Interrupted: the batches in flight are not wanted. The pool has no public way to
-            # stop a running task, and waiting for them would hold Ctrl-C for seconds.
-            running = getattr(pool, "_processes", None)
-            processes = list(running.values()) if isinstance(running, dict) else []
-            pool.shutdown(wait=False, cancel_futures=True)
-            for process in processes:
-                process.terminate()
-
-
-def _dask(
-    client: Any, token: str, engine: Engine, batches: list[Scenarios]
-) -> Iterator[list[Outcome]]:
-    """Batches on a Dask cluster; a bounded window of tasks in flight, results in order.
-    Dask re-runs the batch of a worker lost mid-run."""
-    [shared] = client.scatter([engine], broadcast=True)
-    workers = max(1, len(client.scheduler_info().get("workers", {})))
-    window = 2 * workers
-    pending: list = []
-    try:
-        for batch in batches:
-            pending.append(client.submit(run_batch, token, shared, batch, pure=False))
-            if len(pending) >= window:
-                yield pending.pop(0).result()
-        while pending:
-            yield pending.pop(0).result()
-    finally:
-        if pending:  # interrupted: the batches in flight are not wanted
-            client.cancel(pending)
+        # Interrupted: the batches in flight are not wanted.
+        pool.close(cancel=not finished)
