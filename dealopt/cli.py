@@ -161,6 +161,14 @@ def solve(
         typer.Option("--plot", help="Also draw the frontier to this file (.png, .svg or .pdf)."),
     ] = None,
     top: TopOption = 20,
+    zone_only: Annotated[
+        bool,
+        typer.Option(
+            "--zone-only",
+            help="Search only the zone (every party at or above its no-deal value): faster, "
+            "and the frontier outside the zone is not searched (status 'zone').",
+        ),
+    ] = False,
 ) -> None:
     """Find the exact frontier, the zone of agreement and the bargaining solutions."""
     from dealopt.api import load
@@ -176,6 +184,7 @@ def solve(
             seed=seed,
             all_deals=all_deals,
             all_deals_cap=all_deals_cap,
+            zone_only=zone_only,
             progress=progress,
         )
         if plot is not None:
