@@ -29,7 +29,8 @@ against 0.83 s for CP-SAT, process start included; on 1.7 million deals enumerat
 
 class AutoBackend:
     """Picks per model: ``enumerate`` for small bundle spaces; above, ``merge`` when the model
-    splits into independent components, ``cpsat`` when it does not."""
+    splits into independent components (once a knapsack-like capacity is lifted, decision 91),
+    ``cpsat`` when it does not."""
 
     name = "auto"
     # Features depend on the model; ask the built session (``session.features``).
@@ -41,12 +42,14 @@ class AutoBackend:
 
     def build(self, model: CompiledModel, options: SolveOptions = DEFAULT_OPTIONS) -> Session:
         """Build with ``enumerate`` when the space has at most :data:`AUTO_ENUMERATE_MAX` deals,
-        else with ``merge`` when the model has several components (decision 34), else ``cpsat``."""
-        from dealopt.compile.components import components
+        else with ``merge`` when the model has several components (decision 34), counting those
+        a lifted capacity leaves (decision 91), else ``cpsat``."""
+        from dealopt.backends.merge import LIFT_ABOVE, MOST_LIFTED
+        from dealopt.compile.components import split
 
         if model.bundle_space_size <= AUTO_ENUMERATE_MAX:
             name = "enumerate"
-        elif len(components(model)) > 1:
+        elif len(split(model, LIFT_ABOVE, MOST_LIFTED).components) > 1:
             name = "merge"
         else:
             name = "cpsat"
