@@ -259,28 +259,45 @@ SCALE_FAMILIES = ((3, 12), (3, 20), (4, 12), (4, 20), (2, 80), (2, 100))
 
 
 def scale_cases() -> list[tuple[str, dict[str, Any], list[str]]]:
-    """(case name, instance spec, dealopt backends) of the ``scale`` group; knapsacks and
-    anchors also run pyaugmecon (skipped where it is not installed)."""
+    """(case name, instance spec, dealopt backends) of the ``scale`` group: ``auto`` and, where
+    it picks something else, ``cpsat``; ``highs`` on the anchors where ``auto`` is ``cpsat``
+    (one method at a time at minutes per run: no method twice under two names)."""
     import tempfile
 
     from benchmarks.kirlik import write
 
-    out = []
+    cases: list[tuple[str, dict[str, Any]]] = []
     for anchor in SCALE_ANCHORS:
-        spec = {"kind": "moip", "path": str(ANCHORS / f"{anchor}.json")}
-        knapsack = "KP" in anchor or "kp" in anchor
-        backends = ["auto", "cpsat", "highs"] + (["merge"] if knapsack else [])
-        out.append((anchor, spec, backends))
+        cases.append((anchor, {"kind": "moip", "path": str(ANCHORS / f"{anchor}.json")}))
     folder = Path(tempfile.mkdtemp(prefix="dealopt-kirlik-"))
     for objectives, items in SCALE_KNAPSACKS:
         path = write(objectives, items, SEED, folder)
         name = f"Kirlik-style KP p{objectives} n{items} (seed {SEED})"
-        out.append((name, {"kind": "moip", "path": str(path)}, ["auto", "cpsat", "merge"]))
+        cases.append((name, {"kind": "moip", "path": str(path)}))
     for parties, k in SCALE_FAMILIES:
         name = family_name(parties, k, "third")
-        spec = {"kind": "multi", "params": [parties, k, SEED, "third"], "name": name}
-        out.append((name, spec, ["auto", "cpsat"]))
+        cases.append((name, {"kind": "multi", "params": [parties, k, SEED, "third"], "name": name}))
+    out = []
+    for name, spec in cases:
+        picked = _auto_picks(spec)
+        if picked != "cpsat":
+            backends = ["auto", "cpsat"]
+        elif spec["kind"] == "moip":
+            backends = ["auto", "highs"]
+        else:
+            backends = ["auto"]
+        out.append((f"{name} (auto: {picked})", spec, backends))
     return out
+
+
+def _auto_picks(spec: dict[str, Any]) -> str:
+    """The backend ``auto`` builds for the instance."""
+    from dealopt.backends import get_backend
+    from dealopt.compile.compiler import compile_instance
+
+    model, _ = compile_instance(peers._instance(spec))
+    session = get_backend("auto").build(model)
+    return type(session).__module__.rsplit(".", 1)[-1]
 
 
 def genius_cases() -> list[tuple[str, str, list[str]]]:
