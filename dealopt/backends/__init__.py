@@ -44,12 +44,19 @@ class AutoBackend:
         """Build with ``enumerate`` when the space has at most :data:`AUTO_ENUMERATE_MAX` deals,
         else with ``merge`` when the model has several components (decision 34), counting those
         a lifted capacity leaves (decision 91), else ``cpsat``."""
-        from dealopt.backends.merge import LIFT_ABOVE, MOST_LIFTED
+        from dealopt.backends.merge import AUTO_MOST_PARTS, LIFT_ABOVE, MOST_LIFTED
         from dealopt.compile.components import split
 
-        if model.bundle_space_size <= AUTO_ENUMERATE_MAX:
+        parts = (
+            None
+            if model.bundle_space_size <= AUTO_ENUMERATE_MAX
+            else split(model, LIFT_ABOVE, MOST_LIFTED)
+        )
+        if parts is None:
             name = "enumerate"
-        elif len(split(model, LIFT_ABOVE, MOST_LIFTED).components) > 1:
+        elif len(parts.components) > 1 and (
+            not parts.extra or len(parts.components) <= AUTO_MOST_PARTS
+        ):
             name = "merge"
         else:
             name = "cpsat"

@@ -36,6 +36,11 @@ ENUMERATE_MAX = 200_000
 LIFT_ABOVE = ENUMERATE_MAX
 """A capacity-like constraint is lifted when its component has more combinations than this."""
 
+AUTO_MOST_PARTS = 50
+"""``auto`` picks the merge engine with a lifted capacity only up to this many components:
+it won at 20 to 50 items and lost at 60 (Kirlik KP p3 n60 unfinished at 600 s where CP-SAT
+took 218 s; decision 91)."""
+
 MOST_LIFTED = 1
 """At most this many capacity-like constraints are carried as state dimensions: with two
 (pyaugmecon_2kp50) the states outgrow the solver by far (decision 91)."""
@@ -118,4 +123,11 @@ class MergeSession:
         return self._session().solutions(bounds=bounds, assumptions=assumptions, limit=limit)
 
 
-__all__ = ["ENUMERATE_MAX", "LIFT_ABOVE", "MOST_LIFTED", "MergeBackend", "MergeSession"]
+__all__ = [
+    "AUTO_MOST_PARTS",
+    "ENUMERATE_MAX",
+    "LIFT_ABOVE",
+    "MOST_LIFTED",
+    "MergeBackend",
+    "MergeSession",
+]
