@@ -137,8 +137,10 @@ def measure(
             loads[name].append(load1())
             a = peers.isolated(method, spec, *args, limit=limit)
             answers[name].append(a)
+            count = len({tuple(x) for x in a.get("points") or []})
             print(f"  [{r + 1}/{repeats}] {case} | {name}: {a.get('status')} "
-                  f"{a.get('seconds', 0):.3f} s, load {loads[name][-1]}", flush=True)  # fmt: skip
+                  f"{a.get('seconds', 0):.3f} s, {count} points, load {loads[name][-1]}",
+                  flush=True)  # fmt: skip
     for name, row in rows.items():
         got = answers[name]
         last = got[-1]
