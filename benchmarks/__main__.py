@@ -6,7 +6,8 @@ Two kinds of benchmark run in turn:
   ``language``, ``sweep``, ``parallel``; ``suite.py``, ``knobs.py``, ``evaluate.py``,
   ``language.py``, ``sweep.py``, ``parallel.py``): markdown tables, one CSV row per case in
   ``benchmarks/results/<date>-<machine>.csv`` (``...-quick.csv`` with ``--quick``);
-* dealopt side by side with its peers (``additive``, ``families``, ``anchors``, ``genius``;
+* dealopt side by side with its peers (``additive``, ``families``, ``anchors``, ``genius``,
+  ``scale``;
   ``compare.py``): every method of an instance in a fresh process, interleaved round by round,
   medians; rows in ``...-compare[-quick].csv`` and log-log plots in ``benchmarks/results/``.
   Exact methods that disagree make the command exit with status 2.
@@ -40,8 +41,10 @@ BENCHMARKS = {
     "sweep-workers": "benchmarks.sweep:bench_sweep_workers",
     "parallel": "benchmarks.parallel:bench_parallel",
 }
-PEER_GROUPS = ("additive", "families", "anchors", "genius")  # benchmarks.compare.GROUPS
+PEER_GROUPS = ("additive", "families", "anchors", "genius", "scale")  # benchmarks.compare.GROUPS
 NAMES = (*BENCHMARKS, *PEER_GROUPS)
+ON_REQUEST = ("scale",)
+"""Groups that run only when named with ``--only`` (hours of runs at the real scale)."""
 
 
 def _function(name: str) -> Callable[[bool], list[Row]]:
@@ -63,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         choices=NAMES,
         metavar="NAME",
-        help=f"run only this benchmark (repeatable): {', '.join(NAMES)}",
+        help=f"run only this benchmark (repeatable): {', '.join(NAMES)} ({', '.join(ON_REQUEST)}: "
+        "only when named)",
     )
     parser.add_argument(
         "--limit", type=float, default=120.0, help="per-run time limit of the peer comparison (s)"
@@ -80,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     mode = "quick" if args.quick else "full"
-    names = args.only or list(NAMES)
+    names = args.only or [n for n in NAMES if n not in ON_REQUEST]
     m = machine()
     print(f"# dealopt benchmarks ({mode}): {time.strftime('%Y-%m-%d %H:%M')}")
     print(f"\nMachine: {m.describe()}; load average at start {load1()}")

@@ -9,7 +9,12 @@ Groups (``GROUPS``):
   negmas on the same utilities (red lines as a filter on its outcomes) where enumerable;
 * ``anchors``: dealopt ``cpsat``, ``highs`` and ``auto`` against pyaugmecon 2.0.1 + HiGHS and
   pymoo NSGA-II (recall and hypervolume ratio) on MOIP anchors;
-* ``genius``: the GENIUS scenarios in ``shared/anchors/genius``, against negmas.
+* ``genius``: the GENIUS scenarios in ``shared/anchors/genius``, against negmas;
+* ``scale``: the real scale (issue 17), one method at a time, each run limited to
+  :data:`SCALE_LIMIT` seconds (or ``--limit`` when larger): the six larger shared anchors,
+  Kirlik-style knapsacks (:mod:`benchmarks.kirlik`: 3 objectives with 100 items, 4 with 40 and
+  50), the 3- and 4-party families at k = 12 and 20 and the 2-party family at k = 80 and 100;
+  dealopt's default and its exact backends, and pyaugmecon where it is installed.
 
 Every run is a fresh process (peak RSS is its own; a per-run time limit kills it); the methods
 of one instance are interleaved round by round; the median of the rounds is reported.  Exact
@@ -40,7 +45,7 @@ from benchmarks.record import RESULTS, load1, machine, seconds, table
 # The shared anchors sit beside the repository (../shared), as in CI.
 ANCHORS = Path(__file__).resolve().parents[1].parent / "shared" / "anchors" / "moip" / "json"
 GENIUS = ANCHORS.parents[1] / "genius"
-GROUPS = ("additive", "families", "anchors", "genius")
+GROUPS = ("additive", "families", "anchors", "genius", "scale")
 SEED = 1
 NEGMAS_TARGET = 10.0
 
@@ -132,8 +137,10 @@ def measure(
             loads[name].append(load1())
             a = peers.isolated(method, spec, *args, limit=limit)
             answers[name].append(a)
+            count = len({tuple(x) for x in a.get("points") or []})
             print(f"  [{r + 1}/{repeats}] {case} | {name}: {a.get('status')} "
-                  f"{a.get('seconds', 0):.3f} s, load {loads[name][-1]}", flush=True)  # fmt: skip
+                  f"{a.get('seconds', 0):.3f} s, {count} points, load {loads[name][-1]}",
+                  flush=True)  # fmt: skip
     for name, row in rows.items():
         got = answers[name]
         last = got[-1]
@@ -237,6 +244,64 @@ def family_cases(quick: bool) -> list[tuple[int, int, str]]:
     ]
 
 
+SCALE_LIMIT = 600.0
+"""Seconds per run in the ``scale`` group."""
+SCALE_ANCHORS = (
+    "pyaugmecon_2kp250",
+    "pyaugmecon_3kp40",
+    "pyaugmecon_3kp50",
+    "Kirlik14_KP_p-3_n-60_ins-1",
+    "Kirlik14_AP_p-3_n-20_ins-1",
+    "Tuyttens00_AP_n20",
+)
+SCALE_KNAPSACKS = ((3, 100), (4, 40), (4, 50))
+"""(objectives, items) of the generated Kirlik-style knapsacks (seed :data:`SEED`)."""
+SCALE_FAMILIES = ((3, 12), (3, 20), (4, 12), (4, 20), (2, 80), (2, 100))
+"""(parties, issues) of the family at the real scale (red lines: a third of the issues)."""
+
+
+def scale_cases() -> list[tuple[str, dict[str, Any], list[str]]]:
+    """(case name, instance spec, dealopt backends) of the ``scale`` group: ``auto`` and, where
+    it picks something else, ``cpsat``; ``highs`` on the anchors where ``auto`` is ``cpsat``
+    (one method at a time at minutes per run: no method twice under two names)."""
+    import tempfile
+
+    from benchmarks.kirlik import write
+
+    cases: list[tuple[str, dict[str, Any]]] = []
+    for anchor in SCALE_ANCHORS:
+        cases.append((anchor, {"kind": "moip", "path": str(ANCHORS / f"{anchor}.json")}))
+    folder = Path(tempfile.mkdtemp(prefix="dealopt-kirlik-"))
+    for objectives, items in SCALE_KNAPSACKS:
+        path = write(objectives, items, SEED, folder)
+        name = f"Kirlik-style KP p{objectives} n{items} (seed {SEED})"
+        cases.append((name, {"kind": "moip", "path": str(path)}))
+    for parties, k in SCALE_FAMILIES:
+        name = family_name(parties, k, "third")
+        cases.append((name, {"kind": "multi", "params": [parties, k, SEED, "third"], "name": name}))
+    out = []
+    for name, spec in cases:
+        picked = _auto_picks(spec)
+        if picked != "cpsat":
+            backends = ["auto", "cpsat"]
+        elif spec["kind"] == "moip":
+            backends = ["auto", "highs"]
+        else:
+            backends = ["auto"]
+        out.append((f"{name} (auto: {picked})", spec, backends))
+    return out
+
+
+def _auto_picks(spec: dict[str, Any]) -> str:
+    """The backend ``auto`` builds for the instance."""
+    from dealopt.backends import get_backend
+    from dealopt.compile.compiler import compile_instance
+
+    model, _ = compile_instance(peers._instance(spec))
+    session = get_backend("auto").build(model)
+    return type(session).__module__.rsplit(".", 1)[-1]
+
+
 def genius_cases() -> list[tuple[str, str, list[str]]]:
     out = []
     for folder in sorted(p for p in GENIUS.iterdir() if p.is_dir()) if GENIUS.is_dir() else []:
@@ -313,6 +378,22 @@ def run(
         check(got, failures)
         ratios(got, "pyaugmecon + HiGHS", ["dealopt cpsat", "dealopt highs", "dealopt auto"])
         ratios(got, "pymoo NSGA-II", ["dealopt cpsat", "dealopt highs", "dealopt auto"])
+        rows += got
+    for name, spec, backends in scale_cases() if "scale" in only else []:
+        if not wanted(name):
+            continue
+        size = peers._instance(spec).bundle_space_size
+        print(f"\n{name}", flush=True)
+        methods = {
+            f"dealopt {b}": ("dealopt", (b, threads, max(limit, SCALE_LIMIT)), True)
+            for b in backends
+        }
+        if spec["kind"] == "moip":
+            methods["pyaugmecon + HiGHS"] = ("pyaugmecon", (max(limit, SCALE_LIMIT),), True)
+        # One round unless asked for more: runs of minutes each, on a shared machine.
+        got = measure("real scale", name, spec, methods, rounds or 1, max(limit, SCALE_LIMIT), size)
+        check(got, failures)
+        ratios(got, "pyaugmecon + HiGHS", [m for m in methods if m.startswith("dealopt")])
         rows += got
     for scenario, domain, profiles in genius_cases() if "genius" in only else []:
         if not wanted(f"GENIUS {scenario}"):

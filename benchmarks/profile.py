@@ -4,6 +4,7 @@
     python -m benchmarks.profile family:30 --backend cpsat --threads 2
     python -m benchmarks.profile additive:8 --backend enumerate --json
     python -m benchmarks.profile negotiation:3:20:third --backend cpsat --time-limit 120
+    python -m benchmarks.profile kirlik:3:100 --backend auto --time-limit 600 --top 15
 
 Run it in a fresh interpreter (``python -m benchmarks`` does): the first phase is the imports
 that a command-line run pays (dealopt, numpy, OR-Tools with the pandas it pulls in), timed
@@ -38,7 +39,9 @@ from typing import Any
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profile", description=__doc__)
     parser.add_argument(
-        "case", help="helsinki, family:K, additive:K or negotiation:PARTIES:K:DENSITY"
+        "case",
+        help="helsinki, family:K, additive:K, negotiation:PARTIES:K:DENSITY, moip:PATH (a MOIP "
+        "JSON file) or kirlik:OBJECTIVES:ITEMS (benchmarks/kirlik.py, seed 1)",
     )
     parser.add_argument("--backend", default="cpsat")
     parser.add_argument("--threads", type=int, default=None)
@@ -76,6 +79,17 @@ def main(argv: list[str] | None = None) -> int:
         parties, issues, density = k.split(":")
         data = multi_party(int(parties), int(issues), SEED, density)
         make = lambda: dealopt.instance(data, name=args.case)  # noqa: E731
+    elif name == "moip":
+        from dealopt.io import moip
+
+        make = lambda: moip.load(k)  # noqa: E731
+    elif name == "kirlik":
+        from benchmarks.kirlik import knapsack
+        from dealopt.io import moip
+
+        objectives, items = k.split(":")
+        data = knapsack(int(objectives), int(items), SEED)
+        make = lambda: moip.from_data(data)  # noqa: E731
     else:
         parser.error(f"unknown case {args.case!r}")
 

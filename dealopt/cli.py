@@ -174,6 +174,14 @@ def solve(
         ),
     ] = 1,
     scheduler: SchedulerOption = None,
+    zone_only: Annotated[
+        bool,
+        typer.Option(
+            "--zone-only",
+            help="Search only the zone (every party at or above its no-deal value): faster, "
+            "and the frontier outside the zone is not searched (status 'zone').",
+        ),
+    ] = False,
 ) -> None:
     """Find the exact frontier, the zone of agreement and the bargaining solutions."""
     from dealopt.api import load
@@ -190,6 +198,7 @@ def solve(
             seed=seed,
             all_deals=all_deals,
             all_deals_cap=all_deals_cap,
+            zone_only=zone_only,
             progress=progress,
             workers=workers,
             client=client,

@@ -14,7 +14,7 @@ from typing import Any
 
 from dealopt.analysis import acceptance as acc
 from dealopt.analysis.bargaining import SOLUTIONS
-from dealopt.analysis.setup import nondominated, setup
+from dealopt.analysis.setup import nondominated, setup, zone_boxes
 from dealopt.backends.base import BuildStopped
 from dealopt.compile.compiler import Decoder
 from dealopt.errors import OracleRejectedError, UsageError
@@ -33,6 +33,7 @@ def solve(
     seed: int | None = None,
     all_deals: bool = False,
     all_deals_cap: int = 100,
+    zone_only: bool = False,
     progress: Progress | None = None,
     workers: int = 1,
     client: Any = None,
@@ -62,6 +63,11 @@ def solve(
         proven the same way. The default, one worker, searches in this process (decision 86).
     all_deals
         Also list every deal attaining each frontier point, up to ``all_deals_cap`` per point.
+    zone_only
+        Search only the zone: every party at or above its no-deal value (under an acceptance
+        rule, the parties of one winning coalition), as lower bounds on the objectives. The
+        result's ``frontier`` then holds the zone's points only, and a complete search has
+        status ``zone`` (not ``complete``): the frontier outside the zone was not searched.
     progress
         A :class:`~dealopt.progress.Progress`: its deadline replaces ``time_limit`` (a
         command's phases share one), and it is told the phase and the points found so far.
@@ -98,10 +104,7 @@ def solve(
     except KeyboardInterrupt:
         return _nothing_proven(instance, backend, "interrupted", deadline.elapsed())
     oracle, model, decoder, session = ready.oracle, ready.model, ready.decoder, ready.session
-    progress.phase("searching the frontier")
-    remaining = deadline.remaining()
-    # A passed deadline still makes one (immediately stopped) search: the result is partial.
-    remaining = None if remaining is None else max(remaining, 1e-6)
+    progress.phase("searching the zone" if zone_only else "searching the frontier")
     parallel = None
     if workers > 1 or client is not None:
         # Each worker builds its own session of the backend that runs here ("auto" resolved);
@@ -109,22 +112,44 @@ def solve(
         name = ready.backend_name if backend == "auto" else backend
         problem = Problem(name, model, replace(ready.options, deadline=None))
         parallel = Parallel(problem, workers=workers, client=client)
-    found = pareto_frontier(
-        session, time_limit=remaining, progress=progress.frontier, parallel=parallel
-    )
-    progress.phase("checking every deal with the rules oracle")
     parties = tuple(instance.parties)
     no_deal = {p: oracle.no_deal(p) for p in parties}
     rule = instance.acceptance
+    boxes: list[dict[int, tuple[int | None, int | None]]] = [{}]
+    if zone_only:
+        boxes = zone_boxes(model, parties, no_deal, acc.minimal_coalitions(rule, parties))
     resolution = model.resolution
-    settled = None
-    if any(resolution) and found.complete:
-        settled = settle(session, found, lambda v: _exact(oracle, decoder, v))
-    if settled is not None:  # exact again: every deal the rounding could hide was weighed
+    exact_again = True
+    points: list[tuple[tuple[int, ...], tuple[int, ...], tuple | None]] = []
+    calls, complete, stopped, algorithm, regions = 0, True, None, "none", 0
+    for box in boxes:  # one search for the whole frontier; one per coalition for the zone
+        # A passed deadline still makes one (immediately stopped) search: the result is partial.
+        left = deadline.remaining()
+        found = pareto_frontier(
+            session,
+            bounds=box,
+            time_limit=None if left is None else max(left, 1e-6),
+            progress=progress.frontier,
+            parallel=parallel,
+        )
+        calls, algorithm = calls + found.solver_calls, found.algorithm
+        regions += found.regions
+        complete, stopped = complete and found.complete, stopped or found.stopped
+        settled = None
+        if any(resolution) and found.complete:
+            exact = lambda v: _exact(oracle, decoder, v)  # noqa: E731
+            settled = settle(session, found, exact, bounds=box)
+            calls += settled.calls if settled else 0
+        if settled is not None:  # exact again: every deal the rounding could hide was weighed
+            points += [(p.values, p.objectives, settled.ties[p.utilities]) for p in settled.points]
+        else:
+            exact_again = False
+            points += [(p.values, p.objectives, None) for p in found.points]
+        if not found.complete:
+            break
+    progress.phase("checking every deal with the rules oracle")
+    if any(resolution) and exact_again:
         resolution = tuple(Fraction(0) for _ in parties)
-        points = [(p.values, p.objectives, settled.ties[p.utilities]) for p in settled.points]
-    else:
-        points = [(p.values, p.objectives, None) for p in found.points]
     frontier = []
     for values, objectives, ties in points:
         deal, utilities = _checked_deal(oracle, decoder, values, objectives, model.resolution)
@@ -150,8 +175,10 @@ def solve(
                 ),
                 complete,
             )
+        if zone_only and not acceptable:
+            continue  # inside a box widened by the rounding, outside the zone exactly
         frontier.append(FrontierDeal(deal, utilities, acceptable, *extra, pivotal, blockers))
-    if any(resolution):
+    if any(resolution) or len(boxes) > 1:  # also drops a point found in two boxes
         vectors = [tuple(p.utilities[q] for q in parties) for p in frontier]
         frontier = [frontier[i] for i in nondominated(vectors)]
         frontier.sort(key=lambda p: tuple(p.utilities[q] for q in parties), reverse=True)
@@ -165,23 +192,24 @@ def solve(
         summary = acc.summarise(
             rule, parties, [acc.accepting(frontier[i].utilities, no_deal) for i in zone]
         )
-    if not found.complete:
+    if not complete:
         status = Status.PARTIAL
-    elif not frontier:
+    elif not frontier and not zone_only:
         status = Status.NO_FEASIBLE_DEAL
     elif not zone:
         status = Status.NO_ACCEPTABLE_DEAL
     else:
-        status = Status.COMPLETE
+        status = Status.ZONE if zone_only else Status.COMPLETE
     stats = Stats(
         backend=ready.backend_name,
-        algorithm=found.algorithm,
-        solver_calls=found.solver_calls + (settled.calls if settled else 0),
+        algorithm=algorithm,
+        solver_calls=calls,
         seconds=deadline.elapsed(),
         bundle_space_size=instance.bundle_space_size,
-        stopped=found.stopped,
+        stopped=stopped,
+        zone_only=zone_only,
         resolution={p: r for p, r in zip(parties, resolution, strict=True)},
-        regions=found.regions,
+        regions=regions,
     )
     return Result(
         instance_name=instance.name,

@@ -25,13 +25,18 @@ class Status(StrEnum):
 
     COMPLETE = "complete"
     """Every nondominated point was found and proven."""
+    ZONE = "zone"
+    """Only the zone was searched (``zone_only``): every nondominated point at or above every
+    party's no-deal value (under an acceptance rule, that the rule passes) was found and
+    proven; the frontier outside the zone was not searched."""
     PARTIAL = "partial"
     """Stopped early (time limit or interrupt); every reported point is still proven."""
     NO_FEASIBLE_DEAL = "no-feasible-deal"
     """Proven: no deal satisfies every rule and red line."""
     NO_ACCEPTABLE_DEAL = "no-acceptable-deal"
-    """Feasible deals exist, but none gives every party at least its no-deal value (none
-    that the acceptance rule passes, under one)."""
+    """No feasible deal gives every party at least its no-deal value (none that the
+    acceptance rule passes, under one). Without ``zone_only``, feasible deals exist; with it,
+    deals outside the zone were not searched."""
 
 
 NUMBERING = (
@@ -100,6 +105,8 @@ class Stats:
     resolution: Mapping[str, Fraction] = field(default_factory=dict)
     #: Regions the frontier search was split into and searched at once (0: one search).
     regions: int = 0
+    #: Only the zone was searched: the frontier holds the zone's points only.
+    zone_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,11 @@ compiled model and the backend session are made in one place.
 
 from __future__ import annotations
 
+import math
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from dealopt.backends.base import Session, SolveOptions
 from dealopt.compile.compiler import Decoder, compile_instance
@@ -65,3 +68,31 @@ def setup(
     session = chosen.build(model, options)
     name = getattr(session, "backend_name", None) or type(session).__module__.rsplit(".", 1)[-1]
     return Setup(instance, oracle, model, decoder, session, options, name, started)
+
+
+def objective_floor(model: CompiledModel, k: int, value: Fraction) -> int:
+    """The least value of objective ``k`` whose utility can be at least ``value``.
+
+    A utility is ``objective / scale`` exactly when the model's resolution is 0, and the
+    objective is an integer, so ``utility >= value`` holds exactly when ``objective >=
+    ceil(value × scale)``; a rounded model widens the bound by its resolution (the deals found
+    are then settled with the oracle).
+    """
+    slack = model.resolution[k] if model.resolution else Fraction(0)
+    return math.ceil((value - slack) * model.scales[k])
+
+
+def zone_boxes(
+    model: CompiledModel,
+    parties: Sequence[str],
+    no_deal: Mapping[str, Fraction],
+    coalitions: Sequence[frozenset[str]],
+) -> list[dict[int, tuple[int | None, int | None]]]:
+    """The acceptable deals as a union of objective boxes: per winning coalition, its parties'
+    no-deal values as lower bounds (:func:`objective_floor`). A box is closed under
+    domination (a deal dominating one in it is in it), so the frontier inside a box is the
+    frontier's part in it."""
+    return [
+        {k: (objective_floor(model, k, no_deal[p]), None) for k, p in enumerate(parties) if p in c}
+        for c in coalitions
+    ]

@@ -25,12 +25,11 @@ deals of the union (each box's frontier, merged and filtered exactly).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from dealopt.analysis.setup import nondominated, setup
+from dealopt.analysis.setup import nondominated, objective_floor, setup, zone_boxes
 from dealopt.analysis.zone import AssumingSession, Zone, ZonePoint, make_zone
 from dealopt.backends.base import (
     BackendSolution,
@@ -133,17 +132,13 @@ class Space:
 
     def floor(self, k: int, value: Fraction) -> int:
         """The least objective value of party ``k`` whose utility can be >= ``value``."""
-        slack = self.model.resolution[k] if self.model.resolution else Fraction(0)
-        return math.ceil((value - slack) * self.model.scales[k])
+        return objective_floor(self.model, k, value)
 
     @property
     def floors(self) -> dict[int, tuple[int | None, int | None]]:
         """The no-deal conditions as objective bounds: ``{k: (ceil(d_k × scale_k), None)}``."""
         nd = self.no_deal
         return {k: (self.floor(k, nd[p]), None) for k, p in enumerate(self.parties)}
-
-    def floors_for(self, no_deal: Mapping[str, Fraction]) -> dict[int, tuple[int | None, None]]:
-        return {k: (self.floor(k, no_deal[p]), None) for k, p in enumerate(self.parties)}
 
     @property
     def coalitions(self) -> tuple[frozenset[str], ...]:
@@ -154,16 +149,14 @@ class Space:
 
     def boxes_for(
         self, no_deal: Mapping[str, Fraction], everyone: bool = False
-    ) -> list[dict[int, tuple[int | None, None]]]:
+    ) -> list[dict[int, tuple[int | None, int | None]]]:
         """The acceptable deals as a union of objective boxes, one per minimal winning
         coalition (``everyone``: one box, every party, whatever the rule)."""
-        floors = self.floors_for(no_deal)
-        if everyone:
-            return [floors]
-        return [{k: b for k, b in floors.items() if self.parties[k] in c} for c in self.coalitions]
+        coalitions = [frozenset(self.parties)] if everyone else self.coalitions
+        return zone_boxes(self.model, self.parties, no_deal, coalitions)
 
     @property
-    def boxes(self) -> list[dict[int, tuple[int | None, None]]]:
+    def boxes(self) -> list[dict[int, tuple[int | None, int | None]]]:
         """:meth:`boxes_for` the instance's no-deal values."""
         return self.boxes_for(self.no_deal)
 

@@ -29,7 +29,8 @@ against 0.83 s for CP-SAT, process start included; on 1.7 million deals enumerat
 
 class AutoBackend:
     """Picks per model: ``enumerate`` for small bundle spaces; above, ``merge`` when the model
-    splits into independent components, ``cpsat`` when it does not."""
+    splits into independent components (once a knapsack-like capacity is lifted, decision 91),
+    ``cpsat`` when it does not."""
 
     name = "auto"
     # Features depend on the model; ask the built session (``session.features``).
@@ -41,12 +42,21 @@ class AutoBackend:
 
     def build(self, model: CompiledModel, options: SolveOptions = DEFAULT_OPTIONS) -> Session:
         """Build with ``enumerate`` when the space has at most :data:`AUTO_ENUMERATE_MAX` deals,
-        else with ``merge`` when the model has several components (decision 34), else ``cpsat``."""
-        from dealopt.compile.components import components
+        else with ``merge`` when the model has several components (decision 34), counting those
+        a lifted capacity leaves (decision 91), else ``cpsat``."""
+        from dealopt.backends.merge import AUTO_MOST_PARTS, LIFT_ABOVE, MOST_LIFTED
+        from dealopt.compile.components import split
 
-        if model.bundle_space_size <= AUTO_ENUMERATE_MAX:
+        parts = (
+            None
+            if model.bundle_space_size <= AUTO_ENUMERATE_MAX
+            else split(model, LIFT_ABOVE, MOST_LIFTED)
+        )
+        if parts is None:
             name = "enumerate"
-        elif len(components(model)) > 1:
+        elif len(parts.components) > 1 and (
+            not parts.extra or len(parts.components) <= AUTO_MOST_PARTS
+        ):
             name = "merge"
         else:
             name = "cpsat"

@@ -27,11 +27,23 @@ from dealopt.backends.base import (
     Session,
     SolveOptions,
 )
-from dealopt.compile.components import components, size, submodel
+from dealopt.compile.components import size, split, submodel
 from dealopt.compile.model import CompiledModel, Lit
 
 ENUMERATE_MAX = 200_000
 """Components up to this many option combinations are enumerated; larger ones go to CP-SAT."""
+
+LIFT_ABOVE = ENUMERATE_MAX
+"""A capacity-like constraint is lifted when its component has more combinations than this."""
+
+AUTO_MOST_PARTS = 50
+"""``auto`` picks the merge engine with a lifted capacity only up to this many components:
+it won at 20 to 50 items and lost at 60 (Kirlik KP p3 n60 unfinished at 600 s where CP-SAT
+took 218 s; decision 91)."""
+
+MOST_LIFTED = 1
+"""At most this many capacity-like constraints are carried as state dimensions: with two
+(pyaugmecon_2kp50) the states outgrow the solver by far (decision 91)."""
 
 
 class MergeBackend:
@@ -65,8 +77,14 @@ class MergeSession:
         self._inner: Session | None = None
         self.parts: list[tuple[Session, tuple[int, ...]]] = []
         """Per component: its session and, per local variable, the whole model's variable."""
-        for comp in components(model):
-            sub = submodel(model, comp)
+        # A constraint coupling a component too large to enumerate (a knapsack's capacity) is
+        # lifted: each component's sub-model gets its part as an extra objective, and the merge
+        # carries it as a state dimension with a lower bound (``floors``).
+        parts = split(model, LIFT_ABOVE, MOST_LIFTED)
+        self.floors: tuple[int, ...] = parts.floors
+        """Per extra objective of the components (after the model's own), its lower bound."""
+        for comp in parts.components:
+            sub = submodel(model, comp, parts.extra)
             small = size(model, comp) <= ENUMERATE_MAX
             backend = EnumerateBackend() if small else CpSatBackend()
             self.parts.append((backend.build(sub, options), comp.variables))
@@ -105,4 +123,11 @@ class MergeSession:
         return self._session().solutions(bounds=bounds, assumptions=assumptions, limit=limit)
 
 
-__all__ = ["ENUMERATE_MAX", "MergeBackend", "MergeSession"]
+__all__ = [
+    "AUTO_MOST_PARTS",
+    "ENUMERATE_MAX",
+    "LIFT_ABOVE",
+    "MOST_LIFTED",
+    "MergeBackend",
+    "MergeSession",
+]

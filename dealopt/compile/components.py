@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from dealopt.compile.model import (
     BoolAnd,
@@ -47,8 +48,10 @@ def _constraint_vars(c: Constraint) -> list[int]:
     return [v for v, _ in c.expr.terms]
 
 
-def components(model: CompiledModel) -> list[Component]:
-    """The model's independent components: groups joined by any definition or constraint."""
+def components(model: CompiledModel, lifted: Sequence[Constraint] = ()) -> list[Component]:
+    """The model's independent components: groups joined by any definition or constraint
+    (except the ``lifted`` ones, which then belong to no component: see :func:`split`)."""
+    skip = {id(c) for c in lifted}
     parent = list(range(model.num_vars))
 
     def find(x: int) -> int:
@@ -68,7 +71,8 @@ def components(model: CompiledModel) -> list[Component]:
     for d in model.definitions:
         union(_definition_vars(d))
     for c in model.constraints:
-        union(_constraint_vars(c))
+        if id(c) not in skip:
+            union(_constraint_vars(c))
     by_root: dict[int, list[int]] = {}
     for g, group in enumerate(model.choices):
         if group:
@@ -91,12 +95,67 @@ def components(model: CompiledModel) -> list[Component]:
         defs[home(d.var)].append(d)
     cons: dict[int, list[Constraint]] = {r: [] for r in by_root}
     for c in model.constraints:
+        if id(c) in skip:
+            continue
         vs = _constraint_vars(c)
         cons[home(vs[0] if vs else None)].append(c)
     return [
         Component(tuple(by_root[r]), tuple(variables[r]), tuple(defs[r]), tuple(cons[r]))
         for r in by_root
     ]
+
+
+@dataclass(frozen=True)
+class Split:
+    """Components of a model once some one-sided linear constraints are *lifted*: taken out
+    of the components and carried as extra objectives instead (``extra``, each with the lower
+    bound ``floors[e]`` a deal must reach), as a knapsack's capacity is carried in its states
+    by a dynamic programme. ``extra`` holds ``-expr`` (bound ``constant - hi``) for ``expr <=
+    hi`` and ``expr`` (bound ``lo - constant``) for ``expr >= lo``, without constants."""
+
+    components: tuple[Component, ...]
+    extra: tuple[LinExpr, ...] = ()
+    floors: tuple[int, ...] = ()
+
+
+def split(model: CompiledModel, above: int, most: int) -> Split:
+    """The model's components, with capacity-like constraints lifted where that pays.
+
+    A constraint is lifted when it is linear and one-sided, reads variables of several choice
+    groups, and its component (nothing lifted) has more than ``above`` option combinations;
+    if more than ``most`` constraints qualify, none is (each one adds a state dimension).
+    Lifting is exact for any signs of the coefficients: a partial deal that uses no more of
+    the constraint's room and is no worse on every objective than another can replace it.
+    """
+    whole = components(model)
+    group_of = {v: g for g, group in enumerate(model.choices) for v in group}
+    big = {v for c in whole if size(model, c) > above for v in c.variables}
+    lift = [
+        c
+        for c in model.constraints
+        if isinstance(c, LinearConstraint)
+        and (c.lo is None) != (c.hi is None)
+        and c.expr.terms
+        and all(v in group_of for v, _ in c.expr.terms)
+        and len({group_of[v] for v, _ in c.expr.terms}) > 1
+        and c.expr.terms[0][0] in big
+    ]
+    if not lift or len(lift) > most:
+        return Split(tuple(whole))
+    parts = components(model, lift)
+    if len(parts) <= len(whole):
+        return Split(tuple(whole))
+    extra, floors = [], []
+    for c in lift:
+        k = c.expr.constant
+        if c.hi is not None:
+            extra.append(LinExpr(tuple((v, -a) for v, a in c.expr.terms)))
+            floors.append(k - c.hi)
+        else:
+            assert c.lo is not None
+            extra.append(LinExpr(c.expr.terms))
+            floors.append(c.lo - k)
+    return Split(tuple(parts), tuple(extra), tuple(floors))
 
 
 def size(model: CompiledModel, comp: Component) -> int:
@@ -107,10 +166,11 @@ def size(model: CompiledModel, comp: Component) -> int:
     return n
 
 
-def submodel(model: CompiledModel, comp: Component) -> CompiledModel:
+def submodel(model: CompiledModel, comp: Component, extra: Sequence[LinExpr] = ()) -> CompiledModel:
     """The component as a model of its own: its variables renumbered in ``comp.variables``
     order, its definitions and constraints, and each objective's part over its variables
-    (constants are left to the whole model)."""
+    (constants are left to the whole model), then each ``extra`` objective's part (the lifted
+    constraints of a :class:`Split`, scale 1)."""
     local = {v: i for i, v in enumerate(comp.variables)}
     mine = set(comp.variables)
 
@@ -138,7 +198,7 @@ def submodel(model: CompiledModel, comp: Component) -> CompiledModel:
             assert isinstance(c, LinearConstraint)
             e = LinExpr(tuple((local[v], k) for v, k in c.expr.terms), c.expr.constant)
             constraints.append(LinearConstraint(e, c.lo, c.hi, c.label, c.bounds))
-    objectives = tuple(lin(e) for e in model.objectives)
+    objectives = tuple(lin(e) for e in (*model.objectives, *extra))
     choices = tuple(tuple(local[v] for v in model.choices[g]) for g in comp.groups)
     bounds = []
     for e in objectives:  # per choice group its extreme option, auxiliaries 0 or 1
@@ -160,10 +220,12 @@ def submodel(model: CompiledModel, comp: Component) -> CompiledModel:
         definitions=tuple(definitions),
         constraints=tuple(constraints),
         objectives=objectives,
-        scales=model.scales,
+        scales=(*model.scales, *(Fraction(1) for _ in extra)),
         objective_bounds=tuple(bounds),
-        resolution=model.resolution,
+        resolution=(*model.resolution, *(Fraction(0) for _ in extra))
+        if model.resolution
+        else model.resolution,
     )
 
 
-__all__ = ["Component", "components", "size", "submodel"]
+__all__ = ["Component", "Split", "components", "size", "split", "submodel"]

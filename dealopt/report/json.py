@@ -62,7 +62,11 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "solutions": dict(result.solutions),
         # what the zone and the solutions are computed over: partial results say so
         "solutions_over": (
-            "points proven so far" if str(result.status) == "partial" else "whole frontier"
+            "points proven so far"
+            if str(result.status) == "partial"
+            else "whole zone"
+            if result.stats.zone_only
+            else "whole frontier"
         ),
         "stats": {
             "backend": stats.backend,
@@ -72,6 +76,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "bundle_space_size": stats.bundle_space_size,
             "points": len(result.frontier),
             "stopped": stats.stopped,
+            "zone_only": stats.zone_only,
             "resolution": {p: json_number(r) for p, r in stats.resolution.items()},
             "regions": stats.regions,
         },

@@ -49,7 +49,27 @@ def summary(result: Result) -> str:
             "names the minimal conflicts: the rules and red lines that cannot hold together."
         )
     partial = status == "partial"
-    if not partial:
+    if stats.zone_only and not partial and not n:
+        which = "the acceptance rule passes" if result.acceptance else "gives every party at least"
+        which += "" if result.acceptance else " its no-deal value"
+        return head + (
+            f"Only the zone was searched, and it is empty (proven): no feasible deal {which}. "
+            "Deals outside the zone were not searched."
+        )
+    if stats.zone_only and not partial:
+        text = head + (
+            f"Only the zone was searched: it has {_plural(n, 'Pareto-optimal point')} (complete: "
+            "every Pareto-optimal deal in the zone was found and proven; the frontier outside "
+            "the zone was not searched). "
+        )
+    elif stats.zone_only:
+        text = head + (
+            f"Only the zone was searched, and the search stopped early ({stats.stopped}): "
+            f"{_plural(n, 'Pareto-optimal point')} in the zone {'was' if n == 1 else 'were'} "
+            "proven so far, and the zone may have more. Everything below is over the points "
+            "proven so far. "
+        )
+    elif not partial:
         text = head + (
             f"The frontier has {_plural(n, 'Pareto-optimal point')} (complete: every "
             "Pareto-optimal deal was found and proven). "
@@ -61,6 +81,8 @@ def summary(result: Result) -> str:
             "Everything below is over the points proven so far, not the whole frontier. "
         )
     rule = result.acceptance
+    if z == 0 and stats.zone_only:
+        return text + ("No deal is in the zone so far." if partial else "There is no zone.")
     if z == 0:
         if rule is not None:
             if partial:
@@ -142,6 +164,8 @@ def zone_table(result: Result, *, width: int | None = None, top: int | None = TO
     title = "zone" if result.zone else "frontier (no point is acceptable to every party)"
     if result.acceptance is not None and not result.zone:
         title = "frontier (the acceptance rule passes no point)"
+    if result.stats.zone_only:
+        title += " (only the zone was searched)"
     if str(result.status) == "partial":
         title += ", over the points proven so far (the search stopped early)"
     table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)

@@ -201,6 +201,30 @@ def test_json(write, backend):
     assert "all_deals" not in document["frontier"][0]
 
 
+@pytest.mark.parametrize("backend", ["cpsat", "enumerate", "merge"])
+def test_zone_only(write, backend):
+    """--zone-only lists the zone's points only (the hand-worked ZONE), says so in its status
+    and words, and picks the same solutions; an empty zone is no-acceptable-deal."""
+    result = solve(write(HAND), "--format", "json", "--backend", backend, "--zone-only")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    validate(document)
+    assert document["status"] == "zone"
+    assert document["solutions_over"] == "whole zone"
+    assert document["stats"]["zone_only"] is True
+    assert exact_utilities(document) == [FRONTIER[i] for i in ZONE]
+    assert document["zone"] == [0, 1, 2, 3]
+    assert all(p["acceptable"] for p in document["frontier"])
+    shift = ZONE[0]
+    assert document["solutions"] == {k: v - shift for k, v in SOLUTIONS.items()}
+    text = solve(write(HAND), "--backend", backend, "--zone-only").stdout
+    paragraph = " ".join(text.split("\n\n")[0].replace("-\n", "-").split())
+    assert "Only the zone was searched" in paragraph
+    assert "the frontier outside the zone was not searched" in paragraph
+    empty = json.loads(solve(write(NO_ACCEPTABLE), "-f", "json", "--zone-only").stdout)
+    assert empty["status"] == "no-acceptable-deal" and empty["frontier"] == []
+
+
 def test_csv(write):
     result = solve(write(HAND), "--format", "csv")
     assert result.exit_code == 0, result.output

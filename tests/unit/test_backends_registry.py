@@ -48,3 +48,24 @@ def test_importing_backends_loads_no_solver():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_auto_picks_the_merge_engine_for_one_capacity_only():
+    """Above a million deals, a knapsack with one capacity and at most 50 items goes to the
+    merge engine (the capacity lifted into its states); with two capacities or 60 items it
+    stays with CP-SAT (decision 91)."""
+    from benchmarks.kirlik import knapsack
+    from dealopt.backends.merge import MergeSession
+    from dealopt.compile.compiler import compile_instance
+    from dealopt.io import moip
+
+    one = knapsack(3, 21, seed=1)  # 2^21 > 10^6 deals
+    two = {**one, "constraints": [*one["constraints"], *one["constraints"]]}
+    two["constraints"][1] = {**two["constraints"][1], "rhs": two["constraints"][1]["rhs"] - 1}
+    many = knapsack(3, 60, seed=1)  # more items than auto gives the merge engine
+    for data, merged in ((one, True), (two, False), (many, False)):
+        model, _ = compile_instance(moip.from_data(data))
+        session = get_backend("auto").build(model)
+        assert isinstance(session, MergeSession) is merged
+        if merged:  # one component per item
+            assert len(session.parts) == 21  # type: ignore[attr-defined]
