@@ -60,7 +60,7 @@ def solve(
     workers, client
         Search the frontier in slices at once on ``workers`` local processes, or on the
         workers of a Dask ``distributed.Client`` (``docs/parallel.md``): the same frontier,
-        proven the same way. The default, one worker, searches in this process (decision 86).
+        proven the same way. The default, one worker, searches in this process (decision 83).
     all_deals
         Also list every deal attaining each frontier point, up to ``all_deals_cap`` per point.
     zone_only

@@ -29,7 +29,7 @@ against 0.83 s for CP-SAT, process start included; on 1.7 million deals enumerat
 
 class AutoBackend:
     """Picks per model: ``enumerate`` for small bundle spaces; above, ``merge`` when the model
-    splits into independent components (once a knapsack-like capacity is lifted, decision 91),
+    splits into independent components (once a knapsack-like capacity is lifted, decision 88),
     ``cpsat`` when it does not."""
 
     name = "auto"
@@ -43,7 +43,7 @@ class AutoBackend:
     def build(self, model: CompiledModel, options: SolveOptions = DEFAULT_OPTIONS) -> Session:
         """Build with ``enumerate`` when the space has at most :data:`AUTO_ENUMERATE_MAX` deals,
         else with ``merge`` when the model has several components (decision 34), counting those
-        a lifted capacity leaves (decision 91), else ``cpsat``."""
+        a lifted capacity leaves (decision 88), else ``cpsat``."""
         from dealopt.backends.merge import AUTO_MOST_PARTS, LIFT_ABOVE, MOST_LIFTED
         from dealopt.compile.components import split
 

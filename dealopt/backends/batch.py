@@ -68,7 +68,7 @@ class BatchEvaluator:
         # No-good rows (``sum of k options <= k - 1``: "not all of these at once") are
         # gathered into one lookup table per set of groups they read: a rule stated over many
         # combinations compiles to thousands of them, and evaluating each as a linear
-        # expression over the whole space was 97% of the enumerate build (decision 95).
+        # expression over the whole space was 97% of the enumerate build (decision 90).
         radix = np.array([len(g) for g in model.choices], dtype=np.int64)
         self._forbidden, general = no_good_tables(model, self._where, radix)
         self._constraints = [

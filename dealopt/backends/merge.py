@@ -39,11 +39,11 @@ LIFT_ABOVE = ENUMERATE_MAX
 AUTO_MOST_PARTS = 50
 """``auto`` picks the merge engine with a lifted capacity only up to this many components:
 it won at 20 to 50 items and lost at 60 (Kirlik KP p3 n60 unfinished at 600 s where CP-SAT
-took 218 s; decision 91)."""
+took 218 s; decision 88)."""
 
 MOST_LIFTED = 1
 """At most this many capacity-like constraints are carried as state dimensions: with two
-(pyaugmecon_2kp50) the states outgrow the solver by far (decision 91)."""
+(pyaugmecon_2kp50) the states outgrow the solver by far (decision 88)."""
 
 
 class MergeBackend:

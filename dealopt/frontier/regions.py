@@ -44,7 +44,7 @@ from dealopt.frontier.runner import Progress, Run, Stop
 
 SLICES_PER_WORKER = 2
 """Slices per worker at the start: each slice costs a few solves along its lower edge, and
-slices are cut in two later when a worker would otherwise wait (decision 85)."""
+slices are cut in two later when a worker would otherwise wait (decision 82)."""
 
 TASK_SECONDS = 2.0
 """Seconds of searching per task before a slice comes back with its state: the points of the

@@ -106,7 +106,7 @@ def number_paths(instance: Instance) -> dict[str, Decimal | None]:
                 out[f"attributes.{name}.{issue}.{value}"] = attribute.of(issue, value)
     for name, quantity in instance.quantities.items():
         # A quantity that is a plain number is a named constant: the way a rule's or red
-        # line's threshold becomes uncertain (decision 76).
+        # line's threshold becomes uncertain (decision 74).
         constant = plain_number(quantity.expr.text)
         if constant is not None:
             out[f"quantities.{name}"] = constant

@@ -53,7 +53,7 @@ def test_importing_backends_loads_no_solver():
 def test_auto_picks_the_merge_engine_for_one_capacity_only():
     """Above a million deals, a knapsack with one capacity and at most 50 items goes to the
     merge engine (the capacity lifted into its states); with two capacities or 60 items it
-    stays with CP-SAT (decision 91)."""
+    stays with CP-SAT (decision 88)."""
     from benchmarks.kirlik import knapsack
     from dealopt.backends.merge import MergeSession
     from dealopt.compile.compiler import compile_instance
