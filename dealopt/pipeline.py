@@ -168,12 +168,12 @@ def solve(
                 len(ties) <= all_deals_cap,
             )
         elif all_deals:
-            tied, complete = deals_at(session, objectives, all_deals_cap)
+            tied, listed_all = deals_at(session, objectives, all_deals_cap)
             extra = (
                 tuple(
                     _checked_deal(oracle, decoder, v, objectives, model.resolution)[0] for v in tied
                 ),
-                complete,
+                listed_all,
             )
         if zone_only and not acceptable:
             continue  # inside a box widened by the rounding, outside the zone exactly

@@ -75,3 +75,27 @@ def test_docs_stand_alone():
         text = path.read_text(encoding="utf-8")
         for name in re.findall(r"\b([A-Z][A-Z_]+\.md)\b", text):
             assert (ROOT / name).exists() or (ROOT / "docs" / name).exists(), (path, name)
+
+
+def test_a_capped_list_of_tied_deals_leaves_the_search_complete():
+    # Nine deals tie at one point (neither party cares about `x` or `y`): listing two of them
+    # (the cap reached) says so on the point, but the frontier search itself was complete.
+    import dealopt
+
+    inst = dealopt.instance(
+        {
+            "dealopt": 1,
+            "name": "ties",
+            "parties": {"a": {"no_deal": 0}, "b": {"no_deal": 0}},
+            "issues": {"x": {"range": [0, 2]}, "y": {"range": [0, 2]}, "p": {"range": [0, 1]}},
+            "interests": {
+                "a": {"weights": {"p": 1}, "scores": {"p": "linear"}},
+                "b": {"weights": {"p": -1}, "scores": {"p": "linear"}},
+            },
+        }
+    )
+    for backend in ("enumerate", "cpsat"):
+        r = dealopt.solve(inst, backend=backend, all_deals=True, all_deals_cap=2)
+        assert str(r.status) == "complete"
+        assert len(r.frontier) == 2
+        assert all(len(p.all_deals) == 2 and p.all_deals_complete is False for p in r.frontier)
