@@ -411,7 +411,9 @@ class SweepResult:
         top_id = names.index(top) if top in names else -2
         out["nash_alignment_is_top"] = (ids == top_id).astype(float)
         nash = self._solution_ids[:, 0]
-        top_deal = next(iter(_first_seen_counts(nash[nash >= 0], range(len(nash)))), -2)
+        top_deal = next(
+            iter(_first_seen_counts(nash[nash >= 0], range(len(self.tally.deal_keys)))), -2
+        )
         out["nash_deal_is_top"] = (nash == top_deal).astype(float)
         return out
 

@@ -253,3 +253,25 @@ def test_the_nash_alignment_follows_the_signs_in_each_scenario(tmp_path):
         assert o.nash_alignment == words(structure(one, deal), {"a": "a", "b": "b"}, unmoved=False)
         said.append(o.nash_alignment)
     assert len(set(said)) >= 3  # the signs do change the words here
+
+
+def test_the_top_nash_deal_indicator_with_more_deals_than_scenarios(tmp_path):
+    # Scenario 0 (no-deal values 0, 0): Nash q (6 * 6 = 36), utilitarian s (sum 13): two deals
+    # named. Scenario 1 (a's no-deal -10): Nash p (10 * 10 = 100 > 16 * 6 = 96), a third deal,
+    # numbered past the two scenarios. The first-seen top Nash deal is q: 1 in scenario 0 only.
+    toy = {
+        "dealopt": 1,
+        "name": "toy",
+        "parties": {"a": {"no_deal": 0}, "b": {"no_deal": 0}},
+        "issues": {"x": {"options": ["p", "q", "s"]}},
+        "interests": {
+            "a": {"scores": {"x": {"p": 0, "q": 6, "s": 13}}},
+            "b": {"scores": {"x": {"p": 10, "q": 6, "s": 0}}},
+        },
+    }
+    table = tmp_path / "scenarios.csv"
+    table.write_text("parties.a.no_deal\n0\n-10\n", encoding="utf-8")
+    r = dealopt.sweep(dealopt.instance(toy), scenarios=table)
+    assert [o.solutions["nash"].deal for o in r.outcomes] == [("q",), ("p",)]
+    assert r.outcomes[0].solutions["utilitarian"].deal == ("s",)
+    assert list(r.outcome_arrays["nash_deal_is_top"]) == [1.0, 0.0]
