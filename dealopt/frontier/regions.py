@@ -232,9 +232,7 @@ def frontier_in_regions(
                 running[pool.submit(search_slice, task)] = part
             if not running:
                 break
-            left = None if deadline is None else deadline - time.time()
-            # The tasks stop themselves at the deadline; the wait's own limit is a safety net.
-            finished, _ = pool.wait(running, None if left is None else max(left, 0) + 5.0)
+            finished = _wait(pool, running, deadline)
             if not finished:
                 stopped = "time limit"
                 break
@@ -360,9 +358,7 @@ def _zones(
                 idle -= 1
             if not running:
                 break
-            left = None if deadline is None else deadline - time.time()
-            # The tasks stop themselves at the deadline; the wait's own limit is a safety net.
-            finished, _ = pool.wait(running, None if left is None else max(left, 0) + 5.0)
+            finished = _wait(pool, running, deadline)
             if not finished:
                 stopped = "time limit"
                 break
@@ -546,3 +542,12 @@ def _result(
         stopped=stopped,
         regions=regions,
     )
+
+
+def _wait(pool: Any, running: Any, deadline: float | None) -> Any:
+    """The tasks of ``running`` that have finished, waiting for at least one; empty when even
+    the deadline's grace passed. The tasks stop themselves at the deadline: this wait's own
+    limit is only a safety net."""
+    left = None if deadline is None else deadline - time.time()
+    finished, _ = pool.wait(running, None if left is None else max(left, 0) + 5.0)
+    return finished
