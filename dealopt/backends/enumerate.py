@@ -268,6 +268,8 @@ def nondominated_mask(
         survive[0] = True
         keep[order[survive]] = True
         return keep
+    if _exact_in_float(points):
+        return _dimension_sweep(points)
     # Float sums are only an order: rounding is monotone, so a dominating row's sum is never
     # smaller, and ties fall back to lexicographic order, where a dominating row comes first.
     total = points.astype(np.float64).sum(axis=1)
@@ -292,6 +294,60 @@ def nondominated_mask(
                 alive[s : s + step] = ~(new[None, :, :] >= r[:, None, :]).all(axis=2).any(axis=1)
             rest, rest_idx = rest[alive], rest_idx[alive]
     return keep
+
+
+FLOAT_EXACT = 1 << 53
+"""Integers below this in magnitude are exact as binary64 floats."""
+
+
+def _exact_in_float(points: np.ndarray) -> bool:
+    """Whether every entry is an integer that converts to a float without rounding, so that a
+    float comparison decides dominance exactly."""
+    if points.dtype.kind not in "iu":
+        return False
+    # max and min, not abs: abs of the smallest int64 overflows.
+    if not len(points):
+        return False
+    return int(points.min()) > -FLOAT_EXACT and int(points.max()) < FLOAT_EXACT
+
+
+def _dimension_sweep(points: np.ndarray) -> np.ndarray:
+    """Nondominated rows of distinct integer rows (maximisation) by moocore's compiled
+    dimension sweep: O(n log n) for three objectives, O(n log^(k-2) n) beyond (Kung, Luccio and
+    Preparata 1975), against the blocked O(n x front) filter below; the caller has checked that
+    the integers are exact as floats, which is all moocore compares."""
+    import moocore  # only the merge and enumeration paths need it
+
+    return np.asarray(
+        moocore.is_nondominated(points.astype(np.float64), maximise=True, keep_weakly=True),
+        dtype=bool,
+    )
+
+
+def covered_mask(points: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Which rows of ``points`` some row of ``reference`` weakly dominates (maximisation:
+    at least as large in every column).
+
+    One dimension sweep over both sets at once: each query row gets two more columns, its rank
+    ``r`` and ``-r``, so no two query rows are comparable, and each reference row gets ``n`` in
+    both, so a reference row dominates a query row exactly when it is at least as large in the
+    original columns. A query row is then dominated in the union exactly when it is covered.
+    """
+    n = len(points)
+    out = np.zeros(n, dtype=bool)
+    if not n or not len(reference):
+        return out
+    if _exact_in_float(points) and _exact_in_float(reference):
+        rank = np.arange(n, dtype=np.int64)[:, None]
+        queries = np.hstack([points, rank, -rank])
+        refs = np.hstack([reference, np.full((len(reference), 2), n, dtype=np.int64)])
+        both = np.vstack([queries, refs])
+        return ~_dimension_sweep(both)[:n]
+    step = max(1, (1 << 22) // (len(reference) * points.shape[1]))
+    for s in range(0, n, step):
+        u = points[s : s + step]
+        out[s : s + step] = (reference[None, :, :] >= u[:, None, :]).all(axis=2).any(axis=1)
+    return out
 
 
 PIVOT_WEIGHTS = 16

@@ -37,7 +37,7 @@ from fractions import Fraction
 import numpy as np
 
 from dealopt.backends.base import Bounds
-from dealopt.backends.enumerate import nondominated_mask
+from dealopt.backends.enumerate import covered_mask, nondominated_mask
 from dealopt.errors import UsageError
 from dealopt.frontier.runner import Run, Stop
 
@@ -194,14 +194,7 @@ class _Archive:
 
     def covers(self, upper: np.ndarray) -> np.ndarray:
         """Which rows of ``upper`` some archived point weakly dominates."""
-        out = np.zeros(len(upper), dtype=bool)
-        if not len(self.points):
-            return out
-        step = max(1, (1 << 22) // (len(self.points) * upper.shape[1]))
-        for s in range(0, len(upper), step):
-            u = upper[s : s + step]
-            out[s : s + step] = (self.points[None, :, :] >= u[:, None, :]).all(axis=2).any(axis=1)
-        return out
+        return covered_mask(upper, self.points)
 
     def entries(self) -> list[tuple[tuple[int, ...], tuple]]:
         return [(tuple(int(x) for x in pt), h) for pt, h in zip(self.points, self.how, strict=True)]

@@ -838,15 +838,11 @@ def nondominated_rows(u: np.ndarray) -> np.ndarray:
         new = np.ones(n, dtype=bool)
         new[1:] = s[1:, 1] > best[:-1]
     else:
+        from dealopt.backends.enumerate import nondominated_mask
+
         new = np.zeros(n, dtype=bool)
-        kept: list[np.ndarray] = []
-        for i in range(n):
-            if same[i]:
-                continue
-            if kept and np.any(np.all(np.array(kept) >= s[i], axis=1)):
-                continue
-            new[i] = True
-            kept.append(s[i])
+        first = np.flatnonzero(~same)  # distinct rows, still lexicographically descending
+        new[first[nondominated_mask(s[first], presorted=True)]] = True
     # Equal rows share the verdict of the first of their run.
     start = np.maximum.accumulate(np.where(same, 0, np.arange(n)))
     out = np.zeros(n, dtype=bool)
