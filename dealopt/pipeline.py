@@ -151,8 +151,17 @@ def solve(
     if any(resolution) and exact_again:
         resolution = tuple(Fraction(0) for _ in parties)
     frontier = []
+    # A point's own deal is also one of its tied deals: each distinct deal is checked once.
+    checked: dict[tuple, tuple[dict, dict[str, Fraction]]] = {}
+
+    def check_once(values: tuple[int, ...], objectives: tuple[int, ...]) -> dict:
+        key = (tuple(values), tuple(objectives))
+        if key not in checked:
+            checked[key] = _checked_deal(oracle, decoder, values, objectives, model.resolution)
+        return checked[key]
+
     for values, objectives, ties in points:
-        deal, utilities = _checked_deal(oracle, decoder, values, objectives, model.resolution)
+        deal, utilities = check_once(values, objectives)
         accepted = acc.accepting(utilities, no_deal)
         acceptable = rule.passes(accepted, parties)
         # Who decides is said only when the instance states an acceptance rule.
@@ -170,9 +179,7 @@ def solve(
         elif all_deals:
             tied, listed_all = deals_at(session, objectives, all_deals_cap)
             extra = (
-                tuple(
-                    _checked_deal(oracle, decoder, v, objectives, model.resolution)[0] for v in tied
-                ),
+                tuple(dict(check_once(v, objectives)[0]) for v in tied),
                 listed_all,
             )
         if zone_only and not acceptable:

@@ -32,11 +32,14 @@ joins the final filter.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from fractions import Fraction
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from dealopt.backends.base import Bounds
+from dealopt.backends.base import Bounds, Session, deal_key
 from dealopt.backends.enumerate import covered_mask, nondominated_mask
 from dealopt.errors import UsageError
 from dealopt.frontier.runner import Run, Stop
@@ -280,3 +283,144 @@ def _upper(
 
 
 __all__ = ["merge"]
+
+
+# ----------------------------------------------------------------------------- tied deals
+
+_SUMS: WeakKeyDictionary = WeakKeyDictionary()
+"""Per merge session, its :class:`_PartSums` (built on the first tie listing, kept while the
+session lives: a solve lists the ties of every frontier point on one session)."""
+
+
+def ties(
+    session: Session, objectives: Sequence[int], limit: int
+) -> tuple[list[tuple[int, ...]], bool] | None:
+    """Every deal attaining ``objectives`` when that is a frontier point of a session split
+    into components, listed without a solver: full 0/1 values in enumeration order, and True
+    (the list is complete).
+
+    The nondominated sums of the first ``j`` components are built for every ``j`` once per
+    session (the merge without bounds); the last of them is the frontier, so membership
+    proves the point nondominated. A deal at a nondominated point is a sum of parts that each
+    attain a nondominated point of their component, and the sum of its first ``j`` parts is a
+    nondominated sum of the first ``j`` components (a part or partial sum dominated by
+    another could be swapped for it, and the deal with the swap would dominate the point). So
+    the point is decomposed backwards through the nondominated partial sums, and each part's
+    own tied deals come from its component's session. None when this does not apply or
+    would not be the same answer as the whole model's solver: lifted constraints (their
+    parts need not be nondominated), a point off the frontier, too many partial sums, or
+    more than ``limit`` deals (which of them a capped list holds is the backend's choice, so
+    the caller asks the solver as before).
+    """
+    if getattr(session, "floors", ()):
+        return None
+    sums = _SUMS.get(session)
+    if sums is None:
+        sums = _SUMS[session] = _PartSums(session)
+    return sums.deals(tuple(objectives), limit)
+
+
+class _PartSums:
+    """A merge session's components: each one's nondominated points, and the nondominated
+    sums of the first ``j`` components for every ``j`` (the merge without bounds).
+
+    A vector ``x`` is held as the integer ``sum(x[k] * M**k)``: with ``M`` above four times
+    every magnitude met, that is one-to-one on the differences of a sum and a point as well,
+    and ``key(s - v) = key(s) - key(v)``, so a decomposition step is one subtraction."""
+
+    def __init__(self, session: Session):
+        from dealopt.frontier.pareto import pareto_frontier
+
+        model = session.model
+        p = len(model.objectives)
+        self.model = model
+        self.parts: list[tuple[Session, tuple[int, ...], list[tuple[int, ...]], list[int]]] = []
+        self.sums: list[set[int]] = []
+        self.ok = False
+        self._tied: dict[tuple[int, tuple[int, ...]], tuple[list[tuple[int, ...]], bool]] = {}
+        if not p or not session.parts:  # type: ignore[attr-defined]
+            return
+        states = np.array([e.constant for e in model.objectives], dtype=np.int64).reshape(1, p)
+        levels, found_parts = [states], []
+        for sub, variables in session.parts:  # type: ignore[attr-defined]
+            found = pareto_frontier(sub)
+            if not found.complete or len(states) * max(len(found.points), 1) > MAX_CANDIDATES:
+                return
+            points = [tuple(pt.objectives) for pt in found.points]
+            found_parts.append((sub, variables, points))
+            part = np.array(points, dtype=np.int64).reshape(-1, p)
+            cand = (states[:, None, :] + part[None, :, :]).reshape(-1, p)
+            cand = np.unique(cand, axis=0)[::-1]  # distinct, lexicographically descending
+            states = cand[nondominated_mask(cand, presorted=True)] if len(cand) else cand
+            levels.append(states)
+        self.bound = max(
+            max((int(np.abs(s).max()) for s in levels if s.size), default=0),
+            max((abs(x) for _, _, pts in found_parts for v in pts for x in v), default=0),
+        )
+        self._weights = [(4 * self.bound + 3) ** k for k in range(p)]
+        self.start = self.key(tuple(int(x) for x in levels[0][0]))
+        for sub, variables, points in found_parts:
+            self.parts.append((sub, variables, points, [self.key(v) for v in points]))
+        self.sums = [{self.key(s) for s in level.tolist()} for level in levels[1:]]
+        self.ok = True
+
+    def key(self, vector: Sequence[int]) -> int:
+        return sum(x * w for x, w in zip(vector, self._weights, strict=True))
+
+    def deals(
+        self, point: tuple[int, ...], limit: int
+    ) -> tuple[list[tuple[int, ...]], bool] | None:
+        # The point must be a nondominated sum of every component (a frontier point): that
+        # proves it nondominated, on which the decomposition rests.
+        if not self.ok or any(abs(x) > self.bound for x in point):
+            return None
+        target = self.key(point)
+        if target not in self.sums[-1]:
+            return None
+        combos: list[tuple[int, ...]] = []
+        if not self._split(len(self.parts) - 1, target, (), combos, limit):
+            return None
+        deals: list[tuple[int, ...]] = []
+        for combo in combos:
+            per_part = []
+            for j, at in enumerate(combo):
+                tied, complete = self._part_ties(j, self.parts[j][2][at], limit)
+                if not complete:
+                    return None
+                per_part.append(tied)
+            for choice in itertools.product(*per_part):
+                if len(deals) == limit:
+                    return None  # more than the limit: the solver lists them as before
+                values = [0] * self.model.num_vars
+                for (_, variables, _, _), local in zip(self.parts, choice, strict=True):
+                    for i, x in enumerate(local):
+                        values[variables[i]] = x
+                deals.append(tuple(values))
+        deals.sort(key=lambda v: deal_key(self.model, v))
+        return deals, True
+
+    def _split(
+        self, j: int, rest: int, later: tuple[int, ...], out: list[tuple[int, ...]], limit: int
+    ) -> bool:
+        """Every way of writing ``rest`` as a nondominated point of each component ``0..j``
+        (their indices, appended to ``out`` with ``later``); False once there are more than
+        ``limit``. Every partial sum met is reachable, so no branch is a dead end."""
+        if j < 0:
+            if rest == self.start:
+                out.append(later)
+            return len(out) <= limit
+        before = self.sums[j - 1] if j else {self.start}
+        for at, v in enumerate(self.parts[j][3]):
+            r = rest - v
+            if r in before and not self._split(j - 1, r, (at, *later), out, limit):
+                return False
+        return True
+
+    def _part_ties(self, j: int, v: tuple[int, ...], limit: int) -> tuple[list, bool]:
+        key = (j, v)
+        if key not in self._tied:
+            sub = self.parts[j][0]
+            self._tied[key] = sub.solutions(
+                bounds={k: (x, x) for k, x in enumerate(v)}, limit=limit
+            )
+        return self._tied[key]

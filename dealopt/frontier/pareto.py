@@ -13,7 +13,7 @@ from dealopt.backends.base import (
 )
 from dealopt.errors import UsageError
 from dealopt.frontier.bicriteria import epsilon_constraint, single
-from dealopt.frontier.merge import merge
+from dealopt.frontier.merge import merge, ties
 from dealopt.frontier.regions import Parallel, frontier_in_regions
 from dealopt.frontier.result import FrontierPoint, FrontierResult
 from dealopt.frontier.runner import Progress, Run, Stop
@@ -115,12 +115,19 @@ def deals_at(
     """Every deal whose objectives equal ``point``'s, up to ``limit`` of them.
 
     Returns the deals (full 0/1 values, in enumeration order) and whether the list is complete.
+    On a session split into components (the ``merge`` backend) the deals of a frontier point
+    are listed per component without a solver (:func:`dealopt.frontier.merge.ties`): the
+    same list as the whole model's solver gives, in a fraction of the time.
     """
     objectives = point.objectives if isinstance(point, FrontierPoint) else tuple(point)
     if len(objectives) != len(session.model.objectives):
         raise UsageError(
             f"the point has {len(objectives)} objectives, the model {len(session.model.objectives)}"
         )
+    if Feature.COMPONENTS in session.features:
+        listed = ties(session, objectives, limit)
+        if listed is not None:
+            return listed
     return session.solutions(bounds={k: (v, v) for k, v in enumerate(objectives)}, limit=limit)
 
 
