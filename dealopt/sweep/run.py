@@ -11,6 +11,7 @@ a batch ran.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -87,9 +88,13 @@ def run(
         # One scenario first: when it alone is worth a batch (scenarios solved one by one),
         # the rest of the pilot would run here, serially, while the workers wait.
         tally.add(engine.run(scenarios.slice(1, min(2, total))))
-        quick = time.process_time() - timed < BATCH_SECONDS
+        one = time.process_time() - timed
+        quick = one < BATCH_SECONDS
         if quick:
-            tally.add(engine.run(scenarios.slice(2, min(1 + PILOT, total))))
+            # The rest of the pilot, up to about a batch's worth: scenarios of a good part of
+            # a second each would otherwise run here by eight while the workers wait.
+            more = PILOT - 1 if one <= 0 else min(PILOT - 1, math.ceil(BATCH_SECONDS / one) - 1)
+            tally.add(engine.run(scenarios.slice(2, min(2 + more, total))))
         piloted = max(tally.n - 1, 1)
         per = (time.process_time() - timed) / piloted
         if quick and per * piloted < QUICK and tally.n < total:
