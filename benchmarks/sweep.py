@@ -305,11 +305,50 @@ def _dask_cluster(folder):
     return client, started, log
 
 
+SPIN_LOOPS = 40_000_000
+"""Iterations of the machine-ceiling job: a pure-Python loop of about 3 s on this machine."""
+
+_SPIN = """
+import sys, time
+started = time.process_time()
+x = 0
+for i in range(int(sys.argv[1])):
+    x += i & 7
+print(time.process_time() - started)
+"""
+
+
+def machine_ceiling(loops: int = SPIN_LOOPS) -> tuple[float, float, float, float, float]:
+    """What this machine gives perfectly parallel work right now: a fixed pure-Python loop in a
+    fresh process alone, then in two fresh processes at once. Returns the wall seconds alone
+    and of the two, the ratio ``2 * alone / two`` (2.0: two cores, no loss), and the CPU
+    seconds of the loop alone and (mean) of each of the two."""
+    import subprocess
+    import sys
+
+    def at_once(count: int) -> tuple[float, float]:
+        wall = time.perf_counter()
+        started = [
+            subprocess.Popen(
+                [sys.executable, "-c", _SPIN, str(loops)], stdout=subprocess.PIPE, text=True
+            )
+            for _ in range(count)
+        ]
+        cpu = [float(process.communicate()[0]) for process in started]
+        return time.perf_counter() - wall, sum(cpu) / count
+
+    alone, cpu_alone = at_once(1)
+    two, cpu_two = at_once(2)
+    return alone, two, 2 * alone / two, cpu_alone, cpu_two
+
+
 def bench_sweep_workers(quick: bool) -> list[Row]:
     """The CP-SAT family (two parties, k = 20; every scenario solved one by one) with
     :data:`FAMILY_SCENARIOS` Monte Carlo scenarios: one process, two local worker processes,
     and a two-worker Dask cluster started here on 127.0.0.1, one after the other in each
-    round (the order turns round by round), the same outcomes required of all three.
+    round (the order turns round by round), the same outcomes required of all three; and in
+    each round, first, :func:`machine_ceiling`: what the machine gives two processes of
+    perfectly parallel work at that moment, printed beside the sweep's ratio.
     ``DEALOPT_BENCH_SWEEP_SCENARIOS`` and ``DEALOPT_BENCH_SWEEP_ROUNDS`` set a smaller run."""
     import os
     import statistics
@@ -325,11 +364,17 @@ def bench_sweep_workers(quick: bool) -> list[Row]:
              "Dask, 2 workers": {"client": client}}  # fmt: skip
     walls: dict[str, list[float]] = {c: [] for c in cases}
     loads: dict[str, list[float]] = {c: [] for c in cases}
+    ceilings: list[tuple[float, float, float]] = []
+    ceiling_loads: list[float] = []
     reference = None
     reason = None
     try:
         for r in range(rounds):
             order = list(cases) if r % 2 == 0 else list(reversed(cases))
+            # The machine's own ceiling, in each round beside the sweeps: a reader can then
+            # tell what the machine gives two processes from what the sweep makes of it.
+            ceiling_loads.append(load1())
+            ceilings.append(machine_ceiling(SPIN_LOOPS // 20 if quick else SPIN_LOOPS))
             for case in order:
                 loads[case].append(load1())
                 wall = time.perf_counter()
@@ -350,7 +395,24 @@ def bench_sweep_workers(quick: bool) -> list[Row]:
         log.close()
     median = {c: statistics.median(w) for c, w in walls.items()}
     one, two, remote = median["1 process"], median["2 local workers"], median["Dask, 2 workers"]
-    rows = []
+    alone, pair, ceiling, cpu_alone, cpu_two = (
+        statistics.median(c[i] for c in ceilings) for i in range(5)
+    )
+    rows = [
+        Row(
+            "sweep-workers",
+            "machine ceiling: a pure-Python loop, 2 processes at once against 1 alone",
+            backend="python",
+            repeats=rounds,
+            median_s=pair,
+            min_s=min(c[1] for c in ceilings),
+            ratio=f"{ceiling:.2f}x",
+            note=f"1 alone {alone:.2f} s wall ({cpu_alone:.2f} s CPU), 2 at once {pair:.2f} s "
+            f"({cpu_two:.2f} s CPU each); the sweep's 2 workers: {one / two:.2f}x, "
+            f"{one / two / ceiling:.0%} of this",
+            load1=statistics.median(ceiling_loads),
+        )
+    ]
     for case in cases:
         target, met, ratio = "", "", ""
         if case == "2 local workers":
