@@ -5,7 +5,7 @@ values, ``Oracle.violations`` to keep the feasible deals, ``Oracle.utilities`` f
 utility vectors, an all-pairs dominance filter, zone = nondominated ∩ acceptable, and the four
 bargaining solutions from their definitions with the documented tie-break
 (``dealopt/analysis/bargaining.py``, decisions.md §10) written out again as successive filters.
-Both the ``cpsat`` and the ``enumerate`` backends must give exactly its answer: the frontier
+The ``cpsat``, ``merge`` and ``enumerate`` backends must give exactly its answer: the frontier
 (as exact utility vectors, in its documented order), the zone, the four solutions and the
 status, and, with ``all_deals``, the deals attaining each frontier point (all of them, or as
 many as the cap allows). The JSON and CSV reports must carry the same exact utilities.
@@ -181,8 +181,10 @@ def test_solve_equals_brute_force(data):
     event(f"frontier size: {size if size < 5 else '5+'}")
     oracle = Oracle(instance)
     parties = list(instance.parties)
-    # cpsat lists every deal of each point (a cap never reached), enumerate at most two
-    for backend, cap in (("cpsat", instance.bundle_space_size), ("enumerate", 2)):
+    # cpsat and merge (ties listed per component, decision 92) list every deal of each point
+    # (a cap never reached), enumerate at most two
+    every = instance.bundle_space_size
+    for backend, cap in (("cpsat", every), ("merge", every), ("enumerate", 2)):
         result = dealopt.solve(
             instance, backend=backend, threads=1, seed=0, all_deals=True, all_deals_cap=cap
         )
