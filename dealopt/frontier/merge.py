@@ -116,17 +116,21 @@ def merge(run: Run, bounds: Bounds) -> None:
         new = np.ones(len(cand), dtype=bool)
         new[1:] = (cand[1:] != cand[:-1]).any(axis=1)
         cand, parent, choice = cand[new], parent[new], choice[new]
+        run.remaining()  # each phase of a step can take seconds: stop between them
         keep = nondominated_mask(cand, presorted=True) if len(cand) else new[:0]
         cand, parent, choice = cand[keep], parent[keep], choice[keep]
         rest = [parts[r][0] for r in order[j + 1 :]]
         if w > p and rest and len(cand):  # lifted dimensions still open: prune by bounds
+            run.remaining()
             greedy = _greedy(cand, rest, active, lo, best_after[j + 2 :], p)
             if greedy is not None:
                 done, picks, ok = greedy
                 archive.add(
                     done[ok], [(j, parent[r], choice[r], picks[r]) for r in np.flatnonzero(ok)]
                 )
+            run.remaining()
             upper = _upper(cand, rest, active, lo, best_after[j + 1], p)
+            run.remaining()
             alive = ~archive.covers(upper)
             for k in range(p):
                 if lo[k] is not None:
