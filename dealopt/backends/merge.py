@@ -27,19 +27,24 @@ from dealopt.backends.base import (
     Session,
     SolveOptions,
 )
-from dealopt.compile.components import size, split, submodel
+from dealopt.compile.components import components, fix, size, split, submodel
 from dealopt.compile.model import CompiledModel, Lit
 
-ENUMERATE_MAX = 200_000
+ENUMERATE_MAX = 2_000_000
 """Components up to this many option combinations are enumerated; larger ones go to CP-SAT."""
 
-LIFT_ABOVE = ENUMERATE_MAX
+LIFT_ABOVE = 200_000
 """A capacity-like constraint is lifted when its component has more combinations than this."""
 
 AUTO_MOST_PARTS = 50
 """``auto`` picks the merge engine with a lifted capacity only up to this many components:
 it won at 20 to 50 items and lost at 60 (Kirlik KP p3 n60 unfinished at 600 s where CP-SAT
 took 218 s; decision 88)."""
+
+CONDITION_DEPTH = 2
+"""A component too large to enumerate is conditioned on at most this many issues in a row:
+fixed to each of an issue's options in turn, so that the rules and terms through it tie
+nothing and the rest splits into enumerable pieces (decision 95)."""
 
 MOST_LIFTED = 1
 """At most this many capacity-like constraints are carried as state dimensions: with two
@@ -68,14 +73,24 @@ class MergeSession:
 
     features = MergeBackend.features
 
-    def __init__(self, model: CompiledModel, options: SolveOptions = DEFAULT_OPTIONS):
+    def __init__(
+        self,
+        model: CompiledModel,
+        options: SolveOptions = DEFAULT_OPTIONS,
+        depth: int | None = None,
+        strict: bool = False,
+    ):
+        """``depth``: how many issues deep a large component may still be conditioned
+        (default :data:`CONDITION_DEPTH`);
+        ``strict``: raise :class:`_NotEnumerable` rather than give a component to CP-SAT."""
         from dealopt.backends.cpsat import CpSatBackend
         from dealopt.backends.enumerate import EnumerateBackend
 
         self.model = model
         self._options = options
+        depth = CONDITION_DEPTH if depth is None else depth
         self._inner: Session | None = None
-        self.parts: list[tuple[Session, tuple[int, ...]]] = []
+        self.parts: list[tuple[Session | Branches, tuple[int, ...]]] = []
         """Per component: its session and, per local variable, the whole model's variable."""
         # A constraint coupling a component too large to enumerate (a knapsack's capacity) is
         # lifted: each component's sub-model gets its part as an extra objective, and the merge
@@ -85,9 +100,16 @@ class MergeSession:
         """Per extra objective of the components (after the model's own), its lower bound."""
         for comp in parts.components:
             sub = submodel(model, comp, parts.extra)
-            small = size(model, comp) <= ENUMERATE_MAX
-            backend = EnumerateBackend() if small else CpSatBackend()
-            self.parts.append((backend.build(sub, options), comp.variables))
+            session: Session | Branches | None = None
+            if size(model, comp) <= ENUMERATE_MAX:
+                session = EnumerateBackend().build(sub, options)
+            elif depth > 0:
+                session = _branches(sub, options, depth)
+            if session is None:
+                if strict:
+                    raise _NotEnumerable
+                session = CpSatBackend().build(sub, options)
+            self.parts.append((session, comp.variables))
 
     @property
     def calls(self) -> int:
@@ -123,11 +145,55 @@ class MergeSession:
         return self._session().solutions(bounds=bounds, assumptions=assumptions, limit=limit)
 
 
+class _NotEnumerable(Exception):
+    """A conditioned branch has a piece that only CP-SAT could take: do not condition."""
+
+
+class Branches:
+    """A component as the union of its branches: the component with one issue fixed to each
+    of its feasible options, each branch a :class:`MergeSession` of its own. The component's
+    frontier is the nondominated union of the branches' frontiers
+    (:func:`dealopt.frontier.merge.merge` reads ``branches``)."""
+
+    def __init__(self, model: CompiledModel, branches: list[MergeSession]):
+        self.model = model
+        self.branches = branches
+
+    @property
+    def calls(self) -> int:
+        """Solver calls of every branch."""
+        return sum(b.calls for b in self.branches)
+
+
+def _branches(model: CompiledModel, options: SolveOptions, depth: int) -> Branches | None:
+    """The model conditioned on the issue whose fixing leaves the smallest largest piece, when
+    that splits it (the piece is smaller than the model over the issue's options) or leaves
+    enumerable branches, and every piece of every branch can be enumerated, conditioning
+    again up to ``depth``; else None."""
+    whole = model.bundle_space_size
+    best: tuple[int, int, list[CompiledModel]] | None = None
+    for g, group in enumerate(model.choices):
+        fixed = [f for f in (fix(model, g, o) for o in range(len(group))) if f is not None]
+        worst = max((size(f, c) for f in fixed for c in components(f)), default=0)
+        useful = worst * len(group) < whole or worst <= ENUMERATE_MAX
+        if useful and (best is None or worst < best[0]):
+            best = (worst, g, fixed)
+    if best is None:
+        return None
+    try:
+        branches = [MergeSession(f, options, depth - 1, strict=True) for f in best[2]]
+    except _NotEnumerable:
+        return None
+    return Branches(model, branches)
+
+
 __all__ = [
     "AUTO_MOST_PARTS",
+    "CONDITION_DEPTH",
     "ENUMERATE_MAX",
     "LIFT_ABOVE",
     "MOST_LIFTED",
+    "Branches",
     "MergeBackend",
     "MergeSession",
 ]

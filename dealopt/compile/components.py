@@ -228,4 +228,74 @@ def submodel(model: CompiledModel, comp: Component, extra: Sequence[LinExpr] = (
     )
 
 
-__all__ = ["Component", "Split", "components", "size", "split", "submodel"]
+def fix(model: CompiledModel, group: int, option: int) -> CompiledModel | None:
+    """The model with choice group ``group`` fixed to its ``option``-th option, or None when no
+    deal has that option (a rule or red line is then violated whatever the rest is).
+
+    The group leaves ``choices``; its variables, and every definition the fix decides, become
+    constants (``BoolAnd(v, ())`` true, ``BoolOr(v, ())`` false, first among the
+    definitions), and every expression reads them as constants: so a constraint or interaction
+    term that tied this issue to others ties nothing any more, and :func:`components` can split
+    what was one component. Variable indices are unchanged, so a deal of the fixed model is a
+    deal of ``model``. Objective constants take the fixed part (:func:`submodel` leaves
+    constants to the whole model).
+    """
+    known: dict[int, int] = {v: int(i == option) for i, v in enumerate(model.choices[group])}
+
+    def lin(e: LinExpr) -> LinExpr:
+        k = e.constant + sum(c * known[v] for v, c in e.terms if v in known)
+        return LinExpr(tuple((v, c) for v, c in e.terms if v not in known), k)
+
+    def truth(x: Lit) -> bool | None:
+        return None if x[0] not in known else (known[x[0]] == 1) == x[1]
+
+    definitions: list[Definition] = []
+    for d in model.definitions:
+        if isinstance(d, ReifiedLinear):
+            e = lin(d.expr)
+            if e.terms:
+                definitions.append(ReifiedLinear(d.var, e, d.lo, d.hi, d.bounds))
+            else:
+                ok = (d.lo is None or e.constant >= d.lo) and (d.hi is None or e.constant <= d.hi)
+                known[d.var] = int(ok)
+            continue
+        decided = [truth(x) for x in d.literals]
+        rest = tuple(x for x, t in zip(d.literals, decided, strict=True) if t is None)
+        stop = isinstance(d, BoolOr)  # the literal value that decides: true for Or
+        if stop in decided:
+            known[d.var] = int(stop)
+        elif not rest:
+            known[d.var] = int(not stop)
+        else:
+            definitions.append(type(d)(d.var, rest))
+    constraints: list[Constraint] = []
+    for c in model.constraints:
+        if isinstance(c, Require):
+            t = truth(c.literal)
+            if t is False:
+                return None
+            if t is None:
+                constraints.append(c)
+            continue
+        e = lin(c.expr)
+        if e.terms:
+            constraints.append(LinearConstraint(e, c.lo, c.hi, c.label, c.bounds))
+        elif (c.lo is not None and e.constant < c.lo) or (c.hi is not None and e.constant > c.hi):
+            return None
+    constants: list[Definition] = [
+        BoolAnd(v, ()) if x else BoolOr(v, ()) for v, x in sorted(known.items())
+    ]
+    return CompiledModel(
+        num_vars=model.num_vars,
+        choices=tuple(g for i, g in enumerate(model.choices) if i != group),
+        definitions=(*constants, *definitions),
+        constraints=tuple(constraints),
+        objectives=tuple(lin(e) for e in model.objectives),
+        scales=model.scales,
+        objective_bounds=model.objective_bounds,
+        resolution=model.resolution,
+        var_names=model.var_names,
+    )
+
+
+__all__ = ["Component", "Split", "components", "fix", "size", "split", "submodel"]

@@ -50,8 +50,6 @@ MAX_CANDIDATES = 5_000_000
 
 def merge(run: Run, bounds: Bounds) -> None:
     """Every nondominated point within the lower ``bounds``, recorded on ``run``."""
-    from dealopt.frontier.pareto import pareto_frontier
-
     session = run.session
     model = session.model
     p = len(model.objectives)
@@ -59,14 +57,11 @@ def merge(run: Run, bounds: Bounds) -> None:
     q = p + len(floors)  # the components' objectives: the model's, then the lifted ones
     parts = []
     for sub, variables in session.parts:  # type: ignore[attr-defined]
-        found = pareto_frontier(sub, time_limit=run.remaining())
-        run.report()
-        if not found.complete:
-            raise Stop(found.stopped or "time limit")
-        if not found.points:
+        points = _frontier(sub, run)
+        if not points:
             return  # a component with no feasible assignment: no deal at all
-        objs = np.array([pt.objectives for pt in found.points], dtype=np.int64).reshape(-1, q)
-        values = [{variables[i]: 1 for i, x in enumerate(pt.values) if x} for pt in found.points]
+        objs = np.array([pt[0] for pt in points], dtype=np.int64).reshape(-1, q)
+        values = [{variables[i]: 1 for i, x in enumerate(pt[1]) if x} for pt in points]
         parts.append((objs, values))
     lo = [bounds.get(k, (None, None))[0] for k in range(p)] + list(floors)
     # Largest first: the partial sets grow from the big parts, the small ones merge last.
@@ -173,6 +168,31 @@ def merge(run: Run, bounds: Bounds) -> None:
     kept = ordered[new][nondominated_mask(vectors[new], presorted=True)]
     for r in kept:
         run.add(found[r][0], tuple(found[r][1]))
+
+
+def _frontier(sub: object, run: Run) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """A component's frontier (objective vector, deal): of its session, or for a conditioned
+    component (``branches``, one per option of the fixed issue) the nondominated union of the
+    branches' frontiers. Raises :class:`Stop` when a frontier is not complete."""
+    from dealopt.frontier.pareto import pareto_frontier
+
+    branches = getattr(sub, "branches", None)
+    if branches is None:
+        found = pareto_frontier(sub, time_limit=run.remaining())  # type: ignore[arg-type]
+        run.report()
+        if not found.complete:
+            raise Stop(found.stopped or "time limit")
+        return [(pt.objectives, pt.values) for pt in found.points]
+    points = [pt for branch in branches for pt in _frontier(branch, run)]
+    if not points:
+        return points
+    vectors = np.array([pt[0] for pt in points], dtype=np.int64)
+    ordered = np.lexsort(tuple(-vectors[:, c] for c in reversed(range(vectors.shape[1]))))
+    vectors = vectors[ordered]
+    new = np.ones(len(vectors), dtype=bool)  # one deal per vector, as in the merge steps
+    new[1:] = (vectors[1:] != vectors[:-1]).any(axis=1)
+    kept = ordered[new][nondominated_mask(vectors[new], presorted=True)]
+    return [points[r] for r in kept]
 
 
 class _Archive:
