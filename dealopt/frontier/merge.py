@@ -5,7 +5,9 @@ independent component of the model. A nondominated sum is a sum of nondominated 
 dominated part could be swapped for the part dominating it), so the frontier is found by
 
 1. each component's frontier, with the usual algorithms over its own session (enumeration for
-   small components, epsilon-constraint or search regions over CP-SAT for large ones);
+   small components, epsilon-constraint or search regions over CP-SAT for large ones); a
+   component conditioned on an issue (``branches``: the component with the issue fixed to each
+   option, each merged in turn) has the nondominated union of its branches' frontiers;
 2. Nemhauser and Ullmann's dynamic programme over the components (as in Bazgan, Hugot and
    Vanderpooten, C&OR 36(1), 2009): every sum of a kept partial vector and a component's point,
    then the exact nondominated filter; a partial vector that cannot reach an objective lower
