@@ -40,10 +40,11 @@ or go to CP-SAT."""
 LIFT_ABOVE = 200_000
 """A capacity-like constraint is lifted when its component has more combinations than this."""
 
-AUTO_MOST_PARTS = 50
+AUTO_MOST_PARTS = 60
 """``auto`` picks the merge engine with a lifted capacity only up to this many components:
-it won at 20 to 50 items and lost at 60 (Kirlik KP p3 n60 unfinished at 600 s where CP-SAT
-took 218 s; decision 88)."""
+with the compiled nondominated filter (decision 91) it took Kirlik KP p3 n60 in 20.8 s where
+CP-SAT took 284 s, but stopped without a point at 300 s on 100 items, where CP-SAT at least
+reports a partial frontier (decision 97; 61 to 99 items unmeasured)."""
 
 CONDITION_DEPTH = 2
 """A component too large to enumerate is conditioned on at most this many issues in a row:

@@ -51,9 +51,9 @@ def test_importing_backends_loads_no_solver():
 
 
 def test_auto_picks_the_merge_engine_for_one_capacity_only():
-    """Above a million deals, a knapsack with one capacity and at most 50 items goes to the
-    merge engine (the capacity lifted into its states); with two capacities or 60 items it
-    stays with CP-SAT (decision 88)."""
+    """Above a million deals, a knapsack with one capacity and at most 60 items goes to the
+    merge engine (the capacity lifted into its states); with two capacities or 61 items it
+    stays with CP-SAT (decisions 88 and 97)."""
     from benchmarks.kirlik import knapsack
     from dealopt.backends.merge import MergeSession
     from dealopt.compile.compiler import compile_instance
@@ -62,10 +62,11 @@ def test_auto_picks_the_merge_engine_for_one_capacity_only():
     one = knapsack(3, 21, seed=1)  # 2^21 > 10^6 deals
     two = {**one, "constraints": [*one["constraints"], *one["constraints"]]}
     two["constraints"][1] = {**two["constraints"][1], "rhs": two["constraints"][1]["rhs"] - 1}
-    many = knapsack(3, 60, seed=1)  # more items than auto gives the merge engine
-    for data, merged in ((one, True), (two, False), (many, False)):
+    most = knapsack(3, 60, seed=1)  # the most items auto gives the merge engine
+    many = knapsack(3, 61, seed=1)
+    for data, merged in ((one, True), (two, False), (most, True), (many, False)):
         model, _ = compile_instance(moip.from_data(data))
         session = get_backend("auto").build(model)
         assert isinstance(session, MergeSession) is merged
         if merged:  # one component per item
-            assert len(session.parts) == 21  # type: ignore[attr-defined]
+            assert len(session.parts) == len(data["objectives"][0])  # type: ignore[attr-defined]
