@@ -43,11 +43,11 @@ import numpy as np
 
 from dealopt.backends.base import Bounds, Session, deal_key
 from dealopt.backends.enumerate import covered_mask, nondominated_mask
-from dealopt.errors import UsageError
 from dealopt.frontier.runner import Run, Stop
 
 MAX_CANDIDATES = 5_000_000
-"""The most candidate sums one merge step may hold before its nondominated filter."""
+"""The most candidate sums a merge step holds at once: beyond, it sums and filters blocks of
+states in turn."""
 
 
 def merge(run: Run, bounds: Bounds) -> None:
@@ -85,37 +85,23 @@ def merge(run: Run, bounds: Bounds) -> None:
     for j, i in enumerate(order):
         run.remaining()
         part = parts[i][0][:, active]
-        if len(states) * len(part) > MAX_CANDIDATES:
-            raise UsageError(
-                f"merging would hold {len(states) * len(part):,} partial deals at once (the "
-                f"most is {MAX_CANDIDATES:,}): use the cpsat backend"
-            )
+        # A lifted dimension final after this part and within its bound: projected away.
+        keep_cols = [c for c, k in enumerate(active) if k < p or last[k] > j]
+        lows = [lo[k] for k in active]
+        # Blocks of states, each block's sums filtered; the union of nondominated blocks is
+        # filtered once more (the nondominated set of a union is that of its parts' sets).
+        block = max(1, MAX_CANDIDATES // len(part))
+        pieces = [
+            _sums(states[s : s + block], s, part, best_after[j + 1][active], lows, keep_cols, run)
+            for s in range(0, max(len(states), 1), block)  # no state left: one empty block
+        ]
+        cand, parent, choice = (np.concatenate([pc[x] for pc in pieces]) for x in range(3))
+        if len(pieces) > 1:
+            cand, parent, choice = _filter(cand, parent, choice, run)
+        active = [active[c] for c in keep_cols]
         w = len(active)
-        cand = (states[:, None, :] + part[None, :, :]).reshape(-1, w)
-        parent = np.repeat(np.arange(len(states)), len(part))
-        choice = np.tile(np.arange(len(part)), len(states))
-        reach = cand + best_after[j + 1][active]
-        alive = np.ones(len(cand), dtype=bool)
-        for c, k in enumerate(active):
-            if lo[k] is not None:
-                alive &= reach[:, c] >= lo[k]
-        cand, parent, choice = cand[alive], parent[alive], choice[alive]
         if not len(cand) and not len(archive):
             return
-        keep_cols = [c for c, k in enumerate(active) if k < p or last[k] > j]
-        if len(keep_cols) < w:  # final and within bounds: project the dimension away
-            cand = cand[:, keep_cols]
-            active = [active[c] for c in keep_cols]
-            w = len(active)
-        # Lexicographically descending, one representative per vector, then nondominated.
-        ordered = np.lexsort(tuple(-cand[:, c] for c in reversed(range(w))))
-        cand, parent, choice = cand[ordered], parent[ordered], choice[ordered]
-        new = np.ones(len(cand), dtype=bool)
-        new[1:] = (cand[1:] != cand[:-1]).any(axis=1)
-        cand, parent, choice = cand[new], parent[new], choice[new]
-        run.remaining()  # each phase of a step can take seconds: stop between them
-        keep = nondominated_mask(cand, presorted=True) if len(cand) else new[:0]
-        cand, parent, choice = cand[keep], parent[keep], choice[keep]
         rest = [parts[r][0] for r in order[j + 1 :]]
         if w > p and rest and len(cand):  # lifted dimensions still open: prune by bounds
             run.remaining()
@@ -170,6 +156,44 @@ def merge(run: Run, bounds: Bounds) -> None:
     kept = ordered[new][nondominated_mask(vectors[new], presorted=True)]
     for r in kept:
         run.add(found[r][0], tuple(found[r][1]))
+
+
+def _sums(
+    states: np.ndarray,
+    offset: int,
+    part: np.ndarray,
+    best: np.ndarray,
+    lows: list[int | None],
+    keep_cols: list[int],
+    run: Run,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every sum of a state and a point of ``part`` that can still reach the lower bounds
+    (with ``best`` of the rest), the columns ``keep_cols``, nondominated: the sums, their
+    states (numbered from ``offset``) and their points."""
+    w = part.shape[1]
+    cand = (states[:, None, :] + part[None, :, :]).reshape(-1, w)
+    parent = np.repeat(np.arange(offset, offset + len(states)), len(part))
+    choice = np.tile(np.arange(len(part)), len(states))
+    reach = cand + best
+    alive = np.ones(len(cand), dtype=bool)
+    for c, low in enumerate(lows):
+        if low is not None:
+            alive &= reach[:, c] >= low
+    return _filter(cand[alive][:, keep_cols], parent[alive], choice[alive], run)
+
+
+def _filter(
+    cand: np.ndarray, parent: np.ndarray, choice: np.ndarray, run: Run
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The nondominated rows of ``cand``, one per vector, with their ``parent`` and ``choice``."""
+    ordered = np.lexsort(tuple(-cand[:, c] for c in reversed(range(cand.shape[1]))))
+    cand, parent, choice = cand[ordered], parent[ordered], choice[ordered]
+    new = np.ones(len(cand), dtype=bool)
+    new[1:] = (cand[1:] != cand[:-1]).any(axis=1)
+    cand, parent, choice = cand[new], parent[new], choice[new]
+    run.remaining()  # the filter can take seconds: stop before it rather than after
+    keep = nondominated_mask(cand, presorted=True) if len(cand) else new[:0]
+    return cand[keep], parent[keep], choice[keep]
 
 
 def _frontier(sub: object, run: Run) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:

@@ -17,11 +17,16 @@ from fractions import Fraction
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from strategies_instances import instance_data
+from test_merge_capacity_props import brute as knapsack_brute
+from test_merge_capacity_props import knapsacks
 
 import dealopt
 import dealopt.backends.merge
+import dealopt.frontier.merge
 from dealopt.backends.merge import Branches, MergeBackend
 from dealopt.compile.compiler import compile_instance
+from dealopt.frontier import pareto_frontier
+from dealopt.io import moip
 from dealopt.rules.oracle import Oracle
 
 EXAMPLES = max(200, settings().max_examples)
@@ -111,7 +116,8 @@ def test_conditioned_negotiation_families_equal_brute_force(
     monkeypatch: pytest.MonkeyPatch, seed: int
 ) -> None:
     """The generated families' shape (red lines and interaction terms on pairs of issues), small
-    enough for the brute force: 3 or 4 parties, 5 or 6 issues of 3 options."""
+    enough for the brute force: 3 or 4 parties, 5 or 6 issues of 3 options; the merge steps
+    hold at most 10 sums at once, so they sum and filter the states in blocks."""
     from benchmarks.families_multi import multi_party_parts
 
     parties, k = 3 + seed % 2, 5 + seed % 3 // 2
@@ -119,6 +125,31 @@ def test_conditioned_negotiation_families_equal_brute_force(
     instance = dealopt.instance(data)
     monkeypatch.setattr(dealopt.backends.merge, "ENUMERATE_MAX", 3)
     monkeypatch.setattr(dealopt.backends.merge, "CONDITION_DEPTH", 4)
+    monkeypatch.setattr(dealopt.frontier.merge, "MAX_CANDIDATES", 10)
     result = dealopt.solve(instance, backend="merge")
     assert {tuple(d.utilities.values()) for d in result.frontier} == brute_frontier(instance)
     assert len(result.frontier) == len(brute_frontier(instance))
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(knapsacks())
+def test_knapsacks_merged_in_blocks_equal_brute_force(
+    monkeypatch: pytest.MonkeyPatch, data: dict
+) -> None:
+    """A lifted capacity (greedy completions, bounds, archive) with the merge steps summing
+    at most 4 sums at once: the brute force of the capacity tests."""
+    monkeypatch.setattr(dealopt.backends.merge, "LIFT_ABOVE", 0)
+    monkeypatch.setattr(dealopt.frontier.merge, "MAX_CANDIDATES", 4)
+    model, _ = compile_instance(moip.from_data(data))
+    found = pareto_frontier(MergeBackend().build(model))
+    assert found.complete
+    scales = model.scales
+    got = {
+        tuple(Fraction(v) / scales[k] for k, v in enumerate(pt.objectives)) for pt in found.points
+    }
+    assert len(got) == len(found.points)
+    assert got == knapsack_brute(data, [None] * len(data["objectives"]))
