@@ -358,12 +358,14 @@ def ties(
     the point is decomposed backwards through the nondominated partial sums, and each part's
     own tied deals come from its component's session. None when this does not apply or
     would not be the same answer as the whole model's solver: lifted constraints (their
-    parts need not be nondominated), a point off the frontier, too many partial sums, or
-    more than ``limit`` deals (which of them a capped list holds is the backend's choice, so
-    the caller asks the solver as before).
+    parts need not be nondominated), a conditioned component (decision 95), a point off the
+    frontier, too many partial sums, or more than ``limit`` deals (which of them a capped list
+    holds is the backend's choice, so the caller asks the solver as before).
     """
     if getattr(session, "floors", ()):
         return None
+    if any(hasattr(sub, "branches") for sub, _ in session.parts):  # type: ignore[attr-defined]
+        return None  # a conditioned component: its ties are the solver's to list
     sums = _SUMS.get(session)
     if sums is None:
         sums = _SUMS[session] = _PartSums(session)

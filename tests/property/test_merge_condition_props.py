@@ -107,8 +107,18 @@ def test_a_chain_is_conditioned_on_its_middle_issue(monkeypatch: pytest.MonkeyPa
     (part,) = [s for s, _ in session.parts]
     assert isinstance(part, Branches) and len(part.branches) == 3
     assert all(len(b.parts) == 2 for b in part.branches)
-    result = dealopt.solve(instance, backend="merge")
+    result = dealopt.solve(instance, backend="merge", all_deals=True)
     assert {tuple(d.utilities.values()) for d in result.frontier} == brute_frontier(instance)
+    oracle = Oracle(instance)  # every deal tied at each point (listed by the solver here)
+    for point in result.frontier:
+        tied = {
+            (a, b, c)
+            for a, b, c in itertools.product(opts, opts, opts)
+            if not oracle.violations(deal := {"i0": a, "i1": b, "i2": c})
+            and tuple(oracle.utilities(deal).values()) == tuple(point.utilities.values())
+        }
+        assert point.all_deals_complete
+        assert {(d["i0"], d["i1"], d["i2"]) for d in point.all_deals} == tied
 
 
 @pytest.mark.parametrize("seed", range(12))
