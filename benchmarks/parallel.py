@@ -8,7 +8,10 @@ processes started on this machine (one round: the frontier must be identical). E
 frontier must equal the first one's (the command fails otherwise).
 
 Target (issue 17): two workers at least :data:`TARGET` times faster than one. The rows name the
-1-minute load average: the machine is shared, and a busy machine starves the workers.
+1-minute load average: the machine is shared, and a busy machine starves the workers. Each
+round also times the machine's own ceiling: a pure-Python loop alone, then two copies at once
+(two fresh interpreters); ``2 x alone / both`` is the most two workers could gain, and the
+speed-up is also given as a share of it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from statistics import median
 
 from benchmarks.record import Row, load1
@@ -50,6 +54,27 @@ if client is not None:
 """
 
 
+_CPU = """
+total = 0
+for i in range(CPU_LOOP):
+    total += i * i % 7
+"""
+
+CPU_LOOP = 60_000_000
+"""Iterations of the pure-Python loop that measures the machine's ceiling (about 15 s alone)."""
+
+
+def _cpu(copies: int) -> float:
+    """Wall seconds for ``copies`` fresh interpreters running the loop at once."""
+    code = _CPU.replace("CPU_LOOP", str(CPU_LOOP))
+    start = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(copies)]
+    for proc in procs:
+        if proc.wait() != 0:
+            raise RuntimeError("the CPU loop failed")
+    return time.perf_counter() - start
+
+
 def _run(parties: int, k: int, workers: int, dask: bool) -> dict:
     done = subprocess.run(
         [sys.executable, "-c", _RUN, str(parties), str(k), str(workers), str(int(dask))],
@@ -68,10 +93,14 @@ def bench_parallel(quick: bool) -> list[Row]:
         f"3 parties k={k}, cpsat, 2 workers": (2, False),
     }
     runs: dict[str, list[tuple[dict, float]]] = {case: [] for case in cases}
+    ceiling: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
     for _ in range(rounds):
         for case, (workers, dask) in cases.items():
             load = load1()
             runs[case].append((_run(3, k, workers, dask), load))
+        for copies in (1, 2):
+            load = load1()
+            ceiling[copies].append((_cpu(copies), load))
     dask_case = f"3 parties k={k}, cpsat, Dask cluster of 2 workers"
     try:
         import distributed  # noqa: F401
@@ -85,11 +114,15 @@ def bench_parallel(quick: bool) -> list[Row]:
             if (out["digest"], out["status"]) != (first["digest"], first["status"]):
                 raise AssertionError(f"{case}: the frontier differs from the first run's")
     serial = median(out["seconds"] for out, _ in runs[next(iter(cases))])
+    alone = median(t for t, _ in ceiling[1])
+    both = median(t for t, _ in ceiling[2])
+    most = 2 * alone / both  # the throughput of two jobs at once over one alone
     rows, lines = [], []
     for case, done in runs.items():
         wall = [out["seconds"] for out, _ in done]
         out = done[-1][0]
         ratio = serial / median(wall)
+        share = f"{ratio / most:.0%} of the ceiling" if "process" not in case else ""
         target = met = ""
         if "2 workers" in case and "Dask" not in case and not quick:
             target = f">= {TARGET:g}x against 1 process"
@@ -109,18 +142,34 @@ def bench_parallel(quick: bool) -> list[Row]:
                 target=target,
                 met=met,
                 ratio=f"{ratio:.2f}x",
-                note=f"{out['regions']} regions; rounds {', '.join(f'{w:.1f}' for w in wall)} s",
+                note=f"{out['regions']} regions; rounds {', '.join(f'{w:.1f}' for w in wall)} s"
+                + (f"; {share}" if share else ""),
                 load1=loads,
             )
         )
         lines.append(
             [case, len(wall), f"{median(wall):.1f}", out["points"], out["calls"],
-             out["regions"], f"{ratio:.2f}x", f"{loads:.1f}", met]
+             out["regions"], f"{ratio:.2f}x", share, f"{loads:.1f}", met]
+        )  # fmt: skip
+    for copies, label in ((1, "pure-Python loop alone"), (2, "two pure-Python loops at once")):
+        wall = [t for t, _ in ceiling[copies]]
+        loads = median(load for _, load in ceiling[copies])
+        note = f"rounds {', '.join(f'{w:.1f}' for w in wall)} s"
+        if copies == 2:
+            note += f"; ceiling 2 x alone / both = {most:.2f}x"
+        rows.append(
+            Row("parallel", f"ceiling: {label}", repeats=len(wall), median_s=median(wall),
+                min_s=min(wall), ratio=f"{most:.2f}x" if copies == 2 else "", note=note,
+                load1=loads)
+        )  # fmt: skip
+        lines.append(
+            [f"ceiling: {label}", len(wall), f"{median(wall):.1f}", "", "", "",
+             f"{most:.2f}x" if copies == 2 else "", "", f"{loads:.1f}", ""]
         )  # fmt: skip
     print_table(
         "Frontier searched at once: 1 process against 2 workers (median wall seconds)",
-        ["case", "rounds", "seconds", "points", "solver calls", "regions", "speed-up", "load",
-         "target met"],
+        ["case", "rounds", "seconds", "points", "solver calls", "regions", "speed-up",
+         "share of the ceiling", "load", "target met"],
         lines,
     )  # fmt: skip
     return rows

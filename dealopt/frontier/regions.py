@@ -15,15 +15,18 @@ each time it goes out; ``z`` above dominates every deal of the slice with ``f2 <
 slice goes on from ``f2 > max z2``. A stopped run reports the points of the slices below no
 unfinished slice: nothing unsearched above them can dominate them.
 
-**Three or more: the zones of one search region.** The lexicographic optimum of any zone
-``{y > u}`` of the search region is nondominated in the whole space, and every certificate
-holds for the whole box (:mod:`dealopt.frontier.search_region`), whichever worker found it.
-So the zones are shared out: each worker searches its zones as the serial search would; when
-it comes back, the points found elsewhere meanwhile split the zones it has left, its points
-split the zones nobody holds, every certificate filters them all, and the zones are shared out
-again, those the serial search would take first going out first. No filter is needed, there
-are no slice edges to prove empty, and a stopped run's points are all proven. The cost of
-running at once is a zone searched before a point found elsewhere split or covered it.
+**Three or more: slabs of** ``f1``, **each a search region of its own.** After the
+lexicographic ends, ``f1`` is cut into one slab ``a <= f1 <= b`` per worker, each searched by
+the search-region method restricted to it (:mod:`dealopt.frontier.search_region`). The slabs do
+not overlap, so two workers make about the serial number of solves between them: the extra
+ones are the zones along a slab's lower edge proven empty, and (three objectives) the
+*staircase* a slab below another finds first: the points above it whose ``(f2, f3)`` nothing
+there beats, one solve each. Those dominate every deal of the slab that any point above it
+dominates, so the slab never searches what the slab above will rule out. Points found above a
+slab or in it by others split its zones each time it goes out; a slab left alone while a
+worker would wait is cut in two (the lower half finds its staircase first). Exact as for two
+objectives: a frontier point is nondominated in its slab, and the exact nondominated filter of
+the union is the frontier; a stopped run reports the slabs below no unfinished slab.
 """
 
 from __future__ import annotations
@@ -144,6 +147,7 @@ class _Part:
     started: bool = False
     done: bool = False
     running: bool = False
+    stair: bool = False  # three objectives: find the staircase above it first
 
 
 class _Inline:
@@ -184,17 +188,17 @@ def frontier_in_regions(
     inline: bool = False,
 ) -> FrontierResult:
     """The frontier within ``bounds`` of a model of two or more objectives, searched in slices
-    of ``f1`` on ``workers`` local processes or the workers of a Dask ``client`` (in this
+    (slabs) of ``f1`` on ``workers`` local processes or the workers of a Dask ``client`` (in this
     process when ``workers`` is 1 and there is no client, or with ``inline``).
 
     ``session`` (built from ``problem``) finds the ends of ``f1``; ``slices`` defaults to
-    :data:`SLICES_PER_WORKER` per worker; ``budget`` is a task's seconds of searching (None:
-    a slice to its end in one task)."""
+    :data:`SLICES_PER_WORKER` per worker (two objectives) or one per worker (three or more);
+    ``budget`` is a task's seconds of searching (None: a slice to its end in one task)."""
     p = len(session.model.objectives)
     if p >= 3:
-        return _zones(
-            session, problem, bounds, _pool(problem, workers, client, inline), time_limit,
-            progress, budget,
+        return _slabs(
+            session, problem, bounds, _pool(problem, workers, client, inline), slices,
+            time_limit, progress, budget,
         )  # fmt: skip
     algorithm = "epsilon-constraint"
     run = Run(session, time_limit, progress)
@@ -208,6 +212,7 @@ def frontier_in_regions(
         return _result(run, algorithm, ends, [], "interrupted", 0)
     if cuts is None:  # at most the ends: nothing left between them
         return _result(run, algorithm, ends, [], None, 0)
+    _restore_sigint()
     lo, hi = cuts
     pool = _pool(problem, workers, client, inline)
     count = max(1, min(hi - lo + 1, slices or SLICES_PER_WORKER * pool.workers))
@@ -268,94 +273,146 @@ def _pool(problem: Problem, workers: int, client: Any, inline: bool) -> Any:
 
 
 @dataclass(frozen=True)
-class ZoneTask:
-    """Some zones of the search region to search for a while: the box's upper bounds, the
-    zones, every certificate known, a hint, the wall-clock deadline, the seconds to search."""
+class SlabTask:
+    """A slab's search to go on with for a while: its search region so far, the points found
+    above it (``f1`` over its top) since it last ran, the wall-clock deadline, the seconds to
+    search."""
 
-    hi: list[int]
-    zones: np.ndarray
-    certs: np.ndarray
-    hint: tuple[int, ...] | None
+    key: int
+    search: search_region.Search
+    above: np.ndarray
+    stair: Bounds | None
     deadline: float | None
     budget: float | None
 
 
-@dataclass(frozen=True)
-class ZoneAnswer:
-    """What a zone task found: its points (each nondominated in the whole space), the zones
-    it has left, the certificates it made, why it stopped early, its solver calls."""
-
-    points: tuple[FrontierPoint, ...]
-    zones: np.ndarray
-    certs: np.ndarray
-    stopped: str | None
-    calls: int
-
-
-def search_zones(problem: Problem, task: ZoneTask) -> ZoneAnswer:
-    """Go on with the search region restricted to the task's zones (what a worker runs)."""
+def search_slab(problem: Problem, task: SlabTask) -> Searched:
+    """Go on with a slab's search region (what a worker runs)."""
     session = problem.session()
     left = None if task.deadline is None else task.deadline - time.time()
     run = Run(session, left, None)
     until = None if task.budget is None else time.perf_counter() + task.budget
-    known = len(task.certs)
-    search = search_region.Search(task.hi, task.zones, task.certs, task.hint)
+    search = task.search
+    for z in task.above:  # a point above dominates every deal of the slab below it
+        search.zones = search_region.update_zones(search.zones, z, search.certs)
     stopped = None
+    done = False
     try:
         if left is not None and left <= 0:
             raise Stop("time limit")
-        search_region.resume(run, search, until)
+        if task.stair is not None:
+            for z in _staircase(run, task.stair):
+                row = np.array(z, dtype=search.zones.dtype)
+                search.zones = search_region.update_zones(search.zones, row, search.certs)
+        done = search_region.resume(run, search, until)
     except Stop as stop:
         stopped = stop.reason
-    return ZoneAnswer(tuple(run.points), search.zones, search.certs[known:], stopped, run.calls)
+    return Searched(task.key, tuple(run.points), None if done else search, stopped, run.calls)
 
 
-def _zones(
+def _staircase(run: Run, above: Bounds) -> list[tuple[int, ...]]:
+    """Three objectives: the points of ``above`` (a box of ``f1`` over a slab's top) whose
+    ``(f2, f3)`` no other point there beats, found by the epsilon-constraint method on ``f3``
+    (``max f2, then f3 + f1`` with ``f3`` over the last one's). Each is nondominated in the
+    whole box (whatever dominates it lies in ``above`` too and would beat it), and together
+    they dominate every deal of the slab that some point of ``above`` dominates."""
+    out = []
+    lo3, hi3 = above.get(2, (None, None))
+    while True:
+        found = run.lexmax(1, [2, 0], {**above, 2: (lo3, hi3)}, None)
+        if found is None:
+            return out
+        assert found.objectives is not None and found.values is not None
+        run.add(found.objectives, found.values)
+        out.append(found.objectives)
+        lo3 = found.objectives[2] + 1
+
+
+def _slabs(
     session: Session,
     problem: Problem,
     bounds: Bounds,
     pool: Any,
+    slices: int | None,
     time_limit: float | None,
     progress: Progress | None,
     budget: float | None,
 ) -> FrontierResult:
-    """Three or more objectives: the zones of one search region shared out among the workers.
-
-    The lexicographic optimum of any zone is nondominated in the whole space, and every
-    certificate holds for the whole box (:mod:`dealopt.frontier.search_region`), whichever
-    worker made it. So each worker searches some of the zones as the serial search would;
-    when it comes back, the points found elsewhere meanwhile split the zones it has left,
-    its points split the zones nobody holds, every certificate filters them all, and the
-    zones are shared out again. The search ends when no zone is left anywhere.
-    """
+    """Three or more objectives: slabs of ``f1``, each a search region of its own (see the
+    module's docstring). The ends ``lexmax f_k`` (one per objective) are frontier points:
+    ``f1`` is cut between the smallest ``f1`` among them and the largest, the lowest slab
+    reaching down to the box; every slab starts with the ends splitting its zones."""
+    algorithm = "search-region"
+    p = len(session.model.objectives)
     run = Run(session, time_limit, progress)
     deadline = None if time_limit is None else time.time() + time_limit
-    found: list[FrontierPoint] = []
+    ends: list[FrontierPoint] = []
+    try:
+        for k in range(p):
+            end = run.lexmax(k, [j for j in range(p) if j != k], bounds, None)
+            if end is None:
+                return _result(run, algorithm, ends, [], None, 0)
+            assert end.objectives is not None and end.values is not None
+            ends.append(FrontierPoint(end.objectives, end.values))
+    except Stop as stop:
+        return _result(run, algorithm, ends, [], stop.reason, 0)
+    except KeyboardInterrupt:
+        return _result(run, algorithm, ends, [], "interrupted", 0)
+    _restore_sigint()
+    box = run.box(bounds)
+    assert box is not None
+    hi = ends[0].objectives[0]
+    lo = min(pt.objectives[0] for pt in ends)
+    count = max(1, min(hi - lo + 1, slices or pool.workers))
+    tops = [hi - (hi - lo + 1) * i // count for i in range(count + 1)]
+    tops[-1] = box[0][0] - 1
+    parts = []
+    for i in range(count):
+        part = _Part(tops[i], tops[i + 1] + 1)
+        search = search_region.start(run, {**bounds, 0: (part.bottom, part.top)})
+        if search is None:
+            continue
+        for pt in ends:
+            search.zones = search_region.update_zones(
+                search.zones, _row(pt, search.zones), search.certs
+            )
+        part.state = search
+        part.seen = len(ends)
+        parts.append(part)
+    found = list(ends)
+    owner: list[Any] = [None] * len(ends)
     stopped = None
     calls = 0
-    tasks = 0
-    try:
-        search = search_region.start(run, bounds)
-    except KeyboardInterrupt:
-        search, stopped = None, "interrupted"
-    if search is None:
-        pool.close()
-        return _points(run, found, stopped, 0, 0)
-    free, certs, hi = search.zones, search.certs, search.hi
-    hint: tuple[int, ...] | None = None
-    running: dict[Any, int] = {}  # task -> how many points were known when it started
+    regions = len(parts)
+    for part in parts[1:]:
+        part.stair = True
+    running: dict[Any, _Part] = {}
     try:
         while True:
-            idle = pool.workers - len(running)
-            while idle > 0 and len(free):
-                # The zones the serial search would take next, shared among the idle workers.
-                order = _zone_order(free)
-                take = -(-len(free) // idle)
-                chunk, free = free[order[:take]], free[order[take:]]
-                task = ZoneTask(hi, chunk, certs, hint, deadline, budget)
-                running[pool.submit(search_zones, task)] = len(found)
-                tasks += 1
-                idle -= 1
+            for part in parts:
+                if len(running) >= pool.workers:
+                    break
+                if part.done or part.running:
+                    continue
+                news = [
+                    pt.objectives
+                    for pt, by in zip(found[part.seen :], owner[part.seen :], strict=True)
+                    if by is not part and pt.objectives[0] >= part.bottom
+                ]
+                part.seen = len(found)
+                rows = sorted(set(news), reverse=True)
+                above = [rows[k] for k in _nondominated(rows)] if rows else []
+                dtype = part.state.zones.dtype
+                stair = None
+                if part.stair and p == 3:
+                    stair = {**bounds, 0: (part.top + 1, bounds.get(0, (None, None))[1])}
+                part.stair = False
+                task = SlabTask(
+                    id(part), part.state, np.array(above, dtype=dtype).reshape(-1, p),
+                    stair, deadline, budget,
+                )  # fmt: skip
+                part.running = part.started = True
+                running[pool.submit(search_slab, task)] = part
             if not running:
                 break
             finished = _wait(pool, running, deadline)
@@ -363,60 +420,80 @@ def _zones(
                 stopped = "time limit"
                 break
             for future in finished:
-                known = running.pop(future)
+                part = running.pop(future)
                 answer = pool.result(future)
+                part.running = False
+                part.points.extend(answer.points)
+                found.extend(answer.points)
+                owner.extend([part] * len(answer.points))
+                part.state = answer.state
+                part.done = answer.state is None and answer.stopped is None
                 calls += answer.calls
                 stopped = stopped or answer.stopped
-                certs = np.vstack((certs, answer.certs.astype(certs.dtype)))
-                back = answer.zones.astype(free.dtype)
-                for pt in found[known:]:  # found by others while this task ran
-                    back = search_region.update_zones(back, _row(pt, back), certs)
-                for pt in answer.points:
-                    free = search_region.update_zones(free, _row(pt, free), certs)
-                    hint = pt.values
-                found.extend(answer.points)
-                free = np.vstack((free, back)) if len(back) else free
-                if len(free):
-                    free = free[~search_region.covered(free, certs)]
-                    free = search_region.unique_rows(free)
             if stopped is not None:
                 break
             if progress is not None:
                 progress(len(found), run.calls + calls, run.elapsed)
+            regions += _split_slabs(parts, pool.workers - len(running))
     except KeyboardInterrupt:
         stopped = "interrupted"
     finally:
         pool.close(cancel=stopped is not None)
-    if stopped is None and (len(free) or running):
-        stopped = "interrupted"  # cannot happen: the loop ends with no zone left
-    return _points(run, found, stopped, calls, tasks)
+    return _result(run, algorithm, ends, parts, stopped, calls, regions)
+
+
+def _split_slabs(parts: list[_Part], idle: int) -> int:
+    """Cut waiting slabs in two while a worker would otherwise be idle, the one with the
+    widest ``f1`` range left first. Returns the number of new slabs."""
+    made = 0
+    while idle > sum(1 for part in parts if not part.done and not part.running):
+        best = None
+        for i, part in enumerate(parts):
+            if part.done or part.running or part.state is None or not len(part.state.zones):
+                continue
+            level = min(part.top, int(max(part.state.zones[:, 0])) + 1)
+            if level - part.bottom >= 1 and (best is None or level - part.bottom > best[1]):
+                best = (i, level - part.bottom)
+        if best is None:
+            return made
+        i = best[0]
+        part = parts[i]
+        search = part.state
+        level = min(part.top, int(max(search.zones[:, 0])) + 1)
+        c = (part.bottom + level + 1) // 2  # the high slab is f1 >= c, the low one f1 < c
+        zones = search.zones
+        raised = zones.copy()
+        raised[:, 0] = np.maximum(raised[:, 0], c - 1)
+        high = _Part(part.top, c, search_region.Search(
+            list(search.hi), _outermost(raised), search.certs, search.hint))  # fmt: skip
+        low_hi = list(search.hi)
+        low_hi[0] = c - 1
+        low = _Part(c - 1, part.bottom, search_region.Search(
+            low_hi, zones[zones[:, 0] < c - 1], search.certs, search.hint))  # fmt: skip
+        for new in (high, low):
+            new.seen, new.started = part.seen, True
+        low.stair = True
+        high.points = [pt for pt in part.points if pt.objectives[0] >= c]
+        low.points = [pt for pt in part.points if pt.objectives[0] < c]
+        parts[i : i + 1] = [high, low]
+        made += 1
+    return made
+
+
+def _outermost(zones: np.ndarray) -> np.ndarray:
+    """The distinct zones not inside another (``v <= u`` everywhere: ``{y > u}`` lies in
+    ``{y > v}``)."""
+    zones = search_region.unique_rows(zones)
+    keep = np.ones(len(zones), dtype=bool)
+    for i in range(len(zones)):
+        below = (zones <= zones[i]).all(axis=1)
+        below[i] = False
+        keep[i] = not below.any()
+    return zones[keep]
 
 
 def _row(point: FrontierPoint, like: np.ndarray) -> np.ndarray:
     return np.array(point.objectives, dtype=like.dtype)
-
-
-def _zone_order(zones: np.ndarray) -> list[int]:
-    """The zones in the order the serial search takes them: largest ``u1`` first."""
-    if zones.dtype != object:
-        return [int(i) for i in np.lexsort((*zones.T[:0:-1], -zones[:, 0]))]
-    return sorted(range(len(zones)), key=lambda r: (-zones[r][0], *zones[r][1:]))
-
-
-def _points(
-    run: Run, found: list[FrontierPoint], stopped: str | None, calls: int, tasks: int
-) -> FrontierResult:
-    """Every point found (each proven nondominated, whether the run finished or not)."""
-    unique = {pt.objectives: pt for pt in found}
-    return FrontierResult(
-        points=tuple(sorted(unique.values(), key=lambda pt: pt.objectives, reverse=True)),
-        complete=stopped is None,
-        solver_calls=run.calls + calls,
-        seconds=run.elapsed,
-        algorithm="search-region",
-        stopped=stopped,
-        regions=tasks,
-    )
 
 
 def _task(
@@ -542,6 +619,17 @@ def _result(
         stopped=stopped,
         regions=regions,
     )
+
+
+def _restore_sigint() -> None:
+    """Python's Ctrl-C handler, set again at the system level: a CP-SAT solve in this process
+    may leave the default handler behind, and Ctrl-C while waiting for the workers would then
+    kill this process with its workers still running."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.getsignal(signal.SIGINT))
 
 
 def _wait(pool: Any, running: Any, deadline: float | None) -> Any:

@@ -2,13 +2,15 @@
 points as a brute force over every deal and as the serial search, for 2 and 3 parties; a
 stopped run reports only points proven in the whole space."""
 
+import itertools
+
 import pytest
 from random_deals import brute_force, random_instance
 
 import dealopt
 from dealopt.analysis.setup import setup
 from dealopt.frontier import pareto_frontier
-from dealopt.frontier.regions import Problem, _Part, _result, frontier_in_regions
+from dealopt.frontier.regions import Problem, _Part, _result, _staircase, frontier_in_regions
 from dealopt.frontier.result import FrontierPoint
 from dealopt.frontier.runner import Run
 
@@ -20,7 +22,7 @@ def utilities(ready, found) -> set[tuple]:
     }
 
 
-@pytest.mark.parametrize("parties", [2, 3])
+@pytest.mark.parametrize("parties", [2, 3, 4])
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("slices", [1, 3, 7])
 def test_slices_give_the_brute_force_frontier(parties, seed, slices):
@@ -71,7 +73,7 @@ def test_a_stopped_run_reports_only_slices_below_no_unfinished_one():
     assert [p.objectives for p in out.points] == [(9, 0, 0), (8, 1, 1), (5, 2, 2), (3, 5, 5)]
 
 
-@pytest.mark.parametrize("parties", [2, 3])
+@pytest.mark.parametrize("parties", [2, 3, 4])
 @pytest.mark.parametrize("seed", range(6))
 def test_tasks_of_one_solve_cut_and_shared_give_the_same_frontier(parties, seed):
     # budget 0: every task makes one solve and comes back with its state; three pretend
@@ -98,3 +100,42 @@ def test_a_time_limit_gives_proven_points_only(parties):
     assert {p.objectives for p in found.points} <= serial
     if not found.complete:
         assert found.stopped == "time limit"
+
+
+def every_vector(parties, issues, options, scores, weights) -> set[tuple]:
+    """Every deal's utility vector (the deals the instance's red line allows)."""
+    out = set()
+    for deal in itertools.product(range(options), repeat=issues):
+        if deal[0] + deal[1] > 2 * options - 3:
+            continue
+        out.add(
+            tuple(
+                sum(weights[p][f"x{i}"] * scores[p][f"x{i}"][d] for i, d in enumerate(deal))
+                for p in (f"p{i}" for i in range(parties))
+            )
+        )
+    return out
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_staircase_above_a_slab_dominates_every_deal_there(seed):
+    # What a slab below f1 = c needs to know of the region above it: frontier points only,
+    # whose (f2, f3) weakly beat those of every deal with f1 >= c.
+    issues, options = 4, 4
+    data, scores, weights = random_instance(3, issues, options, 200 + seed)
+    ready = setup(dealopt.instance(data), backend="cpsat", threads=1)
+    run = Run(ready.session, None, None)
+    vectors = every_vector(3, issues, options, scores, weights)
+    frontier = brute_force(3, issues, options, scores, weights)
+    levels = sorted({p.objectives[0] for p in pareto_frontier(ready.session).points})
+    for c in levels[:: max(1, len(levels) // 4)]:
+        found = [
+            tuple(ready.decoder.utility(k, o) for k, o in enumerate(z))
+            for z in _staircase(run, {0: (c, None)})
+        ]
+        floor = ready.decoder.utility(0, c)
+        assert found and set(found) <= frontier
+        assert all(z[0] >= floor for z in found)
+        for v in vectors:
+            if v[0] >= floor:
+                assert any(z[1] >= v[1] and z[2] >= v[2] for z in found), (c, v)
