@@ -66,8 +66,7 @@ def merge(run: Run, bounds: Bounds) -> None:
         values = [{variables[i]: 1 for i, x in enumerate(pt.values) if x} for pt in found.points]
         parts.append((objs, values))
     lo = [bounds.get(k, (None, None))[0] for k in range(p)] + list(floors)
-    # Largest first: the partial sets grow from the big parts, the small ones merge last.
-    order = sorted(range(len(parts)), key=lambda i: -len(parts[i][0]))
+    order = _order([objs for objs, _ in parts], p, floors)
     best_after = np.zeros((len(order) + 1, q), dtype=np.int64)
     for j in range(len(order) - 1, -1, -1):
         best_after[j] = best_after[j + 1] + parts[order[j]][0].max(axis=0)
@@ -166,6 +165,35 @@ def merge(run: Run, bounds: Bounds) -> None:
     kept = ordered[new][nondominated_mask(vectors[new], presorted=True)]
     for r in kept:
         run.add(found[r][0], tuple(found[r][1]))
+
+
+def _order(parts: list[np.ndarray], p: int, floors: tuple[int, ...]) -> list[int]:
+    """The order in which to merge the parts: largest first (the partial sets grow from the
+    big parts, the small ones merge last), and with lifted capacities the 0/1 items last, by
+    their best rank of efficiency over the objectives (profit per share of the capacities),
+    the most efficient first. Any order is exact; this one keeps the states fewer (Bazgan,
+    Hugot and Vanderpooten's order O^min; decision 101)."""
+    order = sorted(range(len(parts)), key=lambda i: -len(parts[i]))
+    items = [i for i in order if _item(parts[i]) is not None]
+    if not floors or len(items) < 2:
+        return order
+    gains = np.array([_item(parts[i]) for i in items], dtype=np.float64)
+    # Floats only order the items; every comparison of states stays exact.
+    room = np.array([max(-f, 1) for f in floors], dtype=np.float64)
+    share = np.maximum((np.maximum(-gains[:, p:], 0) / room).sum(axis=1), 1e-12)
+    ratio = gains[:, :p] / share[:, None]
+    ranks = np.argsort(np.argsort(-ratio, axis=0, kind="stable"), axis=0, kind="stable")
+    best = ranks.min(axis=1)
+    others = [i for i in order if _item(parts[i]) is None]
+    return others + [items[t] for t in np.argsort(best, kind="stable")]
+
+
+def _item(part: np.ndarray) -> np.ndarray | None:
+    """The gain of a 0/1 item (a part of two points, one of them all zero), else None."""
+    zero = ~part.any(axis=1)
+    if len(part) != 2 or zero.sum() != 1:
+        return None
+    return part[int(np.flatnonzero(~zero)[0])]
 
 
 class _Archive:
