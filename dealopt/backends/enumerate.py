@@ -324,7 +324,7 @@ def _dimension_sweep(points: np.ndarray) -> np.ndarray:
     )
 
 
-FEW_REFERENCES = 512
+FEW_REFERENCES = 1024
 """Up to this many reference rows, :func:`covered_mask` tests row by row instead of a sweep."""
 
 
@@ -350,9 +350,10 @@ def covered_mask(points: np.ndarray, reference: np.ndarray) -> np.ndarray:
             below = cols[0] <= v[0]
             for j in range(1, len(cols)):
                 below &= cols[j] <= v[j]
-            out[live[below]] = True
-            live = live[~below]
-            cols = [c[~below] for c in cols]
+            if below.any():  # compacted only when some row is covered
+                out[live[below]] = True
+                live = live[~below]
+                cols = [c[~below] for c in cols]
         return out
     if _exact_in_float(points) and _exact_in_float(reference):
         rank = np.arange(n, dtype=np.int64)[:, None]

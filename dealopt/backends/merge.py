@@ -27,7 +27,7 @@ from dealopt.backends.base import (
     Session,
     SolveOptions,
 )
-from dealopt.compile.components import size, split, submodel
+from dealopt.compile.components import Split, size, split, submodel
 from dealopt.compile.model import CompiledModel, Lit
 
 ENUMERATE_MAX = 200_000
@@ -36,14 +36,26 @@ ENUMERATE_MAX = 200_000
 LIFT_ABOVE = ENUMERATE_MAX
 """A capacity-like constraint is lifted when its component has more combinations than this."""
 
-AUTO_MOST_PARTS = 50
-"""``auto`` picks the merge engine with a lifted capacity only up to this many components:
-it won at 20 to 50 items and lost at 60 (Kirlik KP p3 n60 unfinished at 600 s where CP-SAT
-took 218 s; decision 88)."""
+AUTO_MOST_PARTS = {1: 100, 2: 50, 3: 40}
+"""``auto`` picks the merge engine with lifted capacities only up to this many components
+(items) per number of capacities lifted, as measured (decision 103): one capacity, 3
+objectives, 100 items complete in 318 s (CP-SAT: partial at 600 s before); three capacities
+and 40 items beat CP-SAT and pyaugmecon, 50 items outgrow the states (600,000 in 6 dimensions
+at a minute per item, no point at 600 s)."""
 
-MOST_LIFTED = 1
-"""At most this many capacity-like constraints are carried as state dimensions: with two
-(pyaugmecon_2kp50) the states outgrow the solver by far (decision 88)."""
+MOST_LIFTED = 3
+"""At most this many capacity-like constraints are carried as state dimensions. With the
+compiled nondominated filter (decision 91) three capacities merge faster than CP-SAT solves
+(pyaugmecon 3kp40: decision 101); with the generic filter even two outgrew the solver."""
+
+
+def merge_pays(parts: Split) -> bool:
+    """Whether ``auto`` should merge the components of ``parts`` (a :func:`split`) rather
+    than solve the whole model with CP-SAT: several components, and with lifted capacities
+    at most :data:`AUTO_MOST_PARTS` of them for that many capacities."""
+    if len(parts.components) < 2:
+        return False
+    return not parts.extra or len(parts.components) <= AUTO_MOST_PARTS.get(len(parts.extra), 0)
 
 
 class MergeBackend:
@@ -130,4 +142,5 @@ __all__ = [
     "MOST_LIFTED",
     "MergeBackend",
     "MergeSession",
+    "merge_pays",
 ]

@@ -116,17 +116,22 @@ def merge(run: Run, bounds: Bounds) -> None:
         cand, parent, choice = cand[keep], parent[keep], choice[keep]
         rest = [parts[r][0] for r in order[j + 1 :]]
         if w > p and rest and len(cand):  # lifted dimensions still open: prune by bounds
-            greedy = _greedy(cand, rest, active, lo, best_after[j + 2 :], p)
-            if greedy is not None:
-                done, picks, ok = greedy
-                archive.add(
-                    done[ok], [(j, parent[r], choice[r], picks[r]) for r in np.flatnonzero(ok)]
-                )
             upper = _upper(cand, rest, active, lo, best_after[j + 1], p)
             alive = ~archive.covers(upper)
             for k in range(p):
                 if lo[k] is not None:
                     alive &= upper[:, k] >= lo[k]
+            # Completions only of the states left: a dropped state's completion is within its
+            # bound, so no better than the archived deal that covers the bound.
+            live = np.flatnonzero(alive)
+            greedy = _greedy(cand[live], rest, active, lo, best_after[j + 2 :], p)
+            if greedy is not None:
+                done, picks, ok = greedy
+                archive.add(
+                    done[ok],
+                    [(j, parent[live[r]], choice[live[r]], picks[r]) for r in np.flatnonzero(ok)],
+                )
+                alive[live] = ~archive.covers(upper[live])
             cand, parent, choice = cand[alive], parent[alive], choice[alive]
         states = cand
         trail.append((parent, choice))
