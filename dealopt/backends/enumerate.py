@@ -332,7 +332,8 @@ def covered_mask(points: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """Which rows of ``points`` some row of ``reference`` weakly dominates (maximisation:
     at least as large in every column).
 
-    One dimension sweep over both sets at once: each query row gets two more columns, its rank
+    Up to :data:`FEW_REFERENCES` reference rows are tested one by one. Beyond, one dimension
+    sweep over both sets at once: each query row gets two more columns, its rank
     ``r`` and ``-r``, so no two query rows are comparable, and each reference row gets ``n`` in
     both, so a reference row dominates a query row exactly when it is at least as large in the
     original columns. A query row is then dominated in the union exactly when it is covered.
