@@ -39,9 +39,10 @@ LIFT_ABOVE = ENUMERATE_MAX
 AUTO_MOST_PARTS = {1: 100, 2: 50, 3: 40}
 """``auto`` picks the merge engine with lifted capacities only up to this many components
 (items) per number of capacities lifted, as measured (decision 103): one capacity, 3
-objectives, 100 items complete in 318 s (CP-SAT: partial at 600 s before); three capacities
-and 40 items beat CP-SAT and pyaugmecon, 50 items outgrow the states (600,000 in 6 dimensions
-at a minute per item, no point at 600 s)."""
+objectives and 100 items complete in 318 s under load (4 objectives, 50 items: 50 s); two
+capacities and 50 items in 3 s, 250 items give no point in 300 s; three capacities and 40
+items beat CP-SAT 4.9x, 50 items outgrow the states (600,000 in 6 dimensions, a minute per
+item, no point in 600 s)."""
 
 MOST_LIFTED = 3
 """At most this many capacity-like constraints are carried as state dimensions. With the
