@@ -248,17 +248,27 @@ def _greedy(
     ok = np.ones(len(states), dtype=bool)
     picks = np.zeros((len(states), len(rest)), dtype=np.int64)
     lifted = [(c, k) for c, k in enumerate(active) if k >= p and lo[k] is not None]
+    worst = np.iinfo(np.int64).min
     for r, part in enumerate(rest):
         pts = part[:, active]
-        nxt = cur[:, None, :] + pts[None, :, :]
-        fits = np.ones(nxt.shape[:2], dtype=bool)
-        for c, k in lifted:
-            fits &= nxt[:, :, c] + best_after[r][k] >= lo[k]  # type: ignore[operator]
-        score = np.where(fits, pts[:, :p].sum(axis=1)[None, :], np.iinfo(np.int64).min)
-        best = score.argmax(axis=1)
-        ok &= fits[np.arange(len(cur)), best]
+        sums = pts[:, :p].sum(axis=1)
+        # Point by point over the lifted columns only; the first best point wins a tie.
+        best = np.zeros(len(cur), dtype=np.int64)
+        top = fit = np.zeros(0)
+        for t in range(len(pts)):
+            fits = np.ones(len(cur), dtype=bool)
+            for c, k in lifted:
+                fits &= cur[:, c] + (pts[t, c] + best_after[r][k]) >= lo[k]  # type: ignore[operator]
+            score = np.where(fits, sums[t], worst)
+            if t == 0:
+                top, fit = score, fits
+                continue
+            better = score > top
+            best[better] = t
+            top, fit = np.where(better, score, top), np.where(better, fits, fit)
+        ok &= fit
         picks[:, r] = best
-        cur = nxt[np.arange(len(cur)), best]
+        cur = cur + pts[best]
     if not ok.any():
         return None
     return cur[:, :p], picks, ok
