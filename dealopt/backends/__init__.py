@@ -44,7 +44,7 @@ class AutoBackend:
         """Build with ``enumerate`` when the space has at most :data:`AUTO_ENUMERATE_MAX` deals,
         else with ``merge`` when the model has several components (decision 34), counting those
         a lifted capacity leaves (decision 88), else ``cpsat``."""
-        from dealopt.backends.merge import AUTO_MOST_PARTS, LIFT_ABOVE, MOST_LIFTED
+        from dealopt.backends.merge import LIFT_ABOVE, MOST_LIFTED, merge_pays
         from dealopt.compile.components import split
 
         parts = (
@@ -54,9 +54,7 @@ class AutoBackend:
         )
         if parts is None:
             name = "enumerate"
-        elif len(parts.components) > 1 and (
-            not parts.extra or len(parts.components) <= AUTO_MOST_PARTS
-        ):
+        elif merge_pays(parts):
             name = "merge"
         else:
             name = "cpsat"

@@ -324,11 +324,16 @@ def _dimension_sweep(points: np.ndarray) -> np.ndarray:
     )
 
 
+FEW_REFERENCES = 1024
+"""Up to this many reference rows, :func:`covered_mask` tests row by row instead of a sweep."""
+
+
 def covered_mask(points: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """Which rows of ``points`` some row of ``reference`` weakly dominates (maximisation:
     at least as large in every column).
 
-    One dimension sweep over both sets at once: each query row gets two more columns, its rank
+    Up to :data:`FEW_REFERENCES` reference rows are tested one by one. Beyond, one dimension
+    sweep over both sets at once: each query row gets two more columns, its rank
     ``r`` and ``-r``, so no two query rows are comparable, and each reference row gets ``n`` in
     both, so a reference row dominates a query row exactly when it is at least as large in the
     original columns. A query row is then dominated in the union exactly when it is covered.
@@ -336,6 +341,20 @@ def covered_mask(points: np.ndarray, reference: np.ndarray) -> np.ndarray:
     n = len(points)
     out = np.zeros(n, dtype=bool)
     if not n or not len(reference):
+        return out
+    if len(reference) <= FEW_REFERENCES:
+        # Few reference rows (the merge engine's archive): one exact pass per row, each over
+        # the rows still uncovered, beats the sweep over the union (5x at 300 x 100,000).
+        live = np.arange(n)
+        cols = [np.ascontiguousarray(points[:, j]) for j in range(points.shape[1])]
+        for v in reference:
+            below = cols[0] <= v[0]
+            for j in range(1, len(cols)):
+                below &= cols[j] <= v[j]
+            if below.any():  # compacted only when some row is covered
+                out[live[below]] = True
+                live = live[~below]
+                cols = [c[~below] for c in cols]
         return out
     if _exact_in_float(points) and _exact_in_float(reference):
         rank = np.arange(n, dtype=np.int64)[:, None]

@@ -29,7 +29,7 @@ from dealopt.backends.base import (
     Session,
     SolveOptions,
 )
-from dealopt.compile.components import components, fix, size, split, submodel
+from dealopt.compile.components import Split, components, fix, size, split, submodel
 from dealopt.compile.model import CompiledModel, Lit
 
 ENUMERATE_MAX = 2_000_000
@@ -40,20 +40,32 @@ or go to CP-SAT."""
 LIFT_ABOVE = 200_000
 """A capacity-like constraint is lifted when its component has more combinations than this."""
 
-AUTO_MOST_PARTS = 60
-"""``auto`` picks the merge engine with a lifted capacity only up to this many components:
-with the compiled nondominated filter (decision 91) it took Kirlik KP p3 n60 in 20.8 s where
-CP-SAT took 284 s, but stopped without a point at 300 s on 100 items, where CP-SAT at least
-reports a partial frontier (decision 97; 61 to 99 items unmeasured)."""
+AUTO_MOST_PARTS = {1: 100, 2: 50, 3: 40}
+"""``auto`` picks the merge engine with lifted capacities only up to this many components
+(items) per number of capacities lifted, as measured (decision 101): one capacity, 3
+objectives and 100 items complete in 318 s under load (4 objectives, 50 items: 50 s); two
+capacities and 50 items in 3 s, 250 items give no point in 300 s; three capacities and 40
+items beat CP-SAT 4.9x, 50 items outgrow the states (600,000 in 6 dimensions, a minute per
+item, no point in 600 s)."""
 
 CONDITION_DEPTH = 2
 """A component too large to enumerate is conditioned on at most this many issues in a row:
 fixed to each of an issue's options in turn, so that the rules and terms through it tie
 nothing and the rest splits into enumerable pieces (decision 95)."""
 
-MOST_LIFTED = 1
-"""At most this many capacity-like constraints are carried as state dimensions: with two
-(pyaugmecon_2kp50) the states outgrow the solver by far (decision 88)."""
+MOST_LIFTED = 3
+"""At most this many capacity-like constraints are carried as state dimensions. With the
+compiled nondominated filter (decision 91) three capacities merge faster than CP-SAT solves
+(pyaugmecon 3kp40: decision 99); with the generic filter even two outgrew the solver."""
+
+
+def merge_pays(parts: Split) -> bool:
+    """Whether ``auto`` should merge the components of ``parts`` (a :func:`split`) rather
+    than solve the whole model with CP-SAT: several components, and with lifted capacities
+    at most :data:`AUTO_MOST_PARTS` of them for that many capacities."""
+    if len(parts.components) < 2:
+        return False
+    return not parts.extra or len(parts.components) <= AUTO_MOST_PARTS.get(len(parts.extra), 0)
 
 
 class MergeBackend:
@@ -201,4 +213,5 @@ __all__ = [
     "Branches",
     "MergeBackend",
     "MergeSession",
+    "merge_pays",
 ]

@@ -1,11 +1,14 @@
 """The exact nondominated filter against a brute force, on both of its paths: the compiled
 dimension sweep (integers exact as floats) and the blocked filter (larger integers, where a
-float would merge distinct values)."""
+float would merge distinct values); the covering test also on its row-by-row path (few
+reference rows)."""
 
 import numpy as np
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import dealopt.backends.enumerate
 from dealopt.backends.enumerate import FLOAT_EXACT, covered_mask, nondominated_mask
 
 
@@ -41,7 +44,10 @@ def test_values_one_float_apart_are_told_apart():
     assert nondominated_mask(pts).tolist() == [False, True, True]
 
 
-@settings(max_examples=60, deadline=None)
+@pytest.mark.parametrize("few", [0, 10**9], ids=["sweep or blocks", "row by row"])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     st.integers(1, 5),
     st.integers(0, 120),
@@ -50,7 +56,8 @@ def test_values_one_float_apart_are_told_apart():
     st.sampled_from([0, 1 << 60]),
     st.integers(0, 2**32 - 1),
 )
-def test_covered_equals_brute_force(k, n, m, span, offset, seed):
+def test_covered_equals_brute_force(monkeypatch, few, k, n, m, span, offset, seed):
+    monkeypatch.setattr(dealopt.backends.enumerate, "FEW_REFERENCES", few)
     rng = np.random.default_rng(seed)
     # Repeated rows within and across the sets: equal counts as covered.
     pts = rng.integers(0, span, size=(n, k)) + np.int64(offset)

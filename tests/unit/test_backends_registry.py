@@ -50,23 +50,34 @@ def test_importing_backends_loads_no_solver():
     assert out.stdout.strip() == "False"
 
 
-def test_auto_picks_the_merge_engine_for_one_capacity_only():
-    """Above a million deals, a knapsack with one capacity and at most 60 items goes to the
-    merge engine (the capacity lifted into its states); with two capacities or 61 items it
-    stays with CP-SAT (decisions 88 and 97)."""
+def test_auto_picks_the_merge_engine_by_items_per_capacities():
+    """Above a million deals, a knapsack goes to the merge engine (its capacities lifted into
+    the states) up to 100 items with one capacity, 50 with two, 40 with three; beyond, and
+    with four capacities, it stays with CP-SAT (decision 101)."""
     from benchmarks.kirlik import knapsack
     from dealopt.backends.merge import MergeSession
     from dealopt.compile.compiler import compile_instance
     from dealopt.io import moip
 
-    one = knapsack(3, 21, seed=1)  # 2^21 > 10^6 deals
-    two = {**one, "constraints": [*one["constraints"], *one["constraints"]]}
-    two["constraints"][1] = {**two["constraints"][1], "rhs": two["constraints"][1]["rhs"] - 1}
-    most = knapsack(3, 60, seed=1)  # the most items auto gives the merge engine
-    many = knapsack(3, 61, seed=1)
-    for data, merged in ((one, True), (two, False), (most, True), (many, False)):
+    def capacities(items: int, count: int) -> dict:
+        data = knapsack(3, items, seed=1)
+        cap = data["constraints"][0]
+        # distinct right-hand sides: the same row twice would be one constraint
+        return {**data, "constraints": [{**cap, "rhs": cap["rhs"] - c} for c in range(count)]}
+
+    cases = [
+        (capacities(21, 1), 21),  # 2^21 > 10^6 deals
+        (capacities(100, 1), 100),
+        (capacities(101, 1), None),
+        (capacities(50, 2), 50),
+        (capacities(51, 2), None),
+        (capacities(40, 3), 40),
+        (capacities(41, 3), None),
+        (capacities(21, 4), None),
+    ]
+    for data, parts in cases:
         model, _ = compile_instance(moip.from_data(data))
         session = get_backend("auto").build(model)
-        assert isinstance(session, MergeSession) is merged
-        if merged:  # one component per item
-            assert len(session.parts) == len(data["objectives"][0])  # type: ignore[attr-defined]
+        assert isinstance(session, MergeSession) is (parts is not None)
+        if parts is not None:  # one component per item
+            assert len(session.parts) == parts  # type: ignore[attr-defined]
