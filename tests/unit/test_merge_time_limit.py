@@ -1,7 +1,7 @@
 """The merge engine stops promptly at its time limit and then reports nothing unproven.
 
-The clock is moved past the limit inside one phase of a merge step (the greedy completions);
-the engine must not start the next phase (the bound computation) and must end ``partial``
+The clock is moved past the limit inside one phase of a merge step (the bounds); the engine
+must not start a later phase (the greedy completions) and must end ``partial``
 without a point: its partial states are not deals, so none of them is proven nondominated.
 """
 
@@ -36,23 +36,23 @@ def test_the_merge_stops_between_phases_of_a_step(monkeypatch: pytest.MonkeyPatc
     real = time.perf_counter
     offset = [0.0]
     monkeypatch.setattr(time, "perf_counter", lambda: real() + offset[0])
-    greedy, calls = merge_mod._greedy, []
+    calls: list[str] = []
+    greedy, real_upper = merge_mod._greedy, merge_mod._upper
 
-    def late_greedy(*args, **kwargs):
+    def counted_greedy(*args, **kwargs):
         calls.append("greedy")
-        out = greedy(*args, **kwargs)
+        return greedy(*args, **kwargs)
+
+    def late_upper(*args, **kwargs):
+        calls.append("upper")
+        out = real_upper(*args, **kwargs)
         offset[0] = 1e6  # this phase took the rest of the time
         return out
 
-    def upper(*args, **kwargs):
-        calls.append("upper")
-        return real_upper(*args, **kwargs)
-
-    real_upper = merge_mod._upper
-    monkeypatch.setattr(merge_mod, "_greedy", late_greedy)
-    monkeypatch.setattr(merge_mod, "_upper", upper)
+    monkeypatch.setattr(merge_mod, "_greedy", counted_greedy)
+    monkeypatch.setattr(merge_mod, "_upper", late_upper)
     found = pareto_frontier(session, time_limit=60)
-    assert calls == ["greedy"]
+    assert calls == ["upper"]
     assert not found.complete and found.stopped == "time limit"
     assert found.points == ()
 
