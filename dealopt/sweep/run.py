@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -111,9 +112,13 @@ def run(
         worth = per * (total - tally.n) > 2 * preparation
         # Workers get this engine, prepared (the instance checked, the feasible deals and the
         # utility polynomials built): a few megabytes pickled instead of seconds of work each.
-        if client is not None or ((workers or 1) > 1 and len(rest) > 1 and worth):
-            pool = Pool(token, engine, workers=workers or 1, client=client)
-            stream = _pooled(pool, rest)
+        if client is not None:
+            stream = _pooled(Pool(token, engine, client=client), rest)
+        elif (workers or 1) > 1 and len(rest) > 1 and worth:
+            # This process is one of the workers: it holds the engine already, so it works
+            # on while the others start (spawn, imports, the engine unpickled) instead of
+            # waiting for them (decision 102).
+            stream = _shared(Pool(token, engine, workers=workers - 1), engine, rest)
         else:
             stream = (engine.run(b) for b in rest)
         for done in stream:
@@ -125,6 +130,40 @@ def run(
             stream.close()  # stops the workers' batches in flight
         return tally, True, engine
     return tally, False, engine
+
+
+def _shared(pool: Pool, engine: Engine, batches: list[Scenarios]) -> Iterator[list[Outcome]]:
+    """Batches on the pool's workers and on this process, results in batch order: the pool
+    is kept two batches per worker ahead, and this process runs the next batch itself while
+    it waits; a bounded number of results is held."""
+    queue: deque[Any] = deque()  # in batch order: a future, or the outcomes this process found
+    limit = 4 * (pool.workers + 1)
+    finished = False
+    try:
+        batches_left = deque(batches)
+        in_flight = 0
+        while batches_left or queue:
+            while batches_left and in_flight < 2 * pool.workers and len(queue) < limit:
+                queue.append(pool.submit(run_batch, batches_left.popleft()))
+                in_flight += 1
+            if batches_left and len(queue) < limit:
+                queue.append(engine.run(batches_left.popleft()))
+            # Hand on every result ready at the front; wait for the front only when this
+            # process has nothing else to do, or holds as many results as it may.
+            while queue and (
+                isinstance(queue[0], list)
+                or queue[0].done()
+                or not batches_left
+                or len(queue) >= limit
+            ):
+                front = queue.popleft()
+                if not isinstance(front, list):
+                    front = pool.result(front)
+                    in_flight -= 1
+                yield front
+        finished = True
+    finally:
+        pool.close(cancel=not finished)
 
 
 def _pooled(pool: Pool, batches: list[Scenarios]) -> Iterator[list[Outcome]]:
