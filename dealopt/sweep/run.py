@@ -24,6 +24,10 @@ from dealopt.sweep.result import Tally
 from dealopt.sweep.scenarios import Scenarios
 
 BATCH_SECONDS = 1.0
+SHARED_BATCH_SECONDS = 0.25
+"""Batches for local workers beside this process (decision 102): a local task costs far less
+than a Dask task, and at the end this process waits for the batches the workers hold (two
+each), so smaller batches leave it a shorter tail."""
 MAX_BATCH = 5000
 PILOT = 8
 PILOT_MORE = 120
@@ -106,7 +110,9 @@ def run(
         if progress:
             progress(tally.n, total)
         if batch_size is None:
-            batch_size = max(1, min(MAX_BATCH, int(BATCH_SECONDS / max(per, 1e-6))))
+            local = client is None and (workers or 1) > 1
+            seconds = SHARED_BATCH_SECONDS if local else BATCH_SECONDS
+            batch_size = max(1, min(MAX_BATCH, int(seconds / max(per, 1e-6))))
         rest = list(scenarios.batches(batch_size, start=tally.n))
         # A new worker process prepares its own engine: not worth it for less work than that.
         worth = per * (total - tally.n) > 2 * preparation
