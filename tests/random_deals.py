@@ -31,8 +31,8 @@ def random_instance(parties: int, issues: int, options: int, seed: int) -> dict:
     return data, scores, weights
 
 
-def brute_force(parties: int, issues: int, options: int, scores, weights) -> set[tuple]:
-    """Every deal's utility vector, then the vectors no other one dominates."""
+def every_vector(parties: int, issues: int, options: int, scores, weights) -> set[tuple]:
+    """Every deal's utility vector (the deals the instance's red line allows)."""
     vectors = set()
     for deal in itertools.product(range(options), repeat=issues):
         if deal[0] + deal[1] > 2 * options - 3:
@@ -43,6 +43,12 @@ def brute_force(parties: int, issues: int, options: int, scores, weights) -> set
                 for p in (f"p{i}" for i in range(parties))
             )
         )
+    return vectors
+
+
+def brute_force(parties: int, issues: int, options: int, scores, weights) -> set[tuple]:
+    """Every deal's utility vector, then the vectors no other one dominates."""
+    vectors = every_vector(parties, issues, options, scores, weights)
     return {
         v
         for v in vectors

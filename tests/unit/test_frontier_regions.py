@@ -2,10 +2,8 @@
 points as a brute force over every deal and as the serial search, for 2 and 3 parties; a
 stopped run reports only points proven in the whole space."""
 
-import itertools
-
 import pytest
-from random_deals import brute_force, random_instance
+from random_deals import brute_force, every_vector, random_instance
 
 import dealopt
 from dealopt.analysis.setup import setup
@@ -100,21 +98,6 @@ def test_a_time_limit_gives_proven_points_only(parties):
     assert {p.objectives for p in found.points} <= serial
     if not found.complete:
         assert found.stopped == "time limit"
-
-
-def every_vector(parties, issues, options, scores, weights) -> set[tuple]:
-    """Every deal's utility vector (the deals the instance's red line allows)."""
-    out = set()
-    for deal in itertools.product(range(options), repeat=issues):
-        if deal[0] + deal[1] > 2 * options - 3:
-            continue
-        out.add(
-            tuple(
-                sum(weights[p][f"x{i}"] * scores[p][f"x{i}"][d] for i, d in enumerate(deal))
-                for p in (f"p{i}" for i in range(parties))
-            )
-        )
-    return out
 
 
 @pytest.mark.parametrize("seed", range(5))
