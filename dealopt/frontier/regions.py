@@ -220,21 +220,45 @@ def frontier_in_regions(
     tops = [hi - (hi - lo + 1) * i // count for i in range(count + 1)]
     parts = [_Part(tops[i], tops[i + 1] + 1) for i in range(count)]
     found = list(ends)  # every point so far, in the order found
+
+    def task_of(part: _Part) -> tuple[Callable[..., Searched], Task]:
+        return search_slice, _task(part, bounds, found, deadline, budget)
+
+    # Highest slices first: their points make the slices below smaller.
+    stopped, calls, cut = _schedule(run, pool, parts, found, task_of, _split, deadline, progress)
+    regions = count + cut
+    return _result(run, algorithm, ends, parts, stopped, calls, regions)
+
+
+def _schedule(
+    run: Run,
+    pool: Any,
+    parts: list[_Part],
+    found: list[FrontierPoint],
+    task_of: Callable[[_Part], tuple[Callable[..., Searched], Any]],
+    split: Callable[[list[_Part], int], int],
+    deadline: float | None,
+    progress: Progress | None,
+    found_by: Callable[[_Part, list[FrontierPoint]], None] | None = None,
+) -> tuple[str | None, int, int]:
+    """Tasks of ``parts`` on ``pool``, earliest part first, one running per worker, until
+    every part is done, a task stops, the deadline passes or Ctrl-C: each answer's points join
+    its part and ``found`` (and ``found_by``), and idle workers get parts ``split`` off.
+    Returns why it stopped (None: complete), the solver calls of the tasks and the number of
+    parts split off."""
     stopped = None
-    calls = 0
-    regions = count
+    calls = cut = 0
     running: dict[Any, _Part] = {}
     try:
         while True:
-            # Highest slices first: their points make the slices below smaller.
             for part in parts:
                 if len(running) >= pool.workers:
                     break
                 if part.done or part.running:
                     continue
-                task = _task(part, bounds, found, deadline, budget)
+                fn, task = task_of(part)
                 part.running = part.started = True
-                running[pool.submit(search_slice, task)] = part
+                running[pool.submit(fn, task)] = part
             if not running:
                 break
             finished = _wait(pool, running, deadline)
@@ -247,6 +271,8 @@ def frontier_in_regions(
                 part.running = False
                 part.points.extend(answer.points)
                 found.extend(answer.points)
+                if found_by is not None:
+                    found_by(part, answer.points)
                 part.state = answer.state
                 part.done = answer.state is None and answer.stopped is None
                 calls += answer.calls
@@ -255,12 +281,12 @@ def frontier_in_regions(
                 break
             if progress is not None:
                 progress(len(found), run.calls + calls, run.elapsed)
-            regions += _split(parts, pool.workers - len(running))
+            cut += split(parts, pool.workers - len(running))
     except KeyboardInterrupt:
         stopped = "interrupted"
     finally:
         pool.close(cancel=stopped is not None)
-    return _result(run, algorithm, ends, parts, stopped, calls, regions)
+    return stopped, calls, cut
 
 
 def _pool(problem: Problem, workers: int, client: Any, inline: bool) -> Any:
@@ -380,65 +406,38 @@ def _slabs(
         part.seen = len(ends)
         parts.append(part)
     found = list(ends)
-    owner: list[Any] = [None] * len(ends)
-    stopped = None
-    calls = 0
-    regions = len(parts)
+    owner: list[Any] = [None] * len(ends)  # the slab that found each point (None: the ends)
     for part in parts[1:]:
         part.stair = True
-    running: dict[Any, _Part] = {}
-    try:
-        while True:
-            for part in parts:
-                if len(running) >= pool.workers:
-                    break
-                if part.done or part.running:
-                    continue
-                news = [
-                    pt.objectives
-                    for pt, by in zip(found[part.seen :], owner[part.seen :], strict=True)
-                    if by is not part and pt.objectives[0] >= part.bottom
-                ]
-                part.seen = len(found)
-                rows = sorted(set(news), reverse=True)
-                above = [rows[k] for k in _nondominated(rows)] if rows else []
-                dtype = part.state.zones.dtype
-                stair = None
-                if part.stair and p == 3:
-                    stair = {**bounds, 0: (part.top + 1, bounds.get(0, (None, None))[1])}
-                part.stair = False
-                task = SlabTask(
-                    id(part), part.state, np.array(above, dtype=dtype).reshape(-1, p),
-                    stair, deadline, budget,
-                )  # fmt: skip
-                part.running = part.started = True
-                running[pool.submit(search_slab, task)] = part
-            if not running:
-                break
-            finished = _wait(pool, running, deadline)
-            if not finished:
-                stopped = "time limit"
-                break
-            for future in finished:
-                part = running.pop(future)
-                answer = pool.result(future)
-                part.running = False
-                part.points.extend(answer.points)
-                found.extend(answer.points)
-                owner.extend([part] * len(answer.points))
-                part.state = answer.state
-                part.done = answer.state is None and answer.stopped is None
-                calls += answer.calls
-                stopped = stopped or answer.stopped
-            if stopped is not None:
-                break
-            if progress is not None:
-                progress(len(found), run.calls + calls, run.elapsed)
-            regions += _split_slabs(parts, pool.workers - len(running))
-    except KeyboardInterrupt:
-        stopped = "interrupted"
-    finally:
-        pool.close(cancel=stopped is not None)
+
+    def task_of(part: _Part) -> tuple[Callable[..., Searched], SlabTask]:
+        news = [
+            pt.objectives
+            for pt, by in zip(found[part.seen :], owner[part.seen :], strict=True)
+            if by is not part and pt.objectives[0] >= part.bottom
+        ]
+        part.seen = len(found)
+        rows = sorted(set(news), reverse=True)
+        above = [rows[k] for k in _nondominated(rows)] if rows else []
+        dtype = part.state.zones.dtype
+        stair = None
+        if part.stair and p == 3:
+            stair = {**bounds, 0: (part.top + 1, bounds.get(0, (None, None))[1])}
+        part.stair = False
+        task = SlabTask(
+            id(part), part.state, np.array(above, dtype=dtype).reshape(-1, p),
+            stair, deadline, budget,
+        )  # fmt: skip
+        return search_slab, task
+
+    def found_by(part: _Part, points: list[FrontierPoint]) -> None:
+        owner.extend([part] * len(points))
+
+    regions = len(parts)
+    stopped, calls, cut = _schedule(
+        run, pool, parts, found, task_of, _split_slabs, deadline, progress, found_by
+    )
+    regions += cut
     return _result(run, algorithm, ends, parts, stopped, calls, regions)
 
 
