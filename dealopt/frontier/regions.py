@@ -1,9 +1,9 @@
 """Frontiers searched in independent regions at once, on local worker processes or a Dask
-cluster (:mod:`dealopt.pool`). Tasks are worth :data:`TASK_SECONDS` of searching each: a task
-comes back with its state, what the others found meanwhile is applied to it, and it goes out
-again (to any worker).
+cluster (:mod:`dealopt.pool`).
 
-**Two objectives: slices of** ``f1``. After the two ends of the frontier, ``f1`` is cut into
+**Two objectives: slices of** ``f1``, in tasks worth :data:`TASK_SECONDS` of searching each:
+a task comes back with its state, what the others found meanwhile is applied to it, and it
+goes out again (to any worker). After the two ends of the frontier, ``f1`` is cut into
 slices ``a <= f1 <= b`` (:data:`SLICES_PER_WORKER` per worker), each searched by the
 epsilon-constraint method restricted to it; a slice left alone while a worker would wait is
 cut in two below its last point. Exact: a point nondominated in the whole space is
@@ -15,18 +15,22 @@ each time it goes out; ``z`` above dominates every deal of the slice with ``f2 <
 slice goes on from ``f2 > max z2``. A stopped run reports the points of the slices below no
 unfinished slice: nothing unsearched above them can dominate them.
 
-**Three or more: slabs of** ``f1``, **each a search region of its own.** After the
-lexicographic ends, ``f1`` is cut into one slab ``a <= f1 <= b`` per worker, each searched by
-the search-region method restricted to it (:mod:`dealopt.frontier.search_region`). The slabs do
-not overlap, so two workers make about the serial number of solves between them: the extra
-ones are the zones along a slab's lower edge proven empty, and (three objectives) the
-*staircase* a slab below another finds first: the points above it whose ``(f2, f3)`` nothing
-there beats, one solve each. Those dominate every deal of the slab that any point above it
-dominates, so the slab never searches what the slab above will rule out. Points found above a
-slab or in it by others split its zones each time it goes out; a slab left alone while a
-worker would wait is cut in two (the lower half finds its staircase first). Exact as for two
-objectives: a frontier point is nondominated in its slab, and the exact nondominated filter of
-the union is the frontier; a stopped run reports the slabs below no unfinished slab.
+**Three or more: one search region, a zone per task.** The coordinator holds the search
+region of :mod:`dealopt.frontier.search_region` (its zones and certificates) and hands out one
+zone ``{y > u}`` per task, a few more than there are workers so a worker that finishes finds
+its next zone waiting (:data:`ZONES_AHEAD`); with local workers this process solves zones
+too while it waits, as one of them. Each zone starts from the deal of the point that made
+it (the serial search starts from the last point's, most often the same). A worker solves the
+zone's lexicographic problem; the answer is a fact about the whole space, whatever the search
+region has become meanwhile: the optimum is nondominated (anything dominating it lies in the
+zone too and would beat it), and its certificate bounds ``f1`` over every deal with
+``f_k > u_k``, ``k >= 2``. So the coordinator applies each answer as it comes, exactly as the
+serial search does (the point splits the zones it lies in, the certificate drops the zones it
+covers), the search ends complete when no zone is left, and every point found is proven: a
+stopped run reports them all, with no filter. What is lost to working at once is only a zone
+solved before the answer that would have split or dropped it arrived; the zone handed out
+next is the serial order's first whose ``u_2..u_p`` are incomparable with those of every zone
+out, which keeps the solver calls within about 1% of the serial search's (decision 103).
 """
 
 from __future__ import annotations
@@ -52,6 +56,14 @@ slices are cut in two later when a worker would otherwise wait (decision 82)."""
 TASK_SECONDS = 2.0
 """Seconds of searching per task before a slice comes back with its state: the points of the
 slices above reach it that often, and a slice left alone at the end can be cut in two."""
+
+
+ZONES_AHEAD = 2
+"""Zones out on the pool beyond one per worker. A worker that finishes then starts its next
+zone at once, not after the round trip, even while this process is inside a solve of its own;
+but each zone out solves without the answers still out, which costs time (3 parties k = 12:
+one process with 2, 3 and 4 zones out solved 3%, 12% and 13% longer than with 1; two workers,
+this process one of them, took 36.5 s with 1 ahead and 34.7 s with 2; decision 103)."""
 
 
 @dataclass
@@ -147,7 +159,6 @@ class _Part:
     started: bool = False
     done: bool = False
     running: bool = False
-    stair: bool = False  # three objectives: find the staircase above it first
 
 
 class _Inline:
@@ -186,20 +197,28 @@ def frontier_in_regions(
     progress: Progress | None = None,
     budget: float | None = TASK_SECONDS,
     inline: bool = False,
+    depth: int | None = None,
 ) -> FrontierResult:
     """The frontier within ``bounds`` of a model of two or more objectives, searched in slices
-    (slabs) of ``f1`` on ``workers`` local processes or the workers of a Dask ``client`` (in this
-    process when ``workers`` is 1 and there is no client, or with ``inline``).
+    of ``f1`` (two objectives) or zone by zone (three or more) on ``workers`` local processes or
+    the workers of a Dask ``client`` (in this process when ``workers`` is 1 and there is no
+    client, or with ``inline``).
 
-    ``session`` (built from ``problem``) finds the ends of ``f1``; ``slices`` defaults to
-    :data:`SLICES_PER_WORKER` per worker (two objectives) or one per worker (three or more);
-    ``budget`` is a task's seconds of searching (None: a slice to its end in one task)."""
+    Two objectives: ``session`` (built from ``problem``) finds the ends of ``f1``; ``slices``
+    defaults to :data:`SLICES_PER_WORKER` per worker; ``budget`` is a task's seconds of
+    searching (None: a slice to its end in one task). Three or more: ``depth`` zones are out
+    at once (None: the workers and :data:`ZONES_AHEAD`)."""
     p = len(session.model.objectives)
     if p >= 3:
-        return _slabs(
-            session, problem, bounds, _pool(problem, workers, client, inline), slices,
-            time_limit, progress, budget,
-        )  # fmt: skip
+        if client is None and workers > 1 and not inline:  # this process is one of them
+            from dealopt.pool import Pool, new_token
+
+            pool = Pool(new_token(), problem, workers=workers - 1)
+            return _shared_region(
+                session, problem, bounds, pool, time_limit, progress, depth, works=True
+            )
+        pool = _pool(problem, workers, client, inline)
+        return _shared_region(session, problem, bounds, pool, time_limit, progress, depth)
     algorithm = "epsilon-constraint"
     run = Run(session, time_limit, progress)
     deadline = None if time_limit is None else time.time() + time_limit
@@ -239,11 +258,10 @@ def _schedule(
     split: Callable[[list[_Part], int], int],
     deadline: float | None,
     progress: Progress | None,
-    found_by: Callable[[_Part, list[FrontierPoint]], None] | None = None,
 ) -> tuple[str | None, int, int]:
     """Tasks of ``parts`` on ``pool``, earliest part first, one running per worker, until
     every part is done, a task stops, the deadline passes or Ctrl-C: each answer's points join
-    its part and ``found`` (and ``found_by``), and idle workers get parts ``split`` off.
+    its part and ``found``, and idle workers get parts ``split`` off.
     Returns why it stopped (None: complete), the solver calls of the tasks and the number of
     parts split off."""
     stopped = None
@@ -271,8 +289,6 @@ def _schedule(
                 part.running = False
                 part.points.extend(answer.points)
                 found.extend(answer.points)
-                if found_by is not None:
-                    found_by(part, answer.points)
                 part.state = answer.state
                 part.done = answer.state is None and answer.stopped is None
                 calls += answer.calls
@@ -299,200 +315,193 @@ def _pool(problem: Problem, workers: int, client: Any, inline: bool) -> Any:
 
 
 @dataclass(frozen=True)
-class SlabTask:
-    """A slab's search to go on with for a while: its search region so far, the points found
-    above it (``f1`` over its top) since it last ran, the wall-clock deadline, the seconds to
-    search."""
+class ZoneTask:
+    """One zone ``{y > u}`` of a shared search region to solve: its bounds on every
+    objective, the deal to start from and the wall-clock deadline."""
 
-    key: int
-    search: search_region.Search
-    above: np.ndarray
-    stair: Bounds | None
+    bounds: Bounds
+    hint: tuple[int, ...] | None
     deadline: float | None
-    budget: float | None
 
 
-def search_slab(problem: Problem, task: SlabTask) -> Searched:
-    """Go on with a slab's search region (what a worker runs)."""
+@dataclass(frozen=True)
+class Solved:
+    """A zone's answer: its lexicographic optimum (objectives, deal) or None when proven
+    empty, why it stopped early (then nothing was proven), its solver calls."""
+
+    found: tuple[tuple[int, ...], tuple[int, ...]] | None
+    stopped: str | None
+    calls: int
+
+
+def solve_zone(problem: Problem, task: ZoneTask) -> Solved:
+    """Solve one zone in this process (what a worker runs): ``max f1, then Σ f_k``."""
     session = problem.session()
     left = None if task.deadline is None else task.deadline - time.time()
     run = Run(session, left, None)
-    until = None if task.budget is None else time.perf_counter() + task.budget
-    search = task.search
-    for z in task.above:  # a point above dominates every deal of the slab below it
-        search.zones = search_region.update_zones(search.zones, z, search.certs)
-    stopped = None
-    done = False
+    p = len(session.model.objectives)
     try:
         if left is not None and left <= 0:
             raise Stop("time limit")
-        if task.stair is not None:
-            for z in _staircase(run, task.stair):
-                row = np.array(z, dtype=search.zones.dtype)
-                search.zones = search_region.update_zones(search.zones, row, search.certs)
-        done = search_region.resume(run, search, until)
+        best = run.lexmax(0, list(range(1, p)), task.bounds, task.hint)
     except Stop as stop:
-        stopped = stop.reason
-    return Searched(task.key, tuple(run.points), None if done else search, stopped, run.calls)
+        return Solved(None, stop.reason, run.calls)
+    if best is None:
+        return Solved(None, None, run.calls)
+    assert best.objectives is not None and best.values is not None
+    return Solved((tuple(best.objectives), tuple(best.values)), None, run.calls)
 
 
-def _staircase(run: Run, above: Bounds) -> list[tuple[int, ...]]:
-    """Three objectives: the points of ``above`` (a box of ``f1`` over a slab's top) whose
-    ``(f2, f3)`` no other point there beats, found by the epsilon-constraint method on ``f3``
-    (``max f2, then f3 + f1`` with ``f3`` over the last one's). Each is nondominated in the
-    whole box (whatever dominates it lies in ``above`` too and would beat it), and together
-    they dominate every deal of the slab that some point of ``above`` dominates."""
-    out = []
-    lo3, hi3 = above.get(2, (None, None))
-    while True:
-        found = run.lexmax(1, [2, 0], {**above, 2: (lo3, hi3)}, None)
-        if found is None:
-            return out
-        assert found.objectives is not None and found.values is not None
-        run.add(found.objectives, found.values)
-        out.append(found.objectives)
-        lo3 = found.objectives[2] + 1
-
-
-def _slabs(
+def _shared_region(
     session: Session,
     problem: Problem,
     bounds: Bounds,
     pool: Any,
-    slices: int | None,
     time_limit: float | None,
     progress: Progress | None,
-    budget: float | None,
+    depth: int | None,
+    *,
+    works: bool = False,
 ) -> FrontierResult:
-    """Three or more objectives: slabs of ``f1``, each a search region of its own (see the
-    module's docstring). The ends ``lexmax f_k`` (one per objective) are frontier points:
-    ``f1`` is cut between the smallest ``f1`` among them and the largest, the lowest slab
-    reaching down to the box; every slab starts with the ends splitting its zones."""
+    """Three or more objectives: one search region whose zones are solved one per task (see
+    the module's docstring). ``depth`` zones are out on ``pool`` at once (None: its workers
+    and :data:`ZONES_AHEAD`); with ``works`` this process solves zones too, with ``session``,
+    while it waits."""
     algorithm = "search-region"
-    p = len(session.model.objectives)
     run = Run(session, time_limit, progress)
     deadline = None if time_limit is None else time.time() + time_limit
-    ends: list[FrontierPoint] = []
-    try:
-        for k in range(p):
-            end = run.lexmax(k, [j for j in range(p) if j != k], bounds, None)
-            if end is None:
-                return _result(run, algorithm, ends, [], None, 0)
-            assert end.objectives is not None and end.values is not None
-            ends.append(FrontierPoint(end.objectives, end.values))
-    except Stop as stop:
-        return _result(run, algorithm, ends, [], stop.reason, 0)
-    except KeyboardInterrupt:
-        return _result(run, algorithm, ends, [], "interrupted", 0)
+    search = search_region.start(run, bounds)
+    if search is None:
+        pool.close()
+        return run.result(algorithm)
     _restore_sigint()
-    box = run.box(bounds)
-    assert box is not None
-    hi = ends[0].objectives[0]
-    lo = min(pt.objectives[0] for pt in ends)
-    count = max(1, min(hi - lo + 1, slices or pool.workers))
-    tops = [hi - (hi - lo + 1) * i // count for i in range(count + 1)]
-    tops[-1] = box[0][0] - 1
-    parts = []
-    for i in range(count):
-        part = _Part(tops[i], tops[i + 1] + 1)
-        search = search_region.start(run, {**bounds, 0: (part.bottom, part.top)})
-        if search is None:
-            continue
-        for pt in ends:
-            search.zones = search_region.update_zones(
-                search.zones, _row(pt, search.zones), search.certs
-            )
-        part.state = search
-        part.seen = len(ends)
-        parts.append(part)
-    found = list(ends)
-    owner: list[Any] = [None] * len(ends)  # the slab that found each point (None: the ends)
-    for part in parts[1:]:
-        part.stair = True
+    out = depth or pool.workers + ZONES_AHEAD
+    hi = search.hi
+    rest = list(range(1, len(hi)))
+    running: dict[Any, np.ndarray] = {}
+    known: set[tuple[int, ...]] = set()
+    origin = [np.full(len(search.zones), -1)]
+    stopped = None
+    calls = handed = 0
 
-    def task_of(part: _Part) -> tuple[Callable[..., Searched], SlabTask]:
-        news = [
-            pt.objectives
-            for pt, by in zip(found[part.seen :], owner[part.seen :], strict=True)
-            if by is not part and pt.objectives[0] >= part.bottom
-        ]
-        part.seen = len(found)
-        rows = sorted(set(news), reverse=True)
-        above = [rows[k] for k in _nondominated(rows)] if rows else []
-        dtype = part.state.zones.dtype
-        stair = None
-        if part.stair and p == 3:
-            stair = {**bounds, 0: (part.top + 1, bounds.get(0, (None, None))[1])}
-        part.stair = False
-        task = SlabTask(
-            id(part), part.state, np.array(above, dtype=dtype).reshape(-1, p),
-            stair, deadline, budget,
-        )  # fmt: skip
-        return search_slab, task
+    def task(i: int) -> tuple[np.ndarray, Bounds, tuple[int, ...] | None]:
+        u = search.zones[i].copy()
+        by = int(origin[0][i])
+        hint = run.points[by].values if by >= 0 else None
+        return u, {k: (int(u[k]) + 1, hi[k]) for k in range(len(hi))}, hint
 
-    def found_by(part: _Part, points: list[FrontierPoint]) -> None:
-        owner.extend([part] * len(points))
-
-    regions = len(parts)
-    stopped, calls, cut = _schedule(
-        run, pool, parts, found, task_of, _split_slabs, deadline, progress, found_by
+    try:
+        while True:
+            while len(running) < out and len(search.zones):
+                i = _pick(search.zones, list(running.values()))
+                if i is None:
+                    break
+                u, zone, hint = task(i)
+                running[pool.submit(solve_zone, ZoneTask(zone, hint, deadline))] = u
+                handed += 1
+            solved = False
+            if works and len(search.zones):
+                i = _pick(search.zones, list(running.values()))
+                if i is not None:
+                    u, zone, hint = task(i)
+                    handed += 1
+                    best = run.lexmax(0, rest, zone, hint)
+                    found = None
+                    if best is not None:
+                        assert best.objectives is not None and best.values is not None
+                        found = (tuple(best.objectives), tuple(best.values))
+                    _apply(search, origin, u, found, run, known)
+                    solved = True
+            if not running:
+                if solved:
+                    continue
+                break
+            finished = pool.wait(running, 0)[0] if solved else _wait(pool, running, deadline)
+            if not finished and not solved:
+                stopped = "time limit"
+                break
+            for future in finished:
+                u = running.pop(future)
+                answer = pool.result(future)
+                calls += answer.calls
+                if answer.stopped is not None:
+                    stopped = stopped or answer.stopped
+                    continue
+                _apply(search, origin, u, answer.found, run, known)
+            if stopped is not None:
+                break
+            if progress is not None:
+                progress(len(run.points), run.calls + calls, run.elapsed)
+    except Stop as stop:
+        stopped = stop.reason
+    except KeyboardInterrupt:
+        stopped = "interrupted"
+    finally:
+        pool.close(cancel=stopped is not None)
+    points = tuple(sorted(run.points, key=lambda pt: pt.objectives, reverse=True))
+    return FrontierResult(
+        points=points,
+        complete=stopped is None,
+        solver_calls=run.calls + calls,
+        seconds=run.elapsed,
+        algorithm=algorithm,
+        stopped=stopped,
+        regions=handed,
     )
-    regions += cut
-    return _result(run, algorithm, ends, parts, stopped, calls, regions)
 
 
-def _split_slabs(parts: list[_Part], idle: int) -> int:
-    """Cut waiting slabs in two while a worker would otherwise be idle, the one with the
-    widest ``f1`` range left first. Returns the number of new slabs."""
-    made = 0
-    while idle > sum(1 for part in parts if not part.done and not part.running):
-        best = None
-        for i, part in enumerate(parts):
-            if part.done or part.running or part.state is None or not len(part.state.zones):
-                continue
-            level = min(part.top, int(max(part.state.zones[:, 0])) + 1)
-            if level - part.bottom >= 1 and (best is None or level - part.bottom > best[1]):
-                best = (i, level - part.bottom)
-        if best is None:
-            return made
-        i = best[0]
-        part = parts[i]
-        search = part.state
-        level = min(part.top, int(max(search.zones[:, 0])) + 1)
-        c = (part.bottom + level + 1) // 2  # the high slab is f1 >= c, the low one f1 < c
-        zones = search.zones
-        raised = zones.copy()
-        raised[:, 0] = np.maximum(raised[:, 0], c - 1)
-        high = _Part(part.top, c, search_region.Search(
-            list(search.hi), _outermost(raised), search.certs, search.hint))  # fmt: skip
-        low_hi = list(search.hi)
-        low_hi[0] = c - 1
-        low = _Part(c - 1, part.bottom, search_region.Search(
-            low_hi, zones[zones[:, 0] < c - 1], search.certs, search.hint))  # fmt: skip
-        for new in (high, low):
-            new.seen, new.started = part.seen, True
-        low.stair = True
-        high.points = [pt for pt in part.points if pt.objectives[0] >= c]
-        low.points = [pt for pt in part.points if pt.objectives[0] < c]
-        parts[i : i + 1] = [high, low]
-        made += 1
-    return made
+def _apply(
+    search: search_region.Search,
+    origin: list[np.ndarray],
+    u: np.ndarray,
+    found: tuple[tuple[int, ...], tuple[int, ...]] | None,
+    run: Run,
+    known: set[tuple[int, ...]],
+) -> None:
+    """What zone ``u``'s answer proves, applied to the shared search region: the point splits
+    every zone it lies in, and the certificate drops every zone it covers - whether or not
+    ``u`` is still a zone (others' answers may have split it meanwhile). ``origin[0]`` holds,
+    per zone, the index in ``run.points`` of the point that made it (-1: none), whose deal
+    starts the zone's solve."""
+    dtype = search.zones.dtype
+    if found is None:
+        cert = u.copy()
+    else:
+        z, values = found
+        if not all(z[k] > u[k] for k in range(len(z))):
+            raise RuntimeError(f"the backend returned {z}, outside zone > {list(u)}")
+        cert = np.array([z[0], *u[1:]], dtype=dtype)
+        if z not in known:  # two zones out at once can have the same optimum
+            known.add(z)
+            run.add(z, values)
+            row = np.array(z, dtype=dtype)
+            kept = origin[0][~(row[None, :] > search.zones).all(axis=1)]
+            search.zones = search_region.update_zones(search.zones, row, search.certs)
+            made = np.full(len(search.zones) - len(kept), len(run.points) - 1)
+            origin[0] = np.concatenate((kept, made))
+    search.certs = np.vstack((search.certs, cert[None, :]))
+    alive = ~search_region.covered(search.zones, cert[None, :])
+    search.zones, origin[0] = search.zones[alive], origin[0][alive]
 
 
-def _outermost(zones: np.ndarray) -> np.ndarray:
-    """The distinct zones not inside another (``v <= u`` everywhere: ``{y > u}`` lies in
-    ``{y > v}``)."""
-    zones = search_region.unique_rows(zones)
-    keep = np.ones(len(zones), dtype=bool)
-    for i in range(len(zones)):
-        below = (zones <= zones[i]).all(axis=1)
-        below[i] = False
-        keep[i] = not below.any()
-    return zones[keep]
-
-
-def _row(point: FrontierPoint, like: np.ndarray) -> np.ndarray:
-    return np.array(point.objectives, dtype=like.dtype)
+def _pick(zones: np.ndarray, out: list[np.ndarray]) -> int | None:
+    """The index of the next zone to hand out (None: every zone is out): the serial order's
+    first (largest ``u1``, then the lexicographically smallest rest) among the zones not out,
+    preferring one whose ``u_2..u_p`` are incomparable with those of every zone out - a zone
+    above or below one out in every ``f_k, k >= 2`` most often has its optimum, or is split
+    by it."""
+    order = search_region.zone_order(zones)
+    if not out:
+        return int(order[0])
+    rest = np.array(out, dtype=zones.dtype)
+    ranked = zones[order]
+    free = ~(ranked[:, None, :] == rest[None, :, :]).all(axis=2).any(axis=1)
+    if not free.any():
+        return None
+    tail, others = ranked[:, None, 1:], rest[None, :, 1:]
+    comparable = ((tail >= others).all(axis=2) | (tail <= others).all(axis=2)).any(axis=1)
+    best = np.flatnonzero(free & ~comparable)
+    return int(order[best[0] if len(best) else np.flatnonzero(free)[0]])
 
 
 def _task(

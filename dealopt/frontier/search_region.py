@@ -88,7 +88,7 @@ def resume(run: Run, search: Search, until: float | None = None) -> bool:
         # Deterministic: the zone with the largest bound on f1 (ties: the smallest bounds on
         # the others, in order). Its certificates cover more later zones: 10-20% fewer solves
         # than widest-in-f1 first on the benchmark families and anchors.
-        i = _next_zone(search.zones)
+        i = int(zone_order(search.zones)[0])
         u = search.zones[i]
         zone_bounds = {k: (int(u[k]) + 1, hi[k]) for k in range(p)}
         found = run.lexmax(0, list(range(1, p)), zone_bounds, search.hint)
@@ -110,7 +110,8 @@ def resume(run: Run, search: Search, until: float | None = None) -> bool:
 
 
 def update_zones(zones: np.ndarray, z: np.ndarray, certs: np.ndarray) -> np.ndarray:
-    """The local lower bounds after nondominated point ``z`` was found.
+    """The local lower bounds after nondominated point ``z`` was found: the zones ``z`` does
+    not lie in, in their order, then the new ones.
 
     Candidates that a certificate of ``certs`` proves empty are dropped (see the module's
     docstring), as are those inside another zone.
@@ -149,11 +150,12 @@ def covered(zones: np.ndarray, certs: np.ndarray) -> np.ndarray:
     return out
 
 
-def _next_zone(zones: np.ndarray) -> int:
-    """The index of the zone to solve next: largest ``u1``, then lexicographically smallest."""
+def zone_order(zones: np.ndarray) -> np.ndarray:
+    """The zones' indices in the order the search solves them: largest ``u1``, then the
+    lexicographically smallest ``u_2..u_p``."""
     if zones.dtype != object:
-        return int(np.lexsort((*zones.T[:0:-1], -zones[:, 0]))[0])
-    return min(range(len(zones)), key=lambda r: (-zones[r][0], *zones[r][1:]))
+        return np.lexsort((*zones.T[:0:-1], -zones[:, 0]))
+    return np.array(sorted(range(len(zones)), key=lambda r: (-zones[r][0], *zones[r][1:])))
 
 
 def unique_rows(rows: np.ndarray) -> np.ndarray:

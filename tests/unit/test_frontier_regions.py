@@ -1,14 +1,16 @@
-"""The frontier searched in slices of f1 (dealopt.frontier.regions), in this process: the same
-points as a brute force over every deal and as the serial search, for 2 and 3 parties; a
-stopped run reports only points proven in the whole space."""
+"""The frontier searched in regions (dealopt.frontier.regions), in this process: slices of f1
+for two parties, one search region solved zone by zone for three or more. The same points as a
+brute force over every deal and as the serial search; a stopped run reports only points proven
+in the whole space."""
 
+import numpy as np
 import pytest
-from random_deals import brute_force, every_vector, random_instance
+from random_deals import brute_force, random_instance
 
 import dealopt
 from dealopt.analysis.setup import setup
 from dealopt.frontier import pareto_frontier
-from dealopt.frontier.regions import Problem, _Part, _result, _staircase, frontier_in_regions
+from dealopt.frontier.regions import Problem, _Part, _pick, _result, frontier_in_regions
 from dealopt.frontier.result import FrontierPoint
 from dealopt.frontier.runner import Run
 
@@ -100,25 +102,43 @@ def test_a_time_limit_gives_proven_points_only(parties):
         assert found.stopped == "time limit"
 
 
-@pytest.mark.parametrize("seed", range(5))
-def test_the_staircase_above_a_slab_dominates_every_deal_there(seed):
-    # What a slab below f1 = c needs to know of the region above it: frontier points only,
-    # whose (f2, f3) weakly beat those of every deal with f1 >= c.
-    issues, options = 4, 4
-    data, scores, weights = random_instance(3, issues, options, 200 + seed)
+@pytest.mark.parametrize("parties", [3, 4])
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("depth", [2, 5, 60])
+def test_zones_out_at_once_give_the_brute_force_frontier(parties, seed, depth):
+    # depth zones are solved before their answers are applied: answers arrive for zones that
+    # others' points have split or certificates have dropped meanwhile.
+    data, scores, weights = random_instance(parties, 4, 4, 300 + seed)
     ready = setup(dealopt.instance(data), backend="cpsat", threads=1)
-    run = Run(ready.session, None, None)
-    vectors = every_vector(3, issues, options, scores, weights)
-    frontier = brute_force(3, issues, options, scores, weights)
-    levels = sorted({p.objectives[0] for p in pareto_frontier(ready.session).points})
-    for c in levels[:: max(1, len(levels) // 4)]:
-        found = [
-            tuple(ready.decoder.utility(k, o) for k, o in enumerate(z))
-            for z in _staircase(run, {0: (c, None)})
-        ]
-        floor = ready.decoder.utility(0, c)
-        assert found and set(found) <= frontier
-        assert all(z[0] >= floor for z in found)
-        for v in vectors:
-            if v[0] >= floor:
-                assert any(z[1] >= v[1] and z[2] >= v[2] for z in found), (c, v)
+    problem = Problem("cpsat", ready.model, ready.options)
+    found = frontier_in_regions(ready.session, problem, {}, workers=2, inline=True, depth=depth)
+    assert found.complete and found.stopped is None
+    assert utilities(ready, found) == brute_force(parties, 4, 4, scores, weights)
+    assert len({p.objectives for p in found.points}) == len(found.points)
+    for point in found.points:
+        assert tuple(e.value(point.values) for e in ready.model.objectives) == point.objectives
+
+
+@pytest.mark.parametrize("parties", [3, 4])
+@pytest.mark.parametrize("seed", range(3))
+def test_one_zone_at_a_time_is_the_serial_search(parties, seed):
+    # The coordinator applies answers as the serial search does: one zone out at a time
+    # solves the same zones, so it makes exactly the serial number of solver calls.
+    data, _, _ = random_instance(parties, 4, 4, 400 + seed)
+    ready = setup(dealopt.instance(data), backend="cpsat", threads=1)
+    problem = Problem("cpsat", ready.model, ready.options)
+    found = frontier_in_regions(ready.session, problem, {}, workers=1, inline=True, depth=1)
+    serial = pareto_frontier(ready.session, fast_path=False)
+    assert [p.objectives for p in found.points] == [p.objectives for p in serial.points]
+    assert found.solver_calls == serial.solver_calls
+
+
+def test_the_zone_handed_out_next_is_incomparable_with_those_out():
+    zones = np.array([[5, 0, 5], [5, 1, 6], [4, 2, 0], [3, 9, 9]])
+    # serial order: (5,0,5), (5,1,6), (4,2,0), (3,9,9)
+    assert _pick(zones, []) == 0
+    # (5,1,6) lies above (5,0,5) in f2 and f3; (4,2,0) is incomparable with it
+    assert _pick(zones, [zones[0]]) == 2
+    # nothing incomparable with both out: the first zone not out
+    assert _pick(zones, [zones[0], np.array([0, 2, 0])]) == 1
+    assert _pick(zones[:1], [zones[0]]) is None
