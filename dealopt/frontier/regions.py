@@ -58,6 +58,11 @@ TASK_SECONDS = 2.0
 slices above reach it that often, and a slice left alone at the end can be cut in two."""
 
 
+THREADED = frozenset({"cpsat"})
+"""Backends whose solve releases Python's interpreter lock: local workers of three or more
+objectives are threads of this process, each with its own session (no process to start, no
+task to send, each answer applied the moment it is found; decision 103)."""
+
 ZONES_AHEAD = 2
 """Zones out on the pool beyond one per worker. A worker that finishes then starts its next
 zone at once, not after the round trip, even while this process is inside a solve of its own;
@@ -77,11 +82,16 @@ class Problem:
     _session: Session | None = field(default=None, repr=False, compare=False)
 
     def session(self) -> Session:
+        """This process's session, built on first use and kept."""
         if self._session is None:
-            from dealopt.backends import get_backend
-
-            self._session = get_backend(self.backend).build(self.model, self.options)
+            self._session = self.build()
         return self._session
+
+    def build(self) -> Session:
+        """A new session of the model (one per thread: a session is not shared)."""
+        from dealopt.backends import get_backend
+
+        return get_backend(self.backend).build(self.model, self.options)
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_session": None}  # a session does not travel
@@ -210,6 +220,8 @@ def frontier_in_regions(
     at once (None: the workers and :data:`ZONES_AHEAD`)."""
     p = len(session.model.objectives)
     if p >= 3:
+        if client is None and workers > 1 and not inline and problem.backend in THREADED:
+            return _threads(session, problem, bounds, workers, time_limit, progress)
         if client is None and workers > 1 and not inline:  # this process is one of them
             from dealopt.pool import Pool, new_token
 
@@ -447,6 +459,119 @@ def _shared_region(
         algorithm=algorithm,
         stopped=stopped,
         regions=handed,
+    )
+
+
+def _threads(
+    session: Session,
+    problem: Problem,
+    bounds: Bounds,
+    workers: int,
+    time_limit: float | None,
+    progress: Progress | None,
+) -> FrontierResult:
+    """Three or more objectives on ``workers`` threads of this process (a backend of
+    :data:`THREADED`): each takes the next zone (:func:`_pick`, against the zones the others
+    are solving), solves it with its own session outside the lock, and applies the answer
+    under the lock. This thread is one of them, with ``session``; Ctrl-C or the time limit
+    stop it, and the others after their current solve."""
+    import threading
+
+    algorithm = "search-region"
+    run = Run(session, time_limit, progress)
+    search = search_region.start(run, bounds)
+    if search is None:
+        return run.result(algorithm)
+    hi = search.hi
+    rest = list(range(1, len(hi)))
+    lock = threading.Condition()
+    out: dict[int, np.ndarray] = {}  # the zone each thread is solving, by thread
+    known: set[tuple[int, ...]] = set()
+    origin = [np.full(len(search.zones), -1)]
+    stopped: list[str] = []
+    errors: list[BaseException] = []
+    runs: list[Run] = [run]
+    handed = [0]
+
+    def work(me: int, mine: Run) -> None:
+        while True:
+            with lock:
+                while True:
+                    if stopped or errors:
+                        return
+                    i = _pick(search.zones, list(out.values())) if len(search.zones) else None
+                    if i is not None:
+                        break
+                    if not out:  # no zone left and none being solved: complete
+                        lock.notify_all()
+                        return
+                    lock.wait()  # an answer still out may make new zones
+                u = search.zones[i].copy()
+                by = int(origin[0][i])
+                hint = run.points[by].values if by >= 0 else None
+                out[me] = u
+                handed[0] += 1
+            zone = {k: (int(u[k]) + 1, hi[k]) for k in range(len(hi))}
+            try:
+                best = mine.lexmax(0, rest, zone, hint)
+            except Stop as stop:
+                with lock:
+                    stopped.append(stop.reason)
+                    del out[me]
+                    lock.notify_all()
+                return
+            found = None
+            if best is not None:
+                assert best.objectives is not None and best.values is not None
+                found = (tuple(best.objectives), tuple(best.values))
+            with lock:
+                del out[me]
+                _apply(search, origin, u, found, run, known)
+                lock.notify_all()
+            if me == 0 and progress is not None:
+                progress(len(run.points), sum(r.calls for r in runs), run.elapsed)
+
+    def helper(me: int, mine: Run) -> None:
+        try:
+            work(me, mine)
+        except BaseException as exc:  # re-raised in the calling thread
+            with lock:
+                errors.append(exc)
+                lock.notify_all()
+
+    helpers = []
+    try:
+        for _ in range(1, workers):
+            left = None if time_limit is None else max(time_limit - run.elapsed, 1e-6)
+            runs.append(Run(problem.build(), left, None))
+        for me in range(1, workers):
+            thread = threading.Thread(target=helper, args=(me, runs[me]), daemon=True)
+            helpers.append(thread)
+            thread.start()
+        work(0, run)
+    except Stop as stop:  # the time limit passed while the helpers' sessions were built
+        stopped.append(stop.reason)
+    except KeyboardInterrupt:
+        stopped.append("interrupted")
+    finally:
+        with lock:
+            if not stopped and (errors or out):
+                stopped.append("interrupted")  # this thread left early: the others stop too
+            lock.notify_all()
+        for thread in helpers:
+            thread.join()
+    if errors:
+        raise errors[0]
+    points = tuple(sorted(run.points, key=lambda pt: pt.objectives, reverse=True))
+    reason = stopped[0] if stopped else None
+    return FrontierResult(
+        points=points,
+        complete=reason is None,
+        solver_calls=sum(r.calls for r in runs),
+        seconds=run.elapsed,
+        algorithm=algorithm,
+        stopped=reason,
+        regions=handed[0],
     )
 
 

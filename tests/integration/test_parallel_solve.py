@@ -43,12 +43,16 @@ def test_two_local_workers_give_the_serial_and_brute_force_frontier(parties, see
     }
 
 
-@pytest.mark.parametrize("parties", [2, 3, 4])
-def test_tasks_of_one_solve_on_two_processes(parties):
-    # Every task makes one solve and comes back: the most sharing and cutting there can be.
+@pytest.mark.parametrize(
+    ("parties", "backend"), [(2, "cpsat"), (3, "cpsat"), (4, "cpsat"), (3, "highs"), (4, "highs")]
+)
+def test_tasks_of_one_solve_on_two_processes(parties, backend):
+    # Two objectives: every task makes one solve and comes back, the most sharing and cutting
+    # there can be. Three or more: CP-SAT runs on threads of this process; HiGHS on a worker
+    # process beside this one, zone by zone.
     data, scores, weights = random_instance(parties, 5, 4, 50 + parties)
-    ready = setup(dealopt.instance(data), backend="cpsat", threads=1)
-    problem = Problem("cpsat", ready.model, ready.options)
+    ready = setup(dealopt.instance(data), backend=backend, threads=1)
+    problem = Problem(backend, ready.model, ready.options)
     found = frontier_in_regions(ready.session, problem, {}, workers=2, budget=0.0)
     assert found.complete and found.regions >= 2
     serial = pareto_frontier(ready.session, fast_path=False)

@@ -142,3 +142,31 @@ def test_the_zone_handed_out_next_is_incomparable_with_those_out():
     # nothing incomparable with both out: the first zone not out
     assert _pick(zones, [zones[0], np.array([0, 2, 0])]) == 1
     assert _pick(zones[:1], [zones[0]]) is None
+
+
+@pytest.mark.parametrize("parties", [3, 4])
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("workers", [2, 3])
+def test_threads_give_the_brute_force_frontier(parties, seed, workers):
+    # CP-SAT releases the interpreter lock while it solves: local workers are threads, each
+    # with its own session, applying answers under one lock.
+    data, scores, weights = random_instance(parties, 4, 4, 500 + seed)
+    ready = setup(dealopt.instance(data), backend="cpsat", threads=1)
+    problem = Problem("cpsat", ready.model, ready.options)
+    found = frontier_in_regions(ready.session, problem, {}, workers=workers)
+    assert found.complete and found.stopped is None
+    assert found.algorithm == "search-region" and found.regions >= len(found.points)
+    assert utilities(ready, found) == brute_force(parties, 4, 4, scores, weights)
+    assert len({p.objectives for p in found.points}) == len(found.points)
+    for point in found.points:
+        assert tuple(e.value(point.values) for e in ready.model.objectives) == point.objectives
+
+
+def test_threads_stopped_by_the_time_limit_give_proven_points_only():
+    data, _, _ = random_instance(4, 6, 4, 7)
+    ready = setup(dealopt.instance(data), backend="cpsat", threads=1)
+    problem = Problem("cpsat", ready.model, ready.options)
+    serial = {p.objectives for p in pareto_frontier(ready.session, fast_path=False).points}
+    found = frontier_in_regions(ready.session, problem, {}, workers=2, time_limit=0.05)
+    assert {p.objectives for p in found.points} <= serial
+    assert not found.complete and found.stopped == "time limit"
