@@ -1,11 +1,11 @@
-"""``parallel``: the frontier searched in slices of f1 on worker processes (issue 17, item 2).
+"""``parallel``: the frontier searched on two cores at once (issue 17, item 2).
 
 The 3-party negotiation family (``families_multi.multi_party``, k = 12, red lines at a third,
 seed 1) with the ``cpsat`` backend: one process (``workers=1``, the serial search) against two
-local worker processes (``workers=2``), each run a fresh interpreter, the cases interleaved
-round by round, medians; then the same on a Dask cluster of two single-threaded worker
-processes started on this machine (one round: the frontier must be identical). Every run's
-frontier must equal the first one's (the command fails otherwise).
+workers (``workers=2``: two threads of this process with CP-SAT), each run a fresh
+interpreter, the cases interleaved round by round, medians; then the same on a Dask cluster of
+two single-threaded worker processes started on this machine (one round: the frontier must be
+identical). Every run's frontier must equal the first one's (the command fails otherwise).
 
 Target (issue 17): two workers at least :data:`TARGET` times faster than one. The rows name the
 1-minute load average: the machine is shared, and a busy machine starves the workers. Each

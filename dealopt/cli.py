@@ -170,7 +170,7 @@ def solve(
             "--workers",
             "-w",
             min=1,
-            help="Search the frontier in slices on this many local processes (default 1).",
+            help="Search the frontier on this many cores at once (default 1).",
         ),
     ] = 1,
     scheduler: SchedulerOption = None,

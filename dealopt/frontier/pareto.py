@@ -48,9 +48,10 @@ def pareto_frontier(
         Use the session's ``nondominated()`` when it has :attr:`Feature.ENUMERATE`, and merge
         its components' frontiers when it has :attr:`Feature.COMPONENTS` (no upper bound).
     parallel:
-        Search two or more objectives in slices of ``f1`` at once, on local worker processes
-        or a Dask cluster (:mod:`dealopt.frontier.regions`): the same frontier, proven the
-        same way. Ignored by the enumerate and merge fast paths and for one objective.
+        Search two or more objectives on several cores at once, local or on a Dask cluster
+        (:mod:`dealopt.frontier.regions`: slices of ``f1`` for two, the zones of one search
+        region for three or more): the same frontier, proven the same way. Ignored by the
+        enumerate and merge fast paths and for one objective.
 
     The algorithm depends on the number of objectives: one solve for 0 or 1; the
     epsilon-constraint method for 2 (``N + 1`` solves for ``N`` points); the search-region

@@ -99,8 +99,10 @@ class Problem:
 
 @dataclass(frozen=True)
 class Parallel:
-    """How to search in regions: ``workers`` local processes, or the workers of a Dask
-    ``client``; ``slices`` at the start (None: :data:`SLICES_PER_WORKER` per worker)."""
+    """How to search in regions: ``workers`` local cores (processes, or threads of this
+    process for a backend of :data:`THREADED` on three or more objectives), or the workers of
+    a Dask ``client``; ``slices`` at the start (two objectives; None:
+    :data:`SLICES_PER_WORKER` per worker)."""
 
     problem: Problem
     workers: int = 1

@@ -25,7 +25,8 @@ class FrontierResult:
     is proven nondominated. ``complete`` says whether every nondominated point was found and
     proven; when it is False, ``stopped`` says why (``"time limit"`` or ``"interrupted"``).
     An infeasible model gives ``points=()`` and ``complete=True``. ``regions`` is the number
-    of slices the search was split into (:mod:`dealopt.frontier.regions`; 0: one search).
+    of slices (two objectives) or zones (three or more) the search was shared out in
+    (:mod:`dealopt.frontier.regions`; 0: one search in one process).
     """
 
     points: tuple[FrontierPoint, ...]
