@@ -23,6 +23,10 @@ from dealopt.result import FrontierDeal, Result, Stats, Status
 from dealopt.rules.oracle import Oracle
 from dealopt.spec.model import Instance
 
+RECHECK_GRACE = 1.0
+"""Seconds past the time limit (or a tenth of the limit, if more) the oracle may go on
+re-checking the points a search found; the points left unchecked then are dropped."""
+
 
 def solve(
     instance: Instance | str | Path,
@@ -58,9 +62,9 @@ def solve(
     threads, seed
         Solver worker threads and random seed (backends that have them).
     workers, client
-        Search the frontier in slices at once on ``workers`` local processes, or on the
-        workers of a Dask ``distributed.Client`` (``docs/parallel.md``): the same frontier,
-        proven the same way. The default, one worker, searches in this process (decision 83).
+        Search the frontier on ``workers`` local cores at once, or on the workers of a Dask
+        ``distributed.Client`` (``docs/parallel.md``): the same frontier, proven the same way.
+        The default, one worker, searches in this process (decision 83).
     all_deals
         Also list every deal attaining each frontier point, up to ``all_deals_cap`` per point.
     zone_only
@@ -160,7 +164,14 @@ def solve(
             checked[key] = _checked_deal(oracle, decoder, values, objectives, model.resolution)
         return checked[key]
 
+    # The re-check shares the deadline, with a grace for the points a search found just
+    # before it: past deadline + grace the points not yet checked are dropped (a partial
+    # result, every point in it still re-checked and proven).
+    grace = None if deadline.seconds is None else max(RECHECK_GRACE, 0.1 * deadline.seconds)
     for values, objectives, ties in points:
+        if grace is not None and deadline.remaining() < -grace:  # type: ignore[operator]
+            complete, stopped = False, stopped or "time limit"
+            break
         deal, utilities = check_once(values, objectives)
         accepted = acc.accepting(utilities, no_deal)
         acceptable = rule.passes(accepted, parties)

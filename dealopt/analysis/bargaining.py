@@ -21,12 +21,49 @@ unanimity every party is a veto player, so nothing changes.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
 Vector = Sequence[Fraction]
+
+_MOST_BITS = 256
+"""Common denominators up to this size turn the points into whole numbers (:func:`_whole`)."""
+
+
+def _whole(points: Sequence[Vector], d: Vector) -> tuple[Sequence[Vector], Vector]:
+    """The points and ``d`` times one common denominator ``L > 0``, as ints: every criterion
+    here picks the same point after such a scaling (products by ``L^n``, sums, minima, sorted
+    gains and Kalai-Smorodinsky's ratios keep their order), and int arithmetic is many times
+    faster than Fraction's. Unchanged when some value is neither int nor Fraction, or ``L``
+    is huge."""
+    common = 1
+    for x in (*d, *(x for u in points for x in u)):
+        if type(x) is Fraction:
+            if x.denominator != 1:
+                common = math.lcm(common, x.denominator)
+        elif type(x) is not int:
+            return points, d
+    if common.bit_length() > _MOST_BITS:
+        return points, d
+
+    def scaled(x: int | Fraction) -> int:
+        return x * common if type(x) is int else x.numerator * (common // x.denominator)
+
+    return [[scaled(x) for x in u] for u in points], [scaled(x) for x in d]
+
+
+def _on_whole_numbers(pick: Callable[..., int | None]) -> Callable[..., int | None]:
+    """``pick`` run on :func:`_whole`'s points: the same index."""
+
+    @functools.wraps(pick)
+    def run(points: Sequence[Vector], d: Vector, among: Sequence[int] | None = None):
+        whole, d_whole = _whole(points, d)
+        return pick(whole, d_whole, among)
+
+    return run
 
 
 def _gains(u: Vector, d: Vector, among: Sequence[int] | None = None) -> list[Fraction]:
@@ -55,6 +92,7 @@ def _best(
     return tied[0]  # the first point in the given order
 
 
+@_on_whole_numbers
 def nash(points: Sequence[Vector], d: Vector, among: Sequence[int] | None = None) -> int | None:
     """Nash bargaining solution: max Π (u_i − d_i) over the zone (over ``among`` only, when
     given: the veto players of an acceptance rule; None when that set is empty)."""
@@ -63,6 +101,7 @@ def nash(points: Sequence[Vector], d: Vector, among: Sequence[int] | None = None
     return _best(points, d, lambda u: math.prod(_gains(u, d, among)), sum, among=among)
 
 
+@_on_whole_numbers
 def kalai_smorodinsky(
     points: Sequence[Vector], d: Vector, among: Sequence[int] | None = None
 ) -> int | None:
@@ -85,6 +124,7 @@ def kalai_smorodinsky(
     return _best(points, d, ratio, sum, among=among)
 
 
+@_on_whole_numbers
 def egalitarian(
     points: Sequence[Vector], d: Vector, among: Sequence[int] | None = None
 ) -> int | None:
@@ -94,6 +134,7 @@ def egalitarian(
     return _best(points, d, lambda u: min(_gains(u, d, among)), sum, among=among)
 
 
+@_on_whole_numbers
 def utilitarian(
     points: Sequence[Vector], d: Vector, among: Sequence[int] | None = None
 ) -> int | None:

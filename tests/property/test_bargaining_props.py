@@ -74,3 +74,33 @@ def test_two_party_solutions_at_once_equal_the_definitions(zones, padding):
         for c, (points, dd) in enumerate(cases):
             want = function(points, list(dd))
             assert chosen[name][c] == (-1 if want is None else want), (name, points, dd)
+
+
+# Values with assorted denominators, 16-digit decimals among them, few enough to tie often.
+assorted = st.sampled_from(
+    [
+        *(Fraction(0), Fraction(1, 3), Fraction(2, 7), Fraction(-5, 6), Fraction(7, 2)),
+        *(Fraction("0.1234567890123456"), Fraction("-0.9999999999999999"), Fraction(10**16, 3)),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(2, 4).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.tuples(*[assorted] * n), max_size=10), st.tuples(*[assorted] * n)
+        )
+    )
+)
+def test_whole_number_scaling_picks_the_same_point(case):
+    # The solutions run on the points times one common denominator; the reference is the rule
+    # as one key over the original Fractions (Kalai-Smorodinsky: its own Fraction definition).
+    from dealopt.analysis.bargaining import kalai_smorodinsky
+
+    points, d = case
+    gains = lambda u: [a - b for a, b in zip(u, d, strict=True)]  # noqa: E731
+    assert nash(points, d) == _reference(points, d, lambda u: math.prod(gains(u)), sum)
+    assert egalitarian(points, d) == _reference(points, d, lambda u: min(gains(u)), sum)
+    assert utilitarian(points, d) == _reference(points, d, sum, lambda u: min(gains(u)))
+    assert kalai_smorodinsky(points, d) == kalai_smorodinsky.__wrapped__(points, d)

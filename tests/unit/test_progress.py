@@ -83,7 +83,7 @@ def test_a_passed_deadline_stops_every_later_phase_of_the_report():
     clock = Clock()
 
     def listen(phase: str, detail: str, elapsed: float) -> None:
-        if phase.startswith("checking every deal"):  # the frontier search is done
+        if phase.startswith("explaining"):  # the solve, its re-check included, is done
             clock.now += 100
 
     progress = Progress(Deadline(5, clock=clock), listen)
@@ -136,3 +136,36 @@ def test_the_sweep_tells_its_phases_and_counts(tmp_path):
     counts = [detail for phase, detail in told if phase == "sweep" and detail]
     assert counts[-1] == "4 of 4 scenarios"
     assert all(re.fullmatch(r"\d of 4 scenarios(, about \d+ s left)?", c) for c in counts)
+
+
+def test_the_oracle_recheck_stops_past_the_deadline_and_its_grace():
+    # The search ends within the limit; then every look at the clock costs 0.25 s. The
+    # re-check goes on while the deadline has passed by at most the grace (1 s), and the
+    # points left unchecked are dropped: a partial result of re-checked points only.
+    from dealopt.pipeline import RECHECK_GRACE
+
+    whole = dealopt.solve(dealopt.instance(TOY))
+    assert len(whole.frontier) >= 6
+    ticking = [False]
+
+    class Ticking(Clock):
+        def __call__(self) -> float:
+            if ticking[0]:
+                self.now += 0.25
+            return self.now
+
+    clock = Ticking()
+
+    def listen(phase: str, detail: str, elapsed: float) -> None:
+        if phase.startswith("checking every deal"):
+            clock.now += 10  # exactly at the limit
+            ticking[0] = True
+
+    result = dealopt.solve(
+        dealopt.instance(TOY), progress=Progress(Deadline(10, clock=clock), listen)
+    )
+    assert RECHECK_GRACE == 1.0
+    assert result.status == "partial" and result.stats.stopped == "time limit"
+    assert 0 < len(result.frontier) < len(whole.frontier)
+    full = {tuple(p.utilities.values()) for p in whole.frontier}
+    assert {tuple(p.utilities.values()) for p in result.frontier} <= full
