@@ -57,8 +57,10 @@ def solve(
         decimal length (``docs/result.md``); the MILP backends refuse only a rule whose exact
         form they cannot resolve, and ``auto`` never picks them.
     time_limit
-        Seconds for the whole frontier search; on expiry the result is ``partial`` and every
-        point it reports is still proven nondominated. Ctrl-C behaves the same way.
+        Seconds for the whole frontier search and the oracle's re-check of its deals; on
+        expiry the result is ``partial`` and every point it reports is still proven
+        nondominated and re-checked (the re-check may go on :data:`RECHECK_GRACE` seconds, or
+        a tenth of the limit, past it). Ctrl-C behaves the same way.
     threads, seed
         Solver worker threads and random seed (backends that have them).
     workers, client
