@@ -7,9 +7,9 @@ flows one way: parser -> check -> oracle, with this module beneath them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
-from typing import Protocol
+from typing import Any, Protocol
 
 from dealopt.rules import ast
 from dealopt.rules.ast import CheckedTerm
@@ -93,68 +93,53 @@ class _Evaluation:
         return v
 
     def value(self, e: ast.Expr) -> Result:
-        inst, deal = self.env.instance, self.deal
-        match e:
-            case ast.Number(value=v):
-                return _exact(v)
-            case ast.BoolConst(value=v):
-                return v
-            case ast.Sum(first=first, rest=rest):
-                total = self.num(first)
-                for op, term in rest:
-                    total = total + self.num(term) if op == "+" else total - self.num(term)
-                return total
-            case ast.BinaryOp(op="*", left=a, right=b):
-                return self.num(a) * self.num(b)
-            case ast.BinaryOp(op="/", left=a, right=b):
-                x, y = self.num(a), self.num(b)
-                if type(x) is int and type(y) is int:  # int / int would be a float
-                    return _exact(Fraction(x, y))
-                return x / y
-            case ast.Negate(operand=a):
-                return -self.num(a)
-            case ast.Compare(op=op, left=a, right=b):
-                x, y = self.num(a), self.num(b)
-                return ast.COMPARE_FUNCS[op](x, y)
-            case ast.BoolOp(op="and", operands=ops):
-                return all(self.cond(o) for o in ops)
-            case ast.BoolOp(op="or", operands=ops):
-                return any(self.cond(o) for o in ops)
-            case ast.Not(operand=a):
-                return not self.cond(a)
-            case ast.Implies(left=a, right=b):
-                return not self.cond(a) or self.cond(b)
-            case ast.Iff(left=a, right=b):
-                return self.cond(a) == self.cond(b)
-            case ast.OptionTest(issue=i, allowed=allowed):
-                return deal[i] in allowed
-            case ast.IssueValue(issue=i):
-                return _exact(deal[i])
-            case ast.Level(issue=i):
-                return _exact(inst.issues[i].level(deal[i]))
-            case ast.AttributeOf(attribute=a, issue=i, second=j) if j is not None:
-                return _exact(inst.attributes[a].of_pair((i, j), deal))
-            case ast.AttributeOf(attribute=a, issue=i):
-                return _exact(inst.attributes[a].of(i, deal[i]))
-            case ast.Total(attribute=a):
-                attr = inst.attributes[a]
-                singles = sum((_exact(attr.of(i, deal[i])) for i in attr.tables if i in deal), 0)
-                return singles + sum((_exact(attr.of_pair(p, deal)) for p in attr.pairs), 0)
-            case ast.ScoreOf(party=p, issue=i):
-                interest = inst.interests.get(p)
-                return _exact(interest.score(i, deal[i])) if interest else 0
-            case ast.Count(conditions=conds):
-                return sum(1 for c in conds if self.cond(c))
-            case ast.Piecewise(arg=a):
-                return e.at(self.num(a))
-            case ast.QuantityRef(name=n):
-                key = ("quantity", n)
-                if key not in self.cache:
-                    self.cache[key] = self.num(self.env.quantities[n])
-                return self.cache[key]
-            case ast.UtilityOf(party=p):
-                return self.utility(p)
-        raise TypeError(f"cannot evaluate {type(e).__name__}: evaluate checked trees only")
+        # One dictionary lookup by node type: a match statement tries its cases in turn, and
+        # the re-check of a large frontier evaluates millions of nodes.
+        handler = _HANDLERS.get(type(e)) or _handler(type(e))
+        return handler(self, e)
+
+    def _v_sum(self, e: ast.Sum) -> Result:
+        total = self.num(e.first)
+        for op, term in e.rest:
+            total = total + self.num(term) if op == "+" else total - self.num(term)
+        return total
+
+    def _v_binary(self, e: ast.BinaryOp) -> Result:
+        x, y = self.num(e.left), self.num(e.right)
+        if e.op == "*":
+            return x * y
+        if type(x) is int and type(y) is int:  # int / int would be a float
+            return _exact(Fraction(x, y))
+        return x / y
+
+    def _v_compare(self, e: ast.Compare) -> Result:
+        return ast.COMPARE_FUNCS[e.op](self.num(e.left), self.num(e.right))
+
+    def _v_boolop(self, e: ast.BoolOp) -> Result:
+        if e.op == "and":
+            return all(self.cond(o) for o in e.operands)
+        return any(self.cond(o) for o in e.operands)
+
+    def _v_attribute(self, e: ast.AttributeOf) -> Result:
+        attribute = self.env.instance.attributes[e.attribute]
+        if e.second is not None:
+            return _exact(attribute.of_pair((e.issue, e.second), self.deal))
+        return _exact(attribute.of(e.issue, self.deal[e.issue]))
+
+    def _v_total(self, e: ast.Total) -> Result:
+        attr, deal = self.env.instance.attributes[e.attribute], self.deal
+        singles = sum((_exact(attr.of(i, deal[i])) for i in attr.tables if i in deal), 0)
+        return singles + sum((_exact(attr.of_pair(p, deal)) for p in attr.pairs), 0)
+
+    def _v_score(self, e: ast.ScoreOf) -> Result:
+        interest = self.env.instance.interests.get(e.party)
+        return _exact(interest.score(e.issue, self.deal[e.issue])) if interest else 0
+
+    def _v_quantity(self, e: ast.QuantityRef) -> Result:
+        key = ("quantity", e.name)
+        if key not in self.cache:
+            self.cache[key] = self.num(self.env.quantities[e.name])
+        return self.cache[key]
 
     def utility(self, party: str) -> Fraction:
         key = ("utility", party)
@@ -181,3 +166,39 @@ class _Evaluation:
             exact /= Fraction(interest.scale)
         self.cache[key] = exact
         return exact
+
+
+_Handler = Callable[[_Evaluation, Any], Result]
+
+_HANDLERS: dict[type, _Handler] = {
+    ast.Number: lambda ev, e: _exact(e.value),
+    ast.BoolConst: lambda ev, e: e.value,
+    ast.Sum: _Evaluation._v_sum,
+    ast.BinaryOp: _Evaluation._v_binary,
+    ast.Negate: lambda ev, e: -ev.num(e.operand),
+    ast.Compare: _Evaluation._v_compare,
+    ast.BoolOp: _Evaluation._v_boolop,
+    ast.Not: lambda ev, e: not ev.cond(e.operand),
+    ast.Implies: lambda ev, e: not ev.cond(e.left) or ev.cond(e.right),
+    ast.Iff: lambda ev, e: ev.cond(e.left) == ev.cond(e.right),
+    ast.OptionTest: lambda ev, e: ev.deal[e.issue] in e.allowed,
+    ast.IssueValue: lambda ev, e: _exact(ev.deal[e.issue]),
+    ast.Level: lambda ev, e: _exact(ev.env.instance.issues[e.issue].level(ev.deal[e.issue])),
+    ast.AttributeOf: _Evaluation._v_attribute,
+    ast.Total: _Evaluation._v_total,
+    ast.ScoreOf: _Evaluation._v_score,
+    ast.Count: lambda ev, e: sum(1 for c in e.conditions if ev.cond(c)),
+    ast.Piecewise: lambda ev, e: e.at(ev.num(e.arg)),
+    ast.QuantityRef: _Evaluation._v_quantity,
+    ast.UtilityOf: lambda ev, e: ev.utility(e.party),
+}
+"""How each kind of checked node evaluates, by its exact type."""
+
+
+def _handler(kind: type) -> _Handler:
+    """The handler of a subclass of a node type (found once, then remembered)."""
+    for base in kind.__mro__:
+        if base in _HANDLERS:
+            _HANDLERS[kind] = _HANDLERS[base]
+            return _HANDLERS[kind]
+    raise TypeError(f"cannot evaluate {kind.__name__}: evaluate checked trees only")
