@@ -170,3 +170,23 @@ def test_threads_stopped_by_the_time_limit_give_proven_points_only():
     found = frontier_in_regions(ready.session, problem, {}, workers=2, time_limit=0.05)
     assert {p.objectives for p in found.points} <= serial
     assert not found.complete and found.stopped == "time limit"
+
+
+def test_an_error_in_a_helper_thread_reaches_the_caller():
+    # A helper's session that fails: the error is raised here (not lost, no hang), after
+    # every thread has stopped.
+    class Failing(Problem):
+        def build(self):
+            session = super().build()
+
+            def broken(*args, **kwargs):
+                raise RuntimeError("the solver broke")
+
+            session.solve = broken
+            return session
+
+    data, _, _ = random_instance(3, 5, 4, 9)
+    ready = setup(dealopt.instance(data), backend="cpsat", threads=1)
+    problem = Failing("cpsat", ready.model, ready.options)
+    with pytest.raises(RuntimeError, match="the solver broke"):
+        frontier_in_regions(ready.session, problem, {}, workers=2)
