@@ -353,17 +353,36 @@ def solve_zone(problem: Problem, task: ZoneTask) -> Solved:
     session = problem.session()
     left = None if task.deadline is None else task.deadline - time.time()
     run = Run(session, left, None)
-    p = len(session.model.objectives)
     try:
         if left is not None and left <= 0:
             raise Stop("time limit")
-        best = run.lexmax(0, list(range(1, p)), task.bounds, task.hint)
+        found = _solve(run, task.bounds, task.hint)
     except Stop as stop:
         return Solved(None, stop.reason, run.calls)
+    return Solved(found, None, run.calls)
+
+
+def _zone(
+    search: search_region.Search, origin: list[np.ndarray], points: list[FrontierPoint], i: int
+) -> tuple[np.ndarray, Bounds, tuple[int, ...] | None]:
+    """Zone ``i`` of the search region, to hand out: its row ``u``, its bounds ``y > u`` within
+    the box, and the deal of the point that made it (None: the box's first zone)."""
+    u = search.zones[i].copy()
+    by = int(origin[0][i])
+    hint = points[by].values if by >= 0 else None
+    return u, {k: (int(u[k]) + 1, search.hi[k]) for k in range(len(u))}, hint
+
+
+def _solve(
+    run: Run, zone: Bounds, hint: tuple[int, ...] | None
+) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """A zone's lexicographic optimum (``max f1, then Σ f_k``) as ``(objectives, deal)``;
+    None when the zone is proven empty."""
+    best = run.lexmax(0, list(range(1, len(zone))), zone, hint)
     if best is None:
-        return Solved(None, None, run.calls)
+        return None
     assert best.objectives is not None and best.values is not None
-    return Solved((tuple(best.objectives), tuple(best.values)), None, run.calls)
+    return tuple(best.objectives), tuple(best.values)
 
 
 def _shared_region(
@@ -390,19 +409,11 @@ def _shared_region(
         return run.result(algorithm)
     _restore_sigint()
     out = depth or pool.workers + ZONES_AHEAD
-    hi = search.hi
-    rest = list(range(1, len(hi)))
     running: dict[Any, np.ndarray] = {}
     known: set[tuple[int, ...]] = set()
     origin = [np.full(len(search.zones), -1)]
     stopped = None
     calls = handed = 0
-
-    def task(i: int) -> tuple[np.ndarray, Bounds, tuple[int, ...] | None]:
-        u = search.zones[i].copy()
-        by = int(origin[0][i])
-        hint = run.points[by].values if by >= 0 else None
-        return u, {k: (int(u[k]) + 1, hi[k]) for k in range(len(hi))}, hint
 
     try:
         while True:
@@ -410,21 +421,16 @@ def _shared_region(
                 i = _pick(search.zones, list(running.values()))
                 if i is None:
                     break
-                u, zone, hint = task(i)
+                u, zone, hint = _zone(search, origin, run.points, i)
                 running[pool.submit(solve_zone, ZoneTask(zone, hint, deadline))] = u
                 handed += 1
             solved = False
             if works and len(search.zones):
                 i = _pick(search.zones, list(running.values()))
                 if i is not None:
-                    u, zone, hint = task(i)
+                    u, zone, hint = _zone(search, origin, run.points, i)
                     handed += 1
-                    best = run.lexmax(0, rest, zone, hint)
-                    found = None
-                    if best is not None:
-                        assert best.objectives is not None and best.values is not None
-                        found = (tuple(best.objectives), tuple(best.values))
-                    _apply(search, origin, u, found, run, known)
+                    _apply(search, origin, u, _solve(run, zone, hint), run, known)
                     solved = True
             if not running:
                 if solved:
@@ -484,8 +490,6 @@ def _threads(
     search = search_region.start(run, bounds)
     if search is None:
         return run.result(algorithm)
-    hi = search.hi
-    rest = list(range(1, len(hi)))
     lock = threading.Condition()
     out: dict[int, np.ndarray] = {}  # the zone each thread is solving, by thread
     known: set[tuple[int, ...]] = set()
@@ -508,24 +512,17 @@ def _threads(
                         lock.notify_all()
                         return
                     lock.wait()  # an answer still out may make new zones
-                u = search.zones[i].copy()
-                by = int(origin[0][i])
-                hint = run.points[by].values if by >= 0 else None
+                u, zone, hint = _zone(search, origin, run.points, i)
                 out[me] = u
                 handed[0] += 1
-            zone = {k: (int(u[k]) + 1, hi[k]) for k in range(len(hi))}
             try:
-                best = mine.lexmax(0, rest, zone, hint)
+                found = _solve(mine, zone, hint)
             except Stop as stop:
                 with lock:
                     stopped.append(stop.reason)
                     del out[me]
                     lock.notify_all()
                 return
-            found = None
-            if best is not None:
-                assert best.objectives is not None and best.values is not None
-                found = (tuple(best.objectives), tuple(best.values))
             with lock:
                 del out[me]
                 _apply(search, origin, u, found, run, known)

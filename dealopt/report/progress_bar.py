@@ -48,7 +48,12 @@ def terminal_progress(deadline: Deadline, stream: IO[str] | None = None) -> Iter
     with Bar(*columns, console=console, transient=True, refresh_per_second=8) as bar:
         task = bar.add_task("starting", total=None)
 
+        shown = [""]
+
         def listen(phase: str, detail: str, elapsed: float) -> None:
             bar.update(task, description=f"{phase}: {detail}" if detail else phase)
+            if phase != shown[0]:  # drawn at once: a phase shorter than a refresh still shows
+                shown[0] = phase
+                bar.refresh()
 
         yield Progress(deadline, listen)
