@@ -17,9 +17,11 @@ unfinished slice: nothing unsearched above them can dominate them.
 
 **Three or more: one search region, a zone per task.** The coordinator holds the search
 region of :mod:`dealopt.frontier.search_region` (its zones and certificates) and hands out one
-zone ``{y > u}`` per task, a few more than there are workers so a worker that finishes finds
-its next zone waiting (:data:`ZONES_AHEAD`); with local workers this process solves zones
-too while it waits, as one of them. Each zone starts from the deal of the point that made
+zone ``{y > u}`` at a time. With CP-SAT (:data:`THREADED`) the local workers are threads of
+this process, each taking its next zone under one lock; with other backends this process
+solves zones beside its worker processes, and a few more zones than workers are out so a
+worker that finishes finds its next one waiting (:data:`ZONES_AHEAD`); a Dask cluster gets a
+task per zone. Each zone starts from the deal of the point that made
 it (the serial search starts from the last point's, most often the same). A worker solves the
 zone's lexicographic problem; the answer is a fact about the whole space, whatever the search
 region has become meanwhile: the optimum is nondominated (anything dominating it lies in the
