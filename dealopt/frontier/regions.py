@@ -15,24 +15,24 @@ each time it goes out; ``z`` above dominates every deal of the slice with ``f2 <
 slice goes on from ``f2 > max z2``. A stopped run reports the points of the slices below no
 unfinished slice: nothing unsearched above them can dominate them.
 
-**Three or more: one search region, a zone per task.** The coordinator holds the search
-region of :mod:`dealopt.frontier.search_region` (its zones and certificates) and hands out one
-zone ``{y > u}`` at a time. With CP-SAT (:data:`THREADED`) the local workers are threads of
-this process, each taking its next zone under one lock; with other backends this process
-solves zones beside its worker processes, and a few more zones than workers are out so a
-worker that finishes finds its next one waiting (:data:`ZONES_AHEAD`); a Dask cluster gets a
-task per zone. Each zone starts from the deal of the point that made
-it (the serial search starts from the last point's, most often the same). A worker solves the
-zone's lexicographic problem; the answer is a fact about the whole space, whatever the search
-region has become meanwhile: the optimum is nondominated (anything dominating it lies in the
-zone too and would beat it), and its certificate bounds ``f1`` over every deal with
-``f_k > u_k``, ``k >= 2``. So the coordinator applies each answer as it comes, exactly as the
-serial search does (the point splits the zones it lies in, the certificate drops the zones it
-covers), the search ends complete when no zone is left, and every point found is proven: a
-stopped run reports them all, with no filter. What is lost to working at once is only a zone
-solved before the answer that would have split or dropped it arrived; the zone handed out
-next is the serial order's first whose ``u_2..u_p`` are incomparable with those of every zone
-out, which keeps the solver calls within about 1% of the serial search's (decision 103).
+**Three or more: one search region, a zone per task.** The coordinator holds the search region
+of :mod:`dealopt.frontier.search_region` (its zones and certificates) and hands out one zone
+``{y > u}`` at a time. With CP-SAT (:data:`THREADED`) the local workers are threads of this
+process, each taking its next zone under one lock; with other backends this process solves
+zones beside its worker processes, and a few more zones than workers are out so a worker that
+finishes finds its next one waiting (:data:`ZONES_AHEAD`); a Dask cluster gets a task per zone.
+A worker solves the zone's lexicographic problem from the deal of the point that made the zone,
+as the serial search does (:func:`search_region.solve`); the answer is a fact about the whole
+space, whatever the search region has become meanwhile: the optimum is nondominated (anything
+dominating it lies in the zone too and would beat it), and its certificate bounds ``f1`` over
+every deal with ``f_k > u_k``, ``k >= 2``. So the coordinator applies each answer as it comes
+with the serial search's own :func:`search_region.answer` (the point splits the zones it lies
+in, the certificate drops the zones it covers), the search ends complete when no zone is left,
+and every point found is proven: a stopped run reports them all, with no filter. What is lost
+to working at once is only a zone solved before the answer that would have split or dropped it
+arrived; the zone handed out next is the serial order's first whose ``u_2..u_p`` are
+incomparable with those of every zone out, which keeps the solver calls within about 1% of the
+serial search's (decision 103).
 """
 
 from __future__ import annotations
@@ -247,7 +247,6 @@ def frontier_in_regions(
         return _result(run, algorithm, ends, [], "interrupted", 0)
     if cuts is None:  # at most the ends: nothing left between them
         return _result(run, algorithm, ends, [], None, 0)
-    _restore_sigint()
     lo, hi = cuts
     pool = _pool(problem, workers, client, inline)
     count = max(1, min(hi - lo + 1, slices or SLICES_PER_WORKER * pool.workers))
@@ -345,7 +344,7 @@ class Solved:
     """A zone's answer: its lexicographic optimum (objectives, deal) or None when proven
     empty, why it stopped early (then nothing was proven), its solver calls."""
 
-    found: tuple[tuple[int, ...], tuple[int, ...]] | None
+    found: search_region.Found | None
     stopped: str | None
     calls: int
 
@@ -358,33 +357,10 @@ def solve_zone(problem: Problem, task: ZoneTask) -> Solved:
     try:
         if left is not None and left <= 0:
             raise Stop("time limit")
-        found = _solve(run, task.bounds, task.hint)
+        found = search_region.solve(run, task.bounds, task.hint)
     except Stop as stop:
         return Solved(None, stop.reason, run.calls)
     return Solved(found, None, run.calls)
-
-
-def _zone(
-    search: search_region.Search, origin: list[np.ndarray], points: list[FrontierPoint], i: int
-) -> tuple[np.ndarray, Bounds, tuple[int, ...] | None]:
-    """Zone ``i`` of the search region, to hand out: its row ``u``, its bounds ``y > u`` within
-    the box, and the deal of the point that made it (None: the box's first zone)."""
-    u = search.zones[i].copy()
-    by = int(origin[0][i])
-    hint = points[by].values if by >= 0 else None
-    return u, {k: (int(u[k]) + 1, search.hi[k]) for k in range(len(u))}, hint
-
-
-def _solve(
-    run: Run, zone: Bounds, hint: tuple[int, ...] | None
-) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
-    """A zone's lexicographic optimum (``max f1, then Σ f_k``) as ``(objectives, deal)``;
-    None when the zone is proven empty."""
-    best = run.lexmax(0, list(range(1, len(zone))), zone, hint)
-    if best is None:
-        return None
-    assert best.objectives is not None and best.values is not None
-    return tuple(best.objectives), tuple(best.values)
 
 
 def _shared_region(
@@ -409,11 +385,8 @@ def _shared_region(
     if search is None:
         pool.close()
         return run.result(algorithm)
-    _restore_sigint()
     out = depth or pool.workers + ZONES_AHEAD
     running: dict[Any, np.ndarray] = {}
-    known: set[tuple[int, ...]] = set()
-    origin = [np.full(len(search.zones), -1)]
     stopped = None
     calls = handed = 0
 
@@ -423,16 +396,16 @@ def _shared_region(
                 i = _pick(search.zones, list(running.values()))
                 if i is None:
                     break
-                u, zone, hint = _zone(search, origin, run.points, i)
+                u, zone, hint = search_region.zone(search, run, i)
                 running[pool.submit(solve_zone, ZoneTask(zone, hint, deadline))] = u
                 handed += 1
             solved = False
             if works and len(search.zones):
                 i = _pick(search.zones, list(running.values()))
                 if i is not None:
-                    u, zone, hint = _zone(search, origin, run.points, i)
+                    u, zone, hint = search_region.zone(search, run, i)
                     handed += 1
-                    _apply(search, origin, u, _solve(run, zone, hint), run, known)
+                    search_region.answer(search, run, u, search_region.solve(run, zone, hint))
                     solved = True
             if not running:
                 if solved:
@@ -444,12 +417,12 @@ def _shared_region(
                 break
             for future in finished:
                 u = running.pop(future)
-                answer = pool.result(future)
-                calls += answer.calls
-                if answer.stopped is not None:
-                    stopped = stopped or answer.stopped
+                reply = pool.result(future)
+                calls += reply.calls
+                if reply.stopped is not None:
+                    stopped = stopped or reply.stopped
                     continue
-                _apply(search, origin, u, answer.found, run, known)
+                search_region.answer(search, run, u, reply.found)
             if stopped is not None:
                 break
             if progress is not None:
@@ -494,8 +467,6 @@ def _threads(
         return run.result(algorithm)
     lock = threading.Condition()
     out: dict[int, np.ndarray] = {}  # the zone each thread is solving, by thread
-    known: set[tuple[int, ...]] = set()
-    origin = [np.full(len(search.zones), -1)]
     stopped: list[str] = []
     errors: list[BaseException] = []
     runs: list[Run] = [run]
@@ -514,11 +485,11 @@ def _threads(
                         lock.notify_all()
                         return
                     lock.wait()  # an answer still out may make new zones
-                u, zone, hint = _zone(search, origin, run.points, i)
+                u, zone, hint = search_region.zone(search, run, i)
                 out[me] = u
                 handed[0] += 1
             try:
-                found = _solve(mine, zone, hint)
+                found = search_region.solve(mine, zone, hint)
             except Stop as stop:
                 with lock:
                     stopped.append(stop.reason)
@@ -527,7 +498,7 @@ def _threads(
                 return
             with lock:
                 del out[me]
-                _apply(search, origin, u, found, run, known)
+                search_region.answer(search, run, u, found)
                 lock.notify_all()
             if me == 0 and progress is not None:
                 progress(len(run.points), sum(r.calls for r in runs), run.elapsed)
@@ -574,40 +545,6 @@ def _threads(
         stopped=reason,
         regions=handed[0],
     )
-
-
-def _apply(
-    search: search_region.Search,
-    origin: list[np.ndarray],
-    u: np.ndarray,
-    found: tuple[tuple[int, ...], tuple[int, ...]] | None,
-    run: Run,
-    known: set[tuple[int, ...]],
-) -> None:
-    """What zone ``u``'s answer proves, applied to the shared search region: the point splits
-    every zone it lies in, and the certificate drops every zone it covers - whether or not
-    ``u`` is still a zone (others' answers may have split it meanwhile). ``origin[0]`` holds,
-    per zone, the index in ``run.points`` of the point that made it (-1: none), whose deal
-    starts the zone's solve."""
-    dtype = search.zones.dtype
-    if found is None:
-        cert = u.copy()
-    else:
-        z, values = found
-        if not all(z[k] > u[k] for k in range(len(z))):
-            raise RuntimeError(f"the backend returned {z}, outside zone > {list(u)}")
-        cert = np.array([z[0], *u[1:]], dtype=dtype)
-        if z not in known:  # two zones out at once can have the same optimum
-            known.add(z)
-            run.add(z, values)
-            row = np.array(z, dtype=dtype)
-            kept = origin[0][~(row[None, :] > search.zones).all(axis=1)]
-            search.zones = search_region.update_zones(search.zones, row, search.certs)
-            made = np.full(len(search.zones) - len(kept), len(run.points) - 1)
-            origin[0] = np.concatenate((kept, made))
-    search.certs = np.vstack((search.certs, cert[None, :]))
-    alive = ~search_region.covered(search.zones, cert[None, :])
-    search.zones, origin[0] = search.zones[alive], origin[0][alive]
 
 
 def _pick(zones: np.ndarray, out: list[np.ndarray]) -> int | None:
@@ -753,17 +690,6 @@ def _result(
         stopped=stopped,
         regions=regions,
     )
-
-
-def _restore_sigint() -> None:
-    """Python's Ctrl-C handler, set again at the system level: a CP-SAT solve in this process
-    may leave the default handler behind, and Ctrl-C while waiting for the workers would then
-    kill this process with its workers still running."""
-    import signal
-    import threading
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.getsignal(signal.SIGINT))
 
 
 def _wait(pool: Any, running: Any, deadline: float | None) -> Any:

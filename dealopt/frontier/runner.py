@@ -82,7 +82,7 @@ class Run:
             return None
         if solution.status is not SolveStatus.OPTIMAL:
             # The time limit is the only limit a run sets; a solver that stops well before it
-            # was stopped by Ctrl-C (CP-SAT catches SIGINT and returns what it has). CP-SAT
+            # was stopped by Ctrl-C (a solver that catches SIGINT returns what it has). CP-SAT
             # itself may stop tens of milliseconds short of its limit, so a stop within
             # LIMIT_SLACK of the limit is the limit too.
             timed_out = left is not None and took >= min(0.9 * left, left - LIMIT_SLACK)

@@ -30,8 +30,7 @@ calls per point).
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -49,13 +48,15 @@ def search_region(run: Run, bounds: Bounds) -> None:
 @dataclass
 class Search:
     """A search region search in progress: the box's upper bounds, the zones left, the
-    certificates and the last point's deal (the next solve's hint). It can stop and go on
-    elsewhere: :mod:`dealopt.frontier.regions` sends it between processes."""
+    certificates, and per zone the index in the run's points of the point that made it (-1:
+    none; its deal starts the zone's solve). ``known`` holds the points applied, so an answer
+    found twice (:mod:`dealopt.frontier.regions` solves zones at once) is applied once."""
 
     hi: list[int]
     zones: np.ndarray
     certs: np.ndarray
-    hint: tuple[int, ...] | None = None
+    origin: np.ndarray
+    known: set[tuple[int, ...]] = field(default_factory=set)
 
 
 def start(run: Run, bounds: Bounds) -> Search | None:
@@ -71,42 +72,66 @@ def start(run: Run, bounds: Bounds) -> Search | None:
     zones = np.array([[lo - 1 for lo, _ in box]], dtype=dtype)
     # Row (c, v_2..v_p): max f1 over the deals in the box with f_k > v_k (k >= 2) is <= c.
     certs = np.zeros((0, p), dtype=dtype)
-    return Search(hi, zones, certs)
+    return Search(hi, zones, certs, np.full(1, -1))
 
 
-def resume(run: Run, search: Search, until: float | None = None) -> bool:
-    """Go on with ``search`` until no zone is left (True) or the ``time.perf_counter()`` time
-    ``until`` has passed (False; the search can resume later)."""
-    p = len(run.model.objectives)
-    hi = search.hi
-    dtype = search.zones.dtype
-    solved = False
+def resume(run: Run, search: Search) -> None:
+    """Go on with ``search`` until no zone is left."""
     while len(search.zones):
-        if solved and until is not None and time.perf_counter() >= until:
-            return False  # at least one solve per call: every call makes progress
-        solved = True
         # Deterministic: the zone with the largest bound on f1 (ties: the smallest bounds on
         # the others, in order). Its certificates cover more later zones: 10-20% fewer solves
         # than widest-in-f1 first on the benchmark families and anchors.
-        i = int(zone_order(search.zones)[0])
-        u = search.zones[i]
-        zone_bounds = {k: (int(u[k]) + 1, hi[k]) for k in range(p)}
-        found = run.lexmax(0, list(range(1, p)), zone_bounds, search.hint)
-        if found is None:
-            cert = u.copy()
-        else:
-            assert found.objectives is not None and found.values is not None
-            z = found.objectives
-            if not all(z[k] > u[k] for k in range(p)):
-                # It would split no zone and the search would loop forever.
-                raise RuntimeError(f"the backend returned {z}, outside zone > {list(u)}")
-            cert = np.array([z[0], *u[1:]], dtype=dtype)
-            run.add(z, found.values)
-            search.hint = tuple(found.values)
-            search.zones = update_zones(search.zones, np.array(z, dtype=dtype), search.certs)
-        search.certs = np.vstack((search.certs, cert[None, :]))
-        search.zones = search.zones[~covered(search.zones, cert[None, :])]
-    return True
+        u, bounds, hint = zone(search, run, int(zone_order(search.zones)[0]))
+        answer(search, run, u, solve(run, bounds, hint))
+
+
+Found = tuple[tuple[int, ...], tuple[int, ...]]
+"""A zone's optimum: its objectives and its deal."""
+
+
+def zone(search: Search, run: Run, i: int) -> tuple[np.ndarray, Bounds, tuple[int, ...] | None]:
+    """Zone ``i``: its row ``u``, its bounds ``y > u`` within the box, and the deal of the
+    point that made it (None: the box's first zone)."""
+    u = search.zones[i].copy()
+    by = int(search.origin[i])
+    hint = run.points[by].values if by >= 0 else None
+    return u, {k: (int(u[k]) + 1, search.hi[k]) for k in range(len(u))}, hint
+
+
+def solve(run: Run, bounds: Bounds, hint: tuple[int, ...] | None) -> Found | None:
+    """A zone's lexicographic optimum (``max f1, then Σ f_k``) as ``(objectives, deal)``;
+    None when the zone is proven empty."""
+    best = run.lexmax(0, list(range(1, len(bounds))), bounds, hint)
+    if best is None:
+        return None
+    assert best.objectives is not None and best.values is not None
+    return tuple(best.objectives), tuple(best.values)
+
+
+def answer(search: Search, run: Run, u: np.ndarray, found: Found | None) -> None:
+    """What zone ``u``'s solve proved, applied (see the module's docstring): the point joins
+    ``run.points`` and splits every zone it lies in; the certificate drops every zone it
+    covers. Valid whether or not ``u`` is still a zone: another answer may have split it."""
+    dtype = search.zones.dtype
+    if found is None:
+        cert = u.copy()
+    else:
+        z, values = found
+        if not all(z[k] > u[k] for k in range(len(z))):
+            # It would split no zone and the search would loop forever.
+            raise RuntimeError(f"the backend returned {z}, outside zone > {list(u)}")
+        cert = np.array([z[0], *u[1:]], dtype=dtype)
+        if z not in search.known:
+            search.known.add(z)
+            run.add(z, values)
+            row = np.array(z, dtype=dtype)
+            kept = search.origin[~(row[None, :] > search.zones).all(axis=1)]
+            search.zones = update_zones(search.zones, row, search.certs)
+            made = np.full(len(search.zones) - len(kept), len(run.points) - 1)
+            search.origin = np.concatenate((kept, made))
+    search.certs = np.vstack((search.certs, cert[None, :]))
+    alive = ~covered(search.zones, cert[None, :])
+    search.zones, search.origin = search.zones[alive], search.origin[alive]
 
 
 def update_zones(zones: np.ndarray, z: np.ndarray, certs: np.ndarray) -> np.ndarray:

@@ -40,7 +40,8 @@ def evaluate(expr: ast.Expr, deal: Deal, env: Env) -> Result:
 
 def _exact(x: object) -> int | Fraction:
     """``x`` exactly: an ``int`` when whole, else a Fraction. Whole numbers stay ``int``
-    inside an evaluation because int arithmetic is about ten times faster than Fraction's;
+    inside an evaluation because int arithmetic is much faster (an addition: 1.1 µs as
+    Fractions, under 0.04 µs as ints, timeit);
     the results leave as Fractions (:func:`evaluate`, :meth:`_Evaluation.utility`)."""
     if type(x) is int:
         return x

@@ -46,3 +46,27 @@ def test_hint_must_cover_every_variable():
     s = get_backend("cpsat").build(MODEL_A)
     with pytest.raises(ValueError):
         s.solve({0: 1}, hint=(1, 0))
+
+
+def test_ctrl_c_after_a_solve_reaches_python():
+    # CP-SAT leaves the system's default SIGINT handler behind after a solve: Ctrl-C between
+    # two solves then ended the interpreter (status 130) instead of stopping the search.
+    import subprocess
+    import sys
+
+    code = """
+import os, signal, time
+import dealopt
+from dealopt.analysis.setup import setup
+ready = setup(dealopt.load("instances/helsinki2018.yaml"), backend="cpsat")
+ready.session.solve({0: 1})
+try:
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(2)
+except KeyboardInterrupt:
+    print("interrupted in Python")
+"""
+    root = __import__("pathlib").Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "interrupted in Python"
